@@ -1,0 +1,77 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "tern",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tern", targets: ["tern"]),
+        .library(name: "TernCore", targets: ["TernCore"]),
+        .library(name: "SearchClient", targets: ["SearchClient"]),
+        .library(name: "Migration", targets: ["Migration"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Shared vocabulary: versions, configuration, errors with a user-facing sentence and an exit code.
+        .target(
+            name: "TernCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // One cluster over HTTP: auth, TLS, retries, version detection, cluster facts.
+        .target(
+            name: "SearchClient",
+            dependencies: [
+                "TernCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The migration work: compatibility rules, strategy verdicts, checks.
+        .target(
+            name: "Migration",
+            dependencies: [
+                "TernCore",
+                "SearchClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The command line: parses arguments and prints, nothing more.
+        .executableTarget(
+            name: "tern",
+            dependencies: [
+                "TernCore",
+                "SearchClient",
+                "Migration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Real servers for tests: osmem-server instances and a misbehaving HTTP server, on free loopback ports.
+        .target(
+            name: "TernTestSupport",
+            dependencies: ["TernCore", "SearchClient", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TernTestSupport",
+            exclude: ["faulty_server.py"]
+        ),
+        .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
+        .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "TernTestSupport"]),
+        .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "TernTestSupport"]),
+    ]
+)

@@ -1,0 +1,29 @@
+/// The contents of `tern.yml`, after flags were applied: the two clusters of a migration.
+public struct TernConfiguration: Sendable, Hashable {
+    public var source: ClusterConfiguration?
+    public var target: ClusterConfiguration?
+
+    public init(source: ClusterConfiguration? = nil, target: ClusterConfiguration? = nil) {
+        self.source = source
+        self.target = target
+    }
+
+    /// The file Tern reads when `--config` is not given.
+    public static let defaultFileName = "tern.yml"
+
+    /// The source cluster, or an error saying how to name one.
+    public func requireSource() throws -> ClusterConfiguration {
+        guard let source else {
+            throw TernError.configuration("No source cluster: pass --source URL or add a source: section to tern.yml (tern init writes a sample).")
+        }
+        return source
+    }
+
+    /// The target cluster, or an error saying how to name one.
+    public func requireTarget() throws -> ClusterConfiguration {
+        guard let target else {
+            throw TernError.configuration("No target cluster: pass --target URL or add a target: section to tern.yml (tern init writes a sample).")
+        }
+        return target
+    }
+}
