@@ -1,0 +1,158 @@
+import Logging
+import Testing
+import TernCore
+import TernTestSupport
+
+@testable import SearchClient
+
+/// Every way a connection can go wrong gives one sentence and exit code 3. Servers here are real sockets; the
+/// misbehaving ones are `FaultyServer` (a small Python server), since no real search server fails on demand.
+@Suite(.serialized) struct TransportErrorTests {
+    let logger = Logger(label: "test")
+
+    func configuration(_ url: String, tls: TLSSettings = TLSSettings(), auth: AuthConfiguration = .none, request: Duration = .seconds(5)) -> ClusterConfiguration {
+        ClusterConfiguration(
+            role: "source", endpoints: [URLHelper.url(url)], auth: auth, tls: tls,
+            timeouts: Timeouts(connect: .seconds(2), request: request),
+            retries: RetrySettings(maxAttempts: 2, initialBackoff: .milliseconds(10)))
+    }
+
+    /// The error `info()` fails with.
+    func failure(_ configuration: ClusterConfiguration) async -> TernError? {
+        do {
+            _ = try await SearchClient.withClient(configuration, logger: logger) { try await $0.info() }
+            Issue.record("info() succeeded against \(configuration.displayEndpoint)")
+            return nil
+        } catch let error as TernError {
+            #expect(error.exitCode == .unreachable, "\(error.message)")
+            #expect(!error.message.contains("\n"))
+            return error
+        } catch {
+            Issue.record("untranslated error \(type(of: error)): \(error)")
+            return nil
+        }
+    }
+
+    @Test func refusedConnection() async throws {
+        let port = try FaultyServer.closedPort()
+        let error = await failure(configuration("http://127.0.0.1:\(port)"))
+        #expect(error?.kind == .connectionRefused)
+        #expect(error?.message == "Connection refused by 127.0.0.1:\(port) (source cluster): nothing listens there; check that the cluster runs and the port in the URL.")
+    }
+
+    @Test func unknownHost() async throws {
+        let error = await failure(configuration("http://tern-no-such-host.invalid:9200"))
+        #expect(error?.kind == .dnsFailure)
+        #expect(error?.message == "Cannot resolve the host name 'tern-no-such-host.invalid' of the source cluster: check the spelling in the URL and this machine's DNS.")
+    }
+
+    @Test func serverThatNeverAnswers() async throws {
+        let server = try FaultyServer(.silent)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpURL, request: .seconds(1)))
+        #expect(error?.kind == .timeout)
+        #expect(error?.message.contains("accepted the connection but did not answer within 1 s") == true)
+    }
+
+    @Test func selfSignedCertificate() async throws {
+        let server = try FaultyServer(.tls)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpsURL))
+        #expect(error?.kind == .tls)
+        #expect(error?.message == "The TLS certificate of the source cluster at \(server.httpsURL) is not trusted (self-signed or signed by an unknown CA); set source.tls.ca_file to the cluster's CA file, or source.tls.insecure: true for a throwaway test cluster.")
+    }
+
+    @Test func selfSignedCertificateTrustedThroughCAFileOrInsecure() async throws {
+        let server = try FaultyServer(.tls)
+        defer { server.stop() }
+        let trusted = configuration(server.httpsURL, tls: TLSSettings(caFile: server.caFile))
+        let info = try await SearchClient.withClient(trusted, logger: logger) { try await $0.info() }
+        #expect(info.version == ClusterVersion(.opensearch, SemanticVersion(2, 19, 1)))
+        let insecure = configuration(server.httpsURL, tls: TLSSettings(insecure: true))
+        #expect(try await SearchClient.withClient(insecure, logger: logger) { try await $0.info() }.clusterName == "faulty")
+    }
+
+    @Test func httpsAgainstAPlainHTTPPort() async throws {
+        try await OsmemServer.with { server in
+            let url = "https://127.0.0.1:\(server.url.port!)"
+            let error = await failure(configuration(url))
+            #expect(error?.kind == .tls)
+            #expect(error?.message == "The source cluster at \(url) does not speak TLS on port \(server.url.port!); use http:// instead of https://.")
+        }
+    }
+
+    @Test func credentialsRefused() async throws {
+        let server = try FaultyServer(.unauthorized)
+        defer { server.stop() }
+        let none = await failure(configuration(server.httpURL))
+        #expect(none?.kind == .authentication)
+        #expect(none?.message == "The source cluster at \(server.httpURL) refused the credentials (HTTP 401 on GET /): no credentials were given; add auth: to the source section of tern.yml.")
+        let basic = await failure(configuration(server.httpURL, auth: .basic(username: "elastic", password: Secret("wrong-password"))))
+        #expect(basic?.message.contains("check the source credentials (auth: basic (user elastic))") == true)
+        #expect(basic?.message.contains("wrong-password") == false)
+    }
+
+    @Test func permissionDenied() async throws {
+        let server = try FaultyServer(.forbidden)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpURL))
+        #expect(error?.kind == .authorization)
+        #expect(error?.message == "The source cluster at \(server.httpURL) accepted the credentials but denied GET / (HTTP 403 (security_exception: action [cluster:monitor/main] is unauthorized for user [reader])); grant the user the cluster monitor privilege (and read access to the indices to migrate).")
+    }
+
+    @Test func aWebServerThatIsNotASearchCluster() async throws {
+        let server = try FaultyServer(.html)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpURL))
+        #expect(error?.kind == .notASearchCluster)
+        #expect(error?.message == "The server at \(server.httpURL) (source) is not Elasticsearch or OpenSearch: GET / answered HTTP 200 with text/html: \"<html><body><h1>Welcome to nginx!</h1></body></html>\"; check the URL and port.")
+    }
+
+    @Test func aJSONServiceThatIsNotASearchCluster() async throws {
+        let server = try FaultyServer(.notSearch)
+        defer { server.stop() }
+        #expect(await failure(configuration(server.httpURL))?.kind == .notASearchCluster)
+    }
+
+    @Test func garbageInsteadOfHTTP() async throws {
+        let server = try FaultyServer(.garbage)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpURL))
+        #expect(error?.kind == .badResponse)
+        #expect(error?.message.hasPrefix("The source cluster at \(server.httpURL) sent a response that is not valid HTTP") == true)
+    }
+
+    @Test func truncatedResponse() async throws {
+        let server = try FaultyServer(.truncated)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpURL))
+        #expect(error?.kind == .badResponse)
+        #expect(error?.message == "The source cluster at \(server.httpURL) sent a response that ended before its Content-Length; the connection broke or a proxy cut it, try again.")
+    }
+
+    @Test func clusterWithoutMaster() async throws {
+        let server = try FaultyServer(.unavailable)
+        defer { server.stop() }
+        let error = await failure(configuration(server.httpURL))
+        #expect(error?.kind == .clusterUnavailable)
+        #expect(error?.message.contains("HTTP 503: master_not_discovered_exception: no master node has been elected") == true)
+    }
+
+    @Test func busyAnswersAreRetriedWithBackoff() async throws {
+        let server = try FaultyServer(.flaky(failures: 3))
+        defer { server.stop() }
+        var configuration = configuration(server.httpURL)
+        configuration.retries = RetrySettings(maxAttempts: 5, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100))
+        let health = try await SearchClient.withClient(configuration, logger: logger) { try await $0.health() }
+        #expect(health.status == "green")
+    }
+
+    @Test func retriesAreBounded() async throws {
+        let server = try FaultyServer(.flaky(failures: 100))
+        defer { server.stop() }
+        var configuration = configuration(server.httpURL)
+        configuration.retries = RetrySettings(maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(20))
+        let response = try await SearchClient.withClient(configuration, logger: logger) { try await $0.send(.GET, "/_cluster/health") }
+        #expect(response.status == 502, "the third answer (429, 503, then 502) is returned once attempts run out")
+    }
+}
