@@ -1,0 +1,24 @@
+import ArgumentParser
+import TernCore
+
+/// The root command.
+struct Tern: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tern",
+        abstract: "Move search data between clusters: Elasticsearch to OpenSearch, OpenSearch to a newer OpenSearch.",
+        discussion: """
+            Tern runs a blue-green upgrade end to end: check both clusters, copy metadata, copy every document, keep the \
+            target in sync, validate, cut over. Today it checks clusters and recommends a strategy.
+
+            Start with:
+              tern init                                   write a commented tern.yml
+              tern check                                  check the clusters in tern.yml
+              tern check --source-version es-oss:7.10.2 --target-version os:2.19.1
+
+            Exit codes: 0 ok, 1 failed checks or differences, 2 usage or configuration error, 3 cluster unreachable or \
+            credentials refused.
+            """,
+        version: TernVersion.current,
+        subcommands: [CheckCommand.self, InitCommand.self]
+    )
+}

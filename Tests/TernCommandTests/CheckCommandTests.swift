@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TernTestSupport
+
+/// `tern check` end to end: the built binary against real osmem clusters.
+@Suite(.serialized) struct CheckCommandTests {
+    @Test func checksTwoLiveClusters() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await source.createIndex("orders")
+                try await source.seed(index: "orders", documents: (1...40).map { (String($0), #"{"n":\#($0)}"#) })
+                let result = try TernBinary.run(["check", "--source", source.url.absoluteString, "--target", target.url.absoluteString])
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.stdout.contains("Source  \(source.url.absoluteString)"))
+                #expect(result.stdout.contains("OpenSearch 3.8.0 · cluster osmem"))
+                #expect(result.stdout.contains("1 index · 40 documents"))
+                #expect(result.stdout.contains("Recommended: document-copy"))
+            }
+        }
+    }
+
+    @Test func jsonContract() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                let result = try TernBinary.run(["check", "--json", "--source", source.url.absoluteString, "--target", target.url.absoluteString])
+                #expect(result.status == 0, "\(result.stderr)")
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                let sourceSide = try #require(json["source"] as? [String: Any])
+                #expect(sourceSide["distribution"] as? String == "opensearch")
+                #expect(sourceSide["version"] as? String == "3.8.0")
+                #expect((sourceSide["health"] as? [String: Any])?["status"] != nil)
+                let strategies = try #require(json["strategies"] as? [[String: Any]])
+                #expect(strategies.compactMap { $0["name"] as? String } == ["rolling-upgrade", "restart-upgrade", "snapshot-restore", "remote-reindex", "document-copy"])
+                #expect(strategies.allSatisfy { $0["possible"] is Bool && $0["reasons"] is [String] })
+                #expect(json["recommended"] as? String == "document-copy")
+            }
+        }
+    }
+
+    @Test func offlineVerdictAsJSON() throws {
+        let result = try TernBinary.run(["check", "--json", "--source-version", "elasticsearch:7.17.9", "--target-version", "opensearch:2.19.1"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect((json["source"] as? [String: Any])?["distribution"] as? String == "elasticsearch")
+        #expect((json["target"] as? [String: Any])?["version"] as? String == "2.19.1")
+        #expect(json["recommended"] as? String == "document-copy")
+        let rolling = (json["strategies"] as? [[String: Any]])?.first { $0["name"] as? String == "rolling-upgrade" }
+        #expect(rolling?["possible"] as? Bool == false)
+    }
+
+    @Test func unreachableSourceExitsWith3AndOneSentence() throws {
+        let port = try FaultyServer.closedPort()
+        let result = try TernBinary.run(["check", "--source", "http://127.0.0.1:\(port)", "--target-version", "opensearch:2.19.1"])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("unreachable: Connection refused by 127.0.0.1:\(port) (source cluster)"))
+        #expect(!result.stderr.contains("Fatal error") && !result.stdout.contains("Fatal error"))
+    }
+
+    @Test func refusedCredentialsExitWith3() throws {
+        let server = try FaultyServer(.unauthorized)
+        defer { server.stop() }
+        let result = try TernBinary.run(["check", "--json", "--source", server.httpURL, "--target-version", "opensearch:2.19.1"])
+        #expect(result.status == 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(((json["source"] as? [String: Any])?["error"] as? String)?.contains("HTTP 401") == true)
+        #expect(json["recommended"] is NSNull)
+    }
+
+    @Test func configurationMistakesExitWith2() throws {
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "source:\n  endpoint: http://localhost:9200\n  auth:\n    type: basik\n".write(
+            to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
+        let result = try TernBinary.run(["check"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: tern.yml line 4, source.auth.type: 'basik' is not an auth type; use one of none, basic, api_key, bearer, aws_sigv4.\n")
+
+        let missing = try TernBinary.run(["check"], in: folder.appendingPathComponent("..").standardized)
+        #expect(missing.status == 2 || missing.status == 3)
+
+        let badVersion = try TernBinary.run(["check", "--source-version", "7.10.2", "--target-version", "opensearch:2.19.1"])
+        #expect(badVersion.status == 2)
+        #expect(badVersion.stderr.hasPrefix("error: --source-version '7.10.2' has no distribution"))
+
+        let unknownFlag = try TernBinary.run(["check", "--sauce", "x"])
+        #expect(unknownFlag.status == 2)
+        #expect(unknownFlag.stderr.contains("Unknown option '--sauce'"))
+    }
+
+    @Test func noStrategyExitsWith1() throws {
+        // Nothing copies into a product Tern cannot write to... every verdict has document-copy, so this checks
+        // the exit code of a missing cluster instead: no source given at all.
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try TernBinary.run(["check", "--target-version", "opensearch:2.19.1"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("No source cluster: pass --source URL"))
+    }
+}
