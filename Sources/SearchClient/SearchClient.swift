@@ -87,12 +87,22 @@ public final class SearchClient: Sendable {
                     return response
                 }
                 let wait = policy.delay(afterAttempt: attempt, retryAfter: Self.retryAfter(response.headers), using: &generator)
-                logger.info("cluster busy, retrying", metadata: ["cluster": "\(configuration.role)", "status": "\(response.status)", "attempt": "\(attempt)", "wait_ms": "\(RetryPolicy.milliseconds(wait))"])
+                logger.info(
+                    "cluster busy, retrying",
+                    metadata: [
+                        "cluster": "\(configuration.role)", "status": "\(response.status)", "attempt": "\(attempt)",
+                        "wait_ms": "\(RetryPolicy.milliseconds(wait))",
+                    ])
                 try await Task.sleep(for: wait)
             } catch let error as TernError where TransportErrorTranslator.isRetryable(error) && policy.shouldRetry(attempt: attempt) {
                 rotateEndpoint(after: url)
                 let wait = policy.delay(afterAttempt: attempt, using: &generator)
-                logger.info("connection failed, retrying", metadata: ["cluster": "\(configuration.role)", "error": "\(error.message)", "attempt": "\(attempt)", "wait_ms": "\(RetryPolicy.milliseconds(wait))"])
+                logger.info(
+                    "connection failed, retrying",
+                    metadata: [
+                        "cluster": "\(configuration.role)", "error": "\(error.message)", "attempt": "\(attempt)",
+                        "wait_ms": "\(RetryPolicy.milliseconds(wait))",
+                    ])
                 try await Task.sleep(for: wait)
             }
             attempt += 1
@@ -104,10 +114,15 @@ public final class SearchClient: Sendable {
         let response = try await send(.GET, path, query: query, retries: retries)
         try checkAccess(response, method: "GET", path: path)
         guard response.isSuccess else {
-            throw TernError(.httpStatus, "The \(displayName) answered GET \(path) with HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? "").")
+            throw TernError(
+                .httpStatus,
+                "The \(displayName) answered GET \(path) with HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? "").")
         }
         guard let json = response.json() else {
-            throw TernError(.badResponse, "The \(displayName) answered GET \(path) with a body that is not JSON (\(Self.describeBody(response))); is this an Elasticsearch or OpenSearch endpoint?")
+            throw TernError(
+                .badResponse,
+                "The \(displayName) answered GET \(path) with a body that is not JSON (\(Self.describeBody(response))); is this an Elasticsearch or OpenSearch endpoint?"
+            )
         }
         return json
     }
@@ -116,11 +131,17 @@ public final class SearchClient: Sendable {
     public func checkAccess(_ response: SearchResponse, method: String, path: String) throws {
         switch response.status {
         case 401:
-            let given = configuration.auth == .none ? "no credentials were given; add auth: to the \(configuration.role) section of tern.yml" : "check the \(configuration.role) credentials (auth: \(configuration.auth))"
+            let given =
+                configuration.auth == .none
+                ? "no credentials were given; add auth: to the \(configuration.role) section of tern.yml"
+                : "check the \(configuration.role) credentials (auth: \(configuration.auth))"
             throw TernError(.authentication, "The \(displayName) refused the credentials (HTTP 401 on \(method) \(path)): \(given).")
         case 403:
             let reason = response.errorSummary.map { " (\($0))" } ?? ""
-            throw TernError(.authorization, "The \(displayName) accepted the credentials but denied \(method) \(path) (HTTP 403\(reason)); grant the user the cluster monitor privilege (and read access to the indices to migrate).")
+            throw TernError(
+                .authorization,
+                "The \(displayName) accepted the credentials but denied \(method) \(path) (HTTP 403\(reason)); grant the user the cluster monitor privilege (and read access to the indices to migrate)."
+            )
         default:
             return
         }
@@ -155,10 +176,18 @@ public final class SearchClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: .init(configuration.timeouts.request), logger: nil)
             let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
-            logger.debug("http", metadata: ["cluster": "\(configuration.role)", "method": "\(method.rawValue)", "path": "\(path)", "status": "\(response.status.code)", "ms": "\(RetryPolicy.milliseconds(ContinuousClock.now - started))"])
+            logger.debug(
+                "http",
+                metadata: [
+                    "cluster": "\(configuration.role)", "method": "\(method.rawValue)", "path": "\(path)",
+                    "status": "\(response.status.code)", "ms": "\(RetryPolicy.milliseconds(ContinuousClock.now - started))",
+                ])
             return SearchResponse(status: Int(response.status.code), headers: response.headers, body: bytes)
         } catch let error as NIOTooManyBytesError {
-            throw TernError(.badResponse, "The \(translator.subject) sent more than \(Self.maxResponseBytes >> 20) MiB for \(method.rawValue) \(path): \(error); narrow the request.")
+            throw TernError(
+                .badResponse,
+                "The \(translator.subject) sent more than \(Self.maxResponseBytes >> 20) MiB for \(method.rawValue) \(path): \(error); narrow the request."
+            )
         } catch {
             throw translator.translate(error)
         }

@@ -1,6 +1,6 @@
 import SearchClient
-import Testing
 import TernCore
+import Testing
 
 @testable import Migration
 
@@ -95,7 +95,8 @@ import TernCore
         let old = IndexSummary(name: "logs-2017", createdVersion: ClusterVersion(.elasticsearch, SemanticVersion(5, 6, 4)))
         let fresh = IndexSummary(name: "logs-2020", createdVersion: ClusterVersion(.elasticsearch, SemanticVersion(6, 8, 0)))
         let v = StrategyAdvisor.assess(
-            source: ClusterProfile(version: ClusterVersion(.elasticsearchOSS, SemanticVersion(6, 8, 0)), indices: [old, fresh], sourceDisabledIndices: ["raw"]),
+            source: ClusterProfile(
+                version: ClusterVersion(.elasticsearchOSS, SemanticVersion(6, 8, 0)), indices: [old, fresh], sourceDisabledIndices: ["raw"]),
             target: ClusterProfile(version: ClusterVersion(.opensearch, SemanticVersion(1, 3, 0))))
         #expect(v.assessment(.rollingUpgrade)?.possible == false)
         #expect(v.assessment(.rollingUpgrade)?.reasons.contains { $0.contains("logs-2017") } == true)
@@ -105,14 +106,19 @@ import TernCore
     }
 
     @Test func remoteAllowlistIsCheckedWhenKnown() throws {
-        let source = ClusterProfile(version: ClusterVersion(.elasticsearch, SemanticVersion(7, 17, 0)), indices: [], hostAndPort: "old:9200", clusterUUID: "a")
+        let source = ClusterProfile(
+            version: ClusterVersion(.elasticsearch, SemanticVersion(7, 17, 0)), indices: [], hostAndPort: "old:9200", clusterUUID: "a")
         let allowed = StrategyAdvisor.assess(
             source: source,
-            target: ClusterProfile(version: ClusterVersion(.opensearch, SemanticVersion(2, 19, 1)), indices: [], remoteAllowlist: ["old:*"], clusterUUID: "b"))
-        #expect(allowed.assessment(.remoteReindex)?.reasons.contains { $0.contains("already in the target's reindex.remote.allowlist") } == true)
+            target: ClusterProfile(
+                version: ClusterVersion(.opensearch, SemanticVersion(2, 19, 1)), indices: [], remoteAllowlist: ["old:*"], clusterUUID: "b"))
+        #expect(
+            allowed.assessment(.remoteReindex)?.reasons.contains { $0.contains("already in the target's reindex.remote.allowlist") } == true
+        )
         let missing = StrategyAdvisor.assess(
             source: source,
-            target: ClusterProfile(version: ClusterVersion(.opensearch, SemanticVersion(1, 3, 0)), indices: [], remoteAllowlist: [], clusterUUID: "b"))
+            target: ClusterProfile(
+                version: ClusterVersion(.opensearch, SemanticVersion(1, 3, 0)), indices: [], remoteAllowlist: [], clusterUUID: "b"))
         #expect(missing.assessment(.remoteReindex)?.reasons.contains { $0.contains("not whitelisted in reindex.remote.whitelist") } == true)
     }
 
@@ -120,5 +126,18 @@ import TernCore
         #expect(StrategyAdvisor.matches(pattern: "old:9200", "old:9200"))
         #expect(StrategyAdvisor.matches(pattern: "*.example.com:*", "es1.example.com:9200"))
         #expect(!StrategyAdvisor.matches(pattern: "*.example.com:9200", "es1.example.org:9200"))
+    }
+
+    @Test func twoLiveClustersRecommendACopyAndTheSameClusterTwiceIsFlagged() {
+        let version = ClusterVersion(.opensearch, SemanticVersion(2, 11, 0))
+        let newer = ClusterVersion(.opensearch, SemanticVersion(2, 19, 1))
+        let blue = ClusterProfile(version: version, indices: [], hostAndPort: "blue:9200", clusterUUID: "u1")
+        let green = ClusterProfile(version: newer, indices: [], hostAndPort: "green:9200", clusterUUID: "u2")
+        let v = StrategyAdvisor.assess(source: blue, target: green)
+        #expect(v.recommended == .documentCopy)
+        #expect(v.assessment(.rollingUpgrade)?.reasons.contains { $0.contains("target cluster you named would stay unused") } == true)
+        let same = StrategyAdvisor.assess(
+            source: blue, target: ClusterProfile(version: version, indices: [], hostAndPort: "blue:9200", clusterUUID: "u1"))
+        #expect(same.warnings.first?.hasPrefix("Source and target are the same cluster") == true)
     }
 }

@@ -317,7 +317,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "dc7f04a3abfde8d472b0ab1a418b741b7c67174dad1551b4117b15527fbe966c",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-header-value-multiline/
             SuiteCase(
@@ -336,13 +337,17 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "e99419459a677bc11de234014be3c4e72c1ea5b454ceb58b613061f5d7a162e8",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=cfd34249e4b1c8d6b91ef74165d41a32e5fab3306300901bb65a51a73575eefd"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=cfd34249e4b1c8d6b91ef74165d41a32e5fab3306300901bb65a51a73575eefd"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-header-value-order/
             SuiteCase(
                 name: "get-header-value-order",
                 method: "GET", path: "/", query: nil,
-                headers: [("Host", "example.amazonaws.com"), ("My-Header1", "value4"), ("My-Header1", "value1"), ("My-Header1", "value3"), ("My-Header1", "value2")],
+                headers: [
+                    ("Host", "example.amazonaws.com"), ("My-Header1", "value4"), ("My-Header1", "value1"), ("My-Header1", "value3"),
+                    ("My-Header1", "value2"),
+                ],
                 canonicalRequest: """
                     GET
                     /
@@ -355,7 +360,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "31ce73cd3f3d9f66977ad3dd957dc47af14df92fcd8509f59b349e9137c58b86",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=08c7e5a9acfcfeb3ab6b2185e75ce8b1deb5e634ec47601a50643f830c755c01"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=08c7e5a9acfcfeb3ab6b2185e75ce8b1deb5e634ec47601a50643f830c755c01"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-header-value-trim/
             SuiteCase(
@@ -375,7 +381,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "a726db9b0df21c14f559d0a978e563112acb1b9e05476f0a6a1c7d68f28605c7",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;my-header2;x-amz-date, Signature=acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;my-header2;x-amz-date, Signature=acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-relative-normalized/
             SuiteCase(
@@ -393,7 +400,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-relative-relative-normalized/
             SuiteCase(
@@ -411,7 +419,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-slash-dot-slash-normalized/
             SuiteCase(
@@ -429,7 +438,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-slash-normalized/
             SuiteCase(
@@ -447,7 +457,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-slash-pointless-dot-normalized/
             SuiteCase(
@@ -465,7 +476,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "214d50c111a8edc4819da6a636336472c916b5240f51e9a51b5c3305180cf702",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-slashes-normalized/
             SuiteCase(
@@ -483,7 +495,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "cb96b4ac96d501f7c5c15bc6d67b3035061cfced4af6585ad927f7e6c985c015",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-space-normalized/
             SuiteCase(
@@ -501,7 +514,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "63ee75631ed7234ae61b5f736dfc7754cdccfedbff4b5128a915706ee9390d86",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-unreserved/
             SuiteCase(
@@ -519,7 +533,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "6a968768eefaa713e2a6b16b589a8ea192661f098f37349f4e2c0082757446f9",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-utf8/
             SuiteCase(
@@ -537,7 +552,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "2a0a97d02205e45ce2e994789806b19270cfbbb0921b278ccf58f5249ac42102",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla/
             SuiteCase(
@@ -555,7 +571,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-empty-query-key/
             SuiteCase(
@@ -573,7 +590,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "1e24db194ed7d0eec2de28d7369675a243488e08526e8c1c73571282f7c517ab",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-query/
             SuiteCase(
@@ -591,7 +609,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-query-order-encoded/
             SuiteCase(
@@ -609,7 +628,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "868294f5c38bd141c4972a373a76654f1418a8e4fc18b2e7903ae45e8ae0ec71",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=371d3713e185cc334048618a97f809c9ffe339c62934c032af5a0e595648fcac"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=371d3713e185cc334048618a97f809c9ffe339c62934c032af5a0e595648fcac"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-query-order-key-case/
             SuiteCase(
@@ -627,12 +647,15 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "816cd5b414d056048ba4f7c5386d6e0533120fb1fcfa93762cf0fc39e2cf19e0",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-query-unreserved/
             SuiteCase(
                 name: "get-vanilla-query-unreserved",
-                method: "GET", path: "/", query: "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                method: "GET", path: "/",
+                query:
+                    "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
                 headers: [("Host", "example.amazonaws.com")],
                 canonicalRequest: """
                     GET
@@ -645,7 +668,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "c30d4703d9f799439be92736156d47ccfb2d879ddf56f5befa6d1d6aab979177",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=9c3e54bfcdf0b19771a7f523ee5669cdf59bc7cc0884027167c21bb143a40197"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=9c3e54bfcdf0b19771a7f523ee5669cdf59bc7cc0884027167c21bb143a40197"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-utf8-query/
             SuiteCase(
@@ -663,7 +687,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "eb30c5bed55734080471a834cc727ae56beb50e5f39d1bff6d0d38cb192a7073",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/get-vanilla-with-session-token/
             SuiteCase(
@@ -683,7 +708,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "067b36aa60031588cea4a4cde1f21215227a047690c72247f1d70b32fbbfad2b",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-header-key-case/
             SuiteCase(
@@ -701,7 +727,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "553f88c9e4d10fc9e109e2aeb65f030801b70c2f6468faca261d401ae622fc87",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-header-key-sort/
             SuiteCase(
@@ -720,7 +747,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "9368318c2967cf6de74404b30c65a91e8f6253e0a8659d6d5319f1a812f87d65",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-header-value-case/
             SuiteCase(
@@ -739,14 +767,16 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "d51ced243e649e3de6ef63afbbdcbca03131a21a7103a1583706a64618606a93",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;my-header1;x-amz-date, Signature=cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-sts-header-before/
             SuiteCase(
                 name: "post-sts-header-before",
                 method: "POST", path: "/", query: nil,
                 headers: [("Host", "example.amazonaws.com")],
-                sessionToken: "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
+                sessionToken:
+                    "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
                 canonicalRequest: """
                     POST
                     /
@@ -759,7 +789,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "c237e1b440d4c63c32ca95b5b99481081cb7b13c7e40434868e71567c1a882f6",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-vanilla/
             SuiteCase(
@@ -777,7 +808,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "553f88c9e4d10fc9e109e2aeb65f030801b70c2f6468faca261d401ae622fc87",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-vanilla-empty-query-value/
             SuiteCase(
@@ -795,7 +827,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "9d659678c1756bb3113e2ce898845a0a79dbbc57b740555917687f1b3340fbbd",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-vanilla-query/
             SuiteCase(
@@ -813,13 +846,16 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "9d659678c1756bb3113e2ce898845a0a79dbbc57b740555917687f1b3340fbbd",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-x-www-form-urlencoded/
             SuiteCase(
                 name: "post-x-www-form-urlencoded",
                 method: "POST", path: "/", query: nil,
-                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Host", "example.amazonaws.com"), ("Content-Length", "13")],
+                headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"), ("Host", "example.amazonaws.com"), ("Content-Length", "13"),
+                ],
                 body: "Param1=value1",
                 includeContentHash: true,
                 canonicalRequest: """
@@ -836,13 +872,17 @@ extension AWSSigV4SignerTests {
                     9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e
                     """,
                 stringToSignHash: "b1edd1d03544c25390e32085d55b57acc9a3961bb59415ff86c45c3d89d16cfb",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date, Signature=d3875051da38690788ef43de4db0d8f280229d82040bfac253562e56c3f20e0b"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date, Signature=d3875051da38690788ef43de4db0d8f280229d82040bfac253562e56c3f20e0b"
             ),
             // aws-c-auth: tests/aws-signing-test-suite/v4/post-x-www-form-urlencoded-parameters/
             SuiteCase(
                 name: "post-x-www-form-urlencoded-parameters",
                 method: "POST", path: "/", query: nil,
-                headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Host", "example.amazonaws.com"), ("Content-Length", "13")],
+                headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Host", "example.amazonaws.com"),
+                    ("Content-Length", "13"),
+                ],
                 body: "Param1=value1",
                 includeContentHash: true,
                 canonicalRequest: """
@@ -859,7 +899,8 @@ extension AWSSigV4SignerTests {
                     9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e
                     """,
                 stringToSignHash: "a89f1a5b53e37702ee6363ce1da3ce8f54386f3c8f352ae652153c2982a0bc4d",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date, Signature=328d1b9eaadca9f5818ef05e8392801e091653bafec24fcab71e7344e7f51422"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date, Signature=328d1b9eaadca9f5818ef05e8392801e091653bafec24fcab71e7344e7f51422"
             ),
             // botocore: tests/unit/auth/aws4_testsuite/get-vanilla-query-order-key/get-vanilla-query-order-key.{req,creq,sts,authz}
             SuiteCase(
@@ -877,7 +918,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "704b4cef673542d84cdff252633f065e8daeba5f168b77116f8b1bcaf3d38f89",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=eedbc4e291e521cf13422ffca22be7d2eb8146eecf653089df300a15b2382bd1"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=eedbc4e291e521cf13422ffca22be7d2eb8146eecf653089df300a15b2382bd1"
             ),
             // botocore: tests/unit/auth/aws4_testsuite/get-vanilla-query-order-value/get-vanilla-query-order-value.{req,creq,sts,authz}
             SuiteCase(
@@ -895,7 +937,8 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "c968629d70850097a2d8781c9bf7edcb988b04cac14cca9be4acc3595f884606",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5772eed61e12b33fae39ee5e7012498b51d56abc0abb7c60486157bd471c4694"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5772eed61e12b33fae39ee5e7012498b51d56abc0abb7c60486157bd471c4694"
             ),
             // botocore: tests/unit/auth/aws4_testsuite/normalize-path/get-special-character/get-special-character.{req,creq,sts,authz}
             SuiteCase(
@@ -913,13 +956,17 @@ extension AWSSigV4SignerTests {
                     e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
                     """,
                 stringToSignHash: "4053e45b5cef7cec5e17f736b1c12b3faf0388fd4c0bd24326386f132039ce5c",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=a853c9b21b528b19643d00910d35b83a10c366a10833ceefb45edd6c80e40f27"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=a853c9b21b528b19643d00910d35b83a10c366a10833ceefb45edd6c80e40f27"
             ),
             // botocore: tests/unit/auth/aws4_testsuite/post-x-www-form-urlencoded/post-x-www-form-urlencoded.{req,creq,sts,authz}
             SuiteCase(
                 name: "post-x-www-form-urlencoded (botocore, payload hash not sent)",
                 method: "POST", path: "/", query: nil,
-                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Host", "example.amazonaws.com"), ("X-Amz-Date", "20150830T123600Z")],
+                headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"), ("Host", "example.amazonaws.com"),
+                    ("X-Amz-Date", "20150830T123600Z"),
+                ],
                 body: "Param1=value1",
                 canonicalRequest: """
                     POST
@@ -933,14 +980,18 @@ extension AWSSigV4SignerTests {
                     9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e
                     """,
                 stringToSignHash: "42a5e5bb34198acb3e84da4f085bb7927f2bc277ca766e6d19c73c2154021281",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a"
             ),
             // botocore: tests/unit/auth/aws4_testsuite/post-x-www-form-urlencoded-parameters/
             //           post-x-www-form-urlencoded-parameters.{req,creq,sts,authz}
             SuiteCase(
                 name: "post-x-www-form-urlencoded-parameters (botocore, payload hash not sent)",
                 method: "POST", path: "/", query: nil,
-                headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf8"), ("Host", "example.amazonaws.com"), ("X-Amz-Date", "20150830T123600Z")],
+                headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded; charset=utf8"), ("Host", "example.amazonaws.com"),
+                    ("X-Amz-Date", "20150830T123600Z"),
+                ],
                 body: "Param1=value1",
                 canonicalRequest: """
                     POST
@@ -954,7 +1005,8 @@ extension AWSSigV4SignerTests {
                     9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e
                     """,
                 stringToSignHash: "2e1cf7ed91881a30569e46552437e4156c823447bf1781b921b5d486c568dd1c",
-                authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=1a72ec8f64bd914b0e42e42607c7fbce7fb2c7465f63e3092b3b0d39fa77a6fe"
+                authorization:
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=1a72ec8f64bd914b0e42e42607c7fbce7fb2c7465f63e3092b3b0d39fa77a6fe"
             ),
         ]
     }

@@ -1,5 +1,5 @@
-import Testing
 import TernCore
+import Testing
 
 @testable import SearchClient
 
@@ -12,7 +12,10 @@ import TernCore
     let policy = RetryPolicy(settings: RetrySettings(maxAttempts: 4, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(500)))
 
     @Test func ceilingsDoubleUpToTheCap() {
-        #expect((1...5).map { policy.ceiling(afterAttempt: $0) } == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(500), .milliseconds(500)])
+        #expect(
+            (1...5).map { policy.ceiling(afterAttempt: $0) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(500), .milliseconds(500),
+            ])
     }
 
     @Test func attemptsAreBounded() {

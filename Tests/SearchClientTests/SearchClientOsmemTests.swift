@@ -1,7 +1,7 @@
 import Logging
-import Testing
 import TernCore
 import TernTestSupport
+import Testing
 
 @testable import SearchClient
 

@@ -1,7 +1,7 @@
 import Logging
-import Testing
 import TernCore
 import TernTestSupport
+import Testing
 
 @testable import SearchClient
 
@@ -10,7 +10,9 @@ import TernTestSupport
 @Suite(.serialized) struct TransportErrorTests {
     let logger = Logger(label: "test")
 
-    func configuration(_ url: String, tls: TLSSettings = TLSSettings(), auth: AuthConfiguration = .none, request: Duration = .seconds(5)) -> ClusterConfiguration {
+    func configuration(_ url: String, tls: TLSSettings = TLSSettings(), auth: AuthConfiguration = .none, request: Duration = .seconds(5))
+        -> ClusterConfiguration
+    {
         ClusterConfiguration(
             role: "source", endpoints: [URLHelper.url(url)], auth: auth, tls: tls,
             timeouts: Timeouts(connect: .seconds(2), request: request),
@@ -37,13 +39,19 @@ import TernTestSupport
         let port = try FaultyServer.closedPort()
         let error = await failure(configuration("http://127.0.0.1:\(port)"))
         #expect(error?.kind == .connectionRefused)
-        #expect(error?.message == "Connection refused by 127.0.0.1:\(port) (source cluster): nothing listens there; check that the cluster runs and the port in the URL.")
+        #expect(
+            error?.message
+                == "Connection refused by 127.0.0.1:\(port) (source cluster): nothing listens there; check that the cluster runs and the port in the URL."
+        )
     }
 
     @Test func unknownHost() async throws {
         let error = await failure(configuration("http://tern-no-such-host.invalid:9200"))
         #expect(error?.kind == .dnsFailure)
-        #expect(error?.message == "Cannot resolve the host name 'tern-no-such-host.invalid' of the source cluster: check the spelling in the URL and this machine's DNS.")
+        #expect(
+            error?.message
+                == "Cannot resolve the host name 'tern-no-such-host.invalid' of the source cluster: check the spelling in the URL and this machine's DNS."
+        )
     }
 
     @Test func serverThatNeverAnswers() async throws {
@@ -59,7 +67,10 @@ import TernTestSupport
         defer { server.stop() }
         let error = await failure(configuration(server.httpsURL))
         #expect(error?.kind == .tls)
-        #expect(error?.message == "The TLS certificate of the source cluster at \(server.httpsURL) is not trusted (self-signed or signed by an unknown CA); set source.tls.ca_file to the cluster's CA file, or source.tls.insecure: true for a throwaway test cluster.")
+        #expect(
+            error?.message
+                == "The TLS certificate of the source cluster at \(server.httpsURL) is not trusted (self-signed or signed by an unknown CA); set source.tls.ca_file to the cluster's CA file, or source.tls.insecure: true for a throwaway test cluster."
+        )
     }
 
     @Test func selfSignedCertificateTrustedThroughCAFileOrInsecure() async throws {
@@ -77,7 +88,9 @@ import TernTestSupport
             let url = "https://127.0.0.1:\(server.url.port!)"
             let error = await failure(configuration(url))
             #expect(error?.kind == .tls)
-            #expect(error?.message == "The source cluster at \(url) does not speak TLS on port \(server.url.port!); use http:// instead of https://.")
+            #expect(
+                error?.message
+                    == "The source cluster at \(url) does not speak TLS on port \(server.url.port!); use http:// instead of https://.")
         }
     }
 
@@ -86,7 +99,10 @@ import TernTestSupport
         defer { server.stop() }
         let none = await failure(configuration(server.httpURL))
         #expect(none?.kind == .authentication)
-        #expect(none?.message == "The source cluster at \(server.httpURL) refused the credentials (HTTP 401 on GET /): no credentials were given; add auth: to the source section of tern.yml.")
+        #expect(
+            none?.message
+                == "The source cluster at \(server.httpURL) refused the credentials (HTTP 401 on GET /): no credentials were given; add auth: to the source section of tern.yml."
+        )
         let basic = await failure(configuration(server.httpURL, auth: .basic(username: "elastic", password: Secret("wrong-password"))))
         #expect(basic?.message.contains("check the source credentials (auth: basic (user elastic))") == true)
         #expect(basic?.message.contains("wrong-password") == false)
@@ -97,7 +113,10 @@ import TernTestSupport
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .authorization)
-        #expect(error?.message == "The source cluster at \(server.httpURL) accepted the credentials but denied GET / (HTTP 403 (security_exception: action [cluster:monitor/main] is unauthorized for user [reader])); grant the user the cluster monitor privilege (and read access to the indices to migrate).")
+        #expect(
+            error?.message
+                == "The source cluster at \(server.httpURL) accepted the credentials but denied GET / (HTTP 403 (security_exception: action [cluster:monitor/main] is unauthorized for user [reader])); grant the user the cluster monitor privilege (and read access to the indices to migrate)."
+        )
     }
 
     @Test func aWebServerThatIsNotASearchCluster() async throws {
@@ -105,7 +124,10 @@ import TernTestSupport
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .notASearchCluster)
-        #expect(error?.message == "The server at \(server.httpURL) (source) is not Elasticsearch or OpenSearch: GET / answered HTTP 200 with text/html: \"<html><body><h1>Welcome to nginx!</h1></body></html>\"; check the URL and port.")
+        #expect(
+            error?.message
+                == "The server at \(server.httpURL) (source) is not Elasticsearch or OpenSearch: GET / answered HTTP 200 with text/html: \"<html><body><h1>Welcome to nginx!</h1></body></html>\"; check the URL and port."
+        )
     }
 
     @Test func aJSONServiceThatIsNotASearchCluster() async throws {
@@ -127,7 +149,10 @@ import TernTestSupport
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .badResponse)
-        #expect(error?.message == "The source cluster at \(server.httpURL) sent a response that ended before its Content-Length; the connection broke or a proxy cut it, try again.")
+        #expect(
+            error?.message
+                == "The source cluster at \(server.httpURL) sent a response that ended before its Content-Length; the connection broke or a proxy cut it, try again."
+        )
     }
 
     @Test func clusterWithoutMaster() async throws {

@@ -1,5 +1,5 @@
-import Testing
 import TernCore
+import Testing
 
 @testable import SearchClient
 
@@ -14,24 +14,31 @@ import TernCore
     }
 
     @Test func elasticsearchOSS68() throws {
-        let info = try detect(#"{"name":"n1","cluster_name":"logs","cluster_uuid":"u1","version":{"number":"6.8.23","build_flavor":"oss","build_type":"tar","lucene_version":"7.7.3"},"tagline":"You Know, for Search"}"#)
+        let info = try detect(
+            #"{"name":"n1","cluster_name":"logs","cluster_uuid":"u1","version":{"number":"6.8.23","build_flavor":"oss","build_type":"tar","lucene_version":"7.7.3"},"tagline":"You Know, for Search"}"#
+        )
         #expect(info?.version == ClusterVersion(.elasticsearchOSS, SemanticVersion(6, 8, 23)))
         #expect(info?.clusterUUID == "u1")
     }
 
     @Test func elasticsearchDefault7() throws {
-        let info = try detect(#"{"name":"n1","cluster_name":"c","version":{"number":"7.10.2","build_flavor":"default","lucene_version":"8.7.0"},"tagline":"You Know, for Search"}"#)
+        let info = try detect(
+            #"{"name":"n1","cluster_name":"c","version":{"number":"7.10.2","build_flavor":"default","lucene_version":"8.7.0"},"tagline":"You Know, for Search"}"#
+        )
         #expect(info?.version.distribution == .elasticsearch)
         #expect(info?.compatibilityModeEnabled == false)
     }
 
     @Test func elasticsearch8WithProductHeader() throws {
-        let info = try detect(#"{"name":"n1","cluster_name":"c","version":{"number":"8.15.0","build_flavor":"default"},"tagline":"You Know, for Search"}"#, header: "Elasticsearch")
+        let info = try detect(
+            #"{"name":"n1","cluster_name":"c","version":{"number":"8.15.0","build_flavor":"default"},"tagline":"You Know, for Search"}"#,
+            header: "Elasticsearch")
         #expect(info?.version == ClusterVersion(.elasticsearch, SemanticVersion(8, 15, 0)))
     }
 
     @Test func elasticsearch5BeforeBuildFlavours() throws {
-        let root = #"{"name":"n1","cluster_name":"c","version":{"number":"5.6.16","lucene_version":"6.6.1"},"tagline":"You Know, for Search"}"#
+        let root =
+            #"{"name":"n1","cluster_name":"c","version":{"number":"5.6.16","lucene_version":"6.6.1"},"tagline":"You Know, for Search"}"#
         #expect(try detect(root)?.version.distribution == .elasticsearchOSS)
         let withXPack = #"{"nodes":{"a":{"name":"n1","version":"5.6.16","plugins":[{"name":"x-pack"}]}}}"#
         #expect(try detect(root, nodes: withXPack)?.version.distribution == .elasticsearch)
@@ -39,12 +46,15 @@ import TernCore
 
     @Test func openDistroByItsPlugins() throws {
         let root = #"{"name":"n1","cluster_name":"c","version":{"number":"7.10.2","build_flavor":"oss"},"tagline":"You Know, for Search"}"#
-        let nodes = #"{"nodes":{"a":{"name":"n1","version":"7.10.2","roles":["data","master"],"plugins":[{"name":"opendistro_security"},{"name":"opendistro-job-scheduler"}]}}}"#
+        let nodes =
+            #"{"nodes":{"a":{"name":"n1","version":"7.10.2","roles":["data","master"],"plugins":[{"name":"opendistro_security"},{"name":"opendistro-job-scheduler"}]}}}"#
         #expect(try detect(root, nodes: nodes)?.version.distribution == .opendistro)
     }
 
     @Test func openSearchByDistributionOrTagline() throws {
-        let info = try detect(#"{"name":"n","cluster_name":"c","version":{"distribution":"opensearch","number":"2.19.1"},"tagline":"The OpenSearch Project: https://opensearch.org/"}"#)
+        let info = try detect(
+            #"{"name":"n","cluster_name":"c","version":{"distribution":"opensearch","number":"2.19.1"},"tagline":"The OpenSearch Project: https://opensearch.org/"}"#
+        )
         #expect(info?.version == ClusterVersion(.opensearch, SemanticVersion(2, 19, 1)))
         // OpenSearch 1.x with the compatibility override keeps its tagline while it reports 7.10.2.
         let override = try detect(

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TernTestSupport
+import Testing
 
 /// `tern check` end to end: the built binary against real osmem clusters.
 @Suite(.serialized) struct CheckCommandTests {
@@ -22,7 +22,9 @@ import TernTestSupport
     @Test func jsonContract() async throws {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in
-                let result = try TernBinary.run(["check", "--json", "--source", source.url.absoluteString, "--target", target.url.absoluteString])
+                let result = try TernBinary.run([
+                    "check", "--json", "--source", source.url.absoluteString, "--target", target.url.absoluteString,
+                ])
                 #expect(result.status == 0, "\(result.stderr)")
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
                 let sourceSide = try #require(json["source"] as? [String: Any])
@@ -30,7 +32,10 @@ import TernTestSupport
                 #expect(sourceSide["version"] as? String == "3.8.0")
                 #expect((sourceSide["health"] as? [String: Any])?["status"] != nil)
                 let strategies = try #require(json["strategies"] as? [[String: Any]])
-                #expect(strategies.compactMap { $0["name"] as? String } == ["rolling-upgrade", "restart-upgrade", "snapshot-restore", "remote-reindex", "document-copy"])
+                #expect(
+                    strategies.compactMap { $0["name"] as? String } == [
+                        "rolling-upgrade", "restart-upgrade", "snapshot-restore", "remote-reindex", "document-copy",
+                    ])
                 #expect(strategies.allSatisfy { $0["possible"] is Bool && $0["reasons"] is [String] })
                 #expect(json["recommended"] as? String == "document-copy")
             }
@@ -38,7 +43,9 @@ import TernTestSupport
     }
 
     @Test func offlineVerdictAsJSON() throws {
-        let result = try TernBinary.run(["check", "--json", "--source-version", "elasticsearch:7.17.9", "--target-version", "opensearch:2.19.1"])
+        let result = try TernBinary.run([
+            "check", "--json", "--source-version", "elasticsearch:7.17.9", "--target-version", "opensearch:2.19.1",
+        ])
         #expect(result.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect((json["source"] as? [String: Any])?["distribution"] as? String == "elasticsearch")
@@ -73,7 +80,10 @@ import TernTestSupport
             to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
         let result = try TernBinary.run(["check"], in: folder)
         #expect(result.status == 2)
-        #expect(result.stderr == "error: tern.yml line 4, source.auth.type: 'basik' is not an auth type; use one of none, basic, api_key, bearer, aws_sigv4.\n")
+        #expect(
+            result.stderr
+                == "error: tern.yml line 4, source.auth.type: 'basik' is not an auth type; use one of none, basic, api_key, bearer, aws_sigv4.\n"
+        )
 
         let missing = try TernBinary.run(["check"], in: folder.appendingPathComponent("..").standardized)
         #expect(missing.status == 2 || missing.status == 3)

@@ -4,7 +4,9 @@ import Testing
 @testable import TernCore
 
 @Suite struct ConfigurationLoaderTests {
-    let loader = ConfigurationLoader(environment: ["SOURCE_PASSWORD": "s3cret", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET"])
+    let loader = ConfigurationLoader(environment: [
+        "SOURCE_PASSWORD": "s3cret", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET",
+    ])
 
     /// The error's message, or a recorded issue when nothing was thrown.
     func failure(_ yaml: String, loader: ConfigurationLoader? = nil) -> String {
@@ -58,7 +60,8 @@ import Testing
     }
 
     @Test func secretsNeverPrint() throws {
-        let configuration = try loader.parse("source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    password: ${SOURCE_PASSWORD}\n")
+        let configuration = try loader.parse(
+            "source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    password: ${SOURCE_PASSWORD}\n")
         let printed = "\(configuration) \(String(reflecting: configuration))"
         #expect(!printed.contains("s3cret"))
         #expect(printed.contains("<redacted>") || !printed.contains("password"))
@@ -70,40 +73,55 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try "from-file\n".write(to: folder.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
         let file = folder.appendingPathComponent("tern.yml")
-        try "source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    password_file: pw\n".write(to: file, atomically: true, encoding: .utf8)
+        try "source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    password_file: pw\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let configuration = try loader.load(path: file.path)
         #expect(configuration.source?.auth == .basic(username: "u", password: Secret("from-file")))
     }
 
     @Test func namesTheMissingEnvironmentVariableAndWhereItIsUsed() {
         let message = failure("source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    password: ${NOPE_PASSWORD}\n")
-        #expect(message == "tern.yml line 5, source.auth.password: refers to ${NOPE_PASSWORD}, which is not set in the environment; export NOPE_PASSWORD or give a default as ${NOPE_PASSWORD:-value}.")
+        #expect(
+            message
+                == "tern.yml line 5, source.auth.password: refers to ${NOPE_PASSWORD}, which is not set in the environment; export NOPE_PASSWORD or give a default as ${NOPE_PASSWORD:-value}."
+        )
     }
 
     @Test func defaultsInterpolationAndEscapes() throws {
-        let configuration = try loader.parse("source:\n  endpoint: ${SOURCE_URL:-http://localhost:9200}\n  auth:\n    type: bearer\n    token: a$$b\n")
+        let configuration = try loader.parse(
+            "source:\n  endpoint: ${SOURCE_URL:-http://localhost:9200}\n  auth:\n    type: bearer\n    token: a$$b\n")
         #expect(configuration.source?.endpoints.first?.absoluteString == "http://localhost:9200")
         #expect(configuration.source?.auth == .bearer(Secret("a$b")))
     }
 
     @Test func rejectsUnknownKeysWithTheirLine() {
-        #expect(failure("source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    pasword: x\n")
-            == "tern.yml line 5: unknown key 'source.auth.pasword'; 'source.auth' accepts type, username, password, password_file, api_key, api_key_file, token, token_file, region, service, access_key_id, secret_access_key, session_token.")
+        #expect(
+            failure("source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    pasword: x\n")
+                == "tern.yml line 5: unknown key 'source.auth.pasword'; 'source.auth' accepts type, username, password, password_file, api_key, api_key_file, token, token_file, region, service, access_key_id, secret_access_key, session_token."
+        )
         #expect(failure("sourcee:\n  endpoint: http://a:9200\n").contains("unknown key 'sourcee'; the top level accepts source, target."))
     }
 
     @Test func rejectsBadValuesNamingTheKey() {
-        #expect(failure("source:\n  endpoint: http://a:9200\n  auth:\n    type: basik\n")
-            == "tern.yml line 4, source.auth.type: 'basik' is not an auth type; use one of none, basic, api_key, bearer, aws_sigv4.")
+        #expect(
+            failure("source:\n  endpoint: http://a:9200\n  auth:\n    type: basik\n")
+                == "tern.yml line 4, source.auth.type: 'basik' is not an auth type; use one of none, basic, api_key, bearer, aws_sigv4.")
         #expect(failure("source:\n  endpoint: ftp://a\n").contains("source.endpoint 'ftp://a' uses the scheme 'ftp'"))
         #expect(failure("source:\n  endpoint: http://user:pw@a:9200\n").contains("carries credentials in the URL"))
-        #expect(failure("source:\n  endpoint: http://a:9200\n  timeouts:\n    connect: soon\n")
-            == "tern.yml line 4, source.timeouts.connect: 'soon' is not a duration; write it like 500ms, 10s or 2m.")
+        #expect(
+            failure("source:\n  endpoint: http://a:9200\n  timeouts:\n    connect: soon\n")
+                == "tern.yml line 4, source.timeouts.connect: 'soon' is not a duration; write it like 500ms, 10s or 2m.")
         #expect(failure("source:\n  endpoint: http://a:9200\n  tls:\n    insecure: maybe\n").contains("'maybe' is not true or false."))
         #expect(failure("source:\n  auth:\n    type: none\n").contains("no endpoint"))
         #expect(failure("source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n").contains("needs password"))
-        #expect(failure("source:\n  endpoint: http://a:9200\n  tls:\n    ca_file: /nonexistent/ca.pem\n").contains("the file /nonexistent/ca.pem does not exist"))
-        #expect(failure("target:\n  endpoint: https://x\n  auth:\n    type: aws_sigv4\n    region: eu-west-1\n", loader: ConfigurationLoader(environment: [:]))
+        #expect(
+            failure("source:\n  endpoint: http://a:9200\n  tls:\n    ca_file: /nonexistent/ca.pem\n").contains(
+                "the file /nonexistent/ca.pem does not exist"))
+        #expect(
+            failure(
+                "target:\n  endpoint: https://x\n  auth:\n    type: aws_sigv4\n    region: eu-west-1\n",
+                loader: ConfigurationLoader(environment: [:])
+            )
             .contains("aws_sigv4 needs credentials"))
     }
 
@@ -118,12 +136,15 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("tern.yml").path
-        try "source:\n  endpoint: http://a:9200\n  auth:\n    type: bearer\n    token: t\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "source:\n  endpoint: http://a:9200\n  auth:\n    type: bearer\n    token: t\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let configuration = try loader.resolve(path: file, sourceURL: "http://b:9201", targetURL: "http://c:9202")
         #expect(configuration.source?.endpoints.first?.absoluteString == "http://b:9201")
         #expect(configuration.source?.auth == .bearer(Secret("t")))
         #expect(configuration.target?.endpoints.first?.absoluteString == "http://c:9202")
-        #expect(throws: TernError.self) { try loader.resolve(path: folder.appendingPathComponent("missing.yml").path, sourceURL: nil, targetURL: nil) }
+        #expect(throws: TernError.self) {
+            try loader.resolve(path: folder.appendingPathComponent("missing.yml").path, sourceURL: nil, targetURL: nil)
+        }
         #expect(throws: TernError.self) { try loader.resolve(path: nil, sourceURL: "not a url", targetURL: nil) }
     }
 

@@ -28,9 +28,11 @@ extension OsmemServer {
         try await request(.PUT, "/_cluster/settings", body: Array("{\"persistent\":{\"\(key)\":\(jsonValue)}}".utf8))
     }
 
-    private func request(_ method: HTTPMethod, _ pathAndQuery: String, body: [UInt8], contentType: String = "application/json") async throws {
+    private func request(_ method: HTTPMethod, _ pathAndQuery: String, body: [UInt8], contentType: String = "application/json") async throws
+    {
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1).map(String.init)
-        let query = parts.count > 1
+        let query =
+            parts.count > 1
             ? parts[1].split(separator: "&").map { pair -> (String, String) in
                 let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 return (kv[0], kv.count > 1 ? kv[1] : "")
@@ -38,7 +40,8 @@ extension OsmemServer {
         try await SearchClient.withClient(configuration(role: "test"), logger: Logger(label: "test")) { client in
             let response = try await client.send(method, parts[0], query: query, body: body, contentType: contentType)
             guard response.isSuccess else {
-                throw TestSupportError("\(method) \(pathAndQuery) answered \(response.status): \(String(decoding: response.bytes, as: UTF8.self))")
+                throw TestSupportError(
+                    "\(method) \(pathAndQuery) answered \(response.status): \(String(decoding: response.bytes, as: UTF8.self))")
             }
         }
     }

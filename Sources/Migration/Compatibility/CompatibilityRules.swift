@@ -55,7 +55,10 @@ public enum CompatibilityRules {
             return (false, "OpenSearch cannot be turned back into Elasticsearch in place.")
         }
         if source.distribution != .opensearch && !source.isOnOpenSearchLine && target.distribution == .opensearch {
-            return (false, "Elasticsearch \(source.version) is past 7.10.2 (not open source); OpenSearch nodes cannot join its cluster or open its data directory.")
+            return (
+                false,
+                "Elasticsearch \(source.version) is past 7.10.2 (not open source); OpenSearch nodes cannot join its cluster or open its data directory."
+            )
         }
         if isDowngrade(from: source, to: target) {
             return (false, "\(target.displayName) is older than \(source.displayName): clusters never move to an older version in place.")
@@ -67,15 +70,24 @@ public enum CompatibilityRules {
         }
         if target.distribution == .opensearch && source.distribution != .opensearch {
             guard target.version.major == 1 else {
-                return (false, "OpenSearch \(target.version) cannot take over an Elasticsearch cluster directly: only OpenSearch 1.x upgrades from Elasticsearch OSS 6.8.0-7.10.2, then one major at a time.")
+                return (
+                    false,
+                    "OpenSearch \(target.version) cannot take over an Elasticsearch cluster directly: only OpenSearch 1.x upgrades from Elasticsearch OSS 6.8.0-7.10.2, then one major at a time."
+                )
             }
             guard source.version >= SemanticVersion(6, 8, 0) else {
-                return (false, "OpenSearch 1.x upgrades in place only from Elasticsearch OSS 6.8.0 through 7.10.2; \(source.version) must first reach 6.8.x.")
+                return (
+                    false,
+                    "OpenSearch 1.x upgrades in place only from Elasticsearch OSS 6.8.0 through 7.10.2; \(source.version) must first reach 6.8.x."
+                )
             }
             return (true, "OpenSearch 1.x supports \(kind)s from Elasticsearch OSS 6.8.0 through 7.10.2 (and Open Distro 1.x).")
         }
         if source.version.major == target.version.major {
-            return (true, "\(kind.prefix(1).uppercased() + kind.dropFirst()) within \(target.distribution.displayName) \(target.version.major).x: minor versions upgrade in place.")
+            return (
+                true,
+                "\(kind.prefix(1).uppercased() + kind.dropFirst()) within \(target.distribution.displayName) \(target.version.major).x: minor versions upgrade in place."
+            )
         }
         guard target.version.major == source.version.major + 1 else {
             return (false, "Upgrades in place move one major version at a time; \(source.version) to \(target.version) skips a major.")
@@ -83,11 +95,19 @@ public enum CompatibilityRules {
         if rolling {
             guard let oldest = oldestRollingSource(for: target), source.version >= oldest else {
                 let floor = oldestRollingSource(for: target).map { "\($0)" } ?? "the last minor"
-                return (false, "A rolling upgrade to \(target.displayName) starts from \(floor) or later (mixed-version clusters need it); upgrade \(source.version) to the last \(source.version.major).x minor first, or use a restart upgrade.")
+                return (
+                    false,
+                    "A rolling upgrade to \(target.displayName) starts from \(floor) or later (mixed-version clusters need it); upgrade \(source.version) to the last \(source.version.major).x minor first, or use a restart upgrade."
+                )
             }
-            return (true, "\(target.displayName) nodes can join a \(source.version) cluster (wire compatible), so nodes upgrade one at a time.")
+            return (
+                true, "\(target.displayName) nodes can join a \(source.version) cluster (wire compatible), so nodes upgrade one at a time."
+            )
         }
-        return (true, "\(target.displayName) reads indices created by \(source.version.major).x, so a full-cluster restart on the new version keeps the data.")
+        return (
+            true,
+            "\(target.displayName) reads indices created by \(source.version.major).x, so a full-cluster restart on the new version keeps the data."
+        )
     }
 
     /// Rolling-upgrade steps from `source` to `target` through the last minor of each major, or nil when no in-place path exists.

@@ -78,7 +78,8 @@ public struct AWSSigV4Signer: Sendable {
             body: body, date: date, includeContentHash: includeContentHash
         )
         let toSign = stringToSign(canonicalRequest: request.text, date: date)
-        let authorization = "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(date: date)), "
+        let authorization =
+            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(date: date)), "
             + "SignedHeaders=\(request.signedHeaders), Signature=\(signature(stringToSign: toSign, date: date))"
         return request.addedHeaders + [(name: "Authorization", value: authorization)]
     }
@@ -213,7 +214,8 @@ public struct AWSSigV4Signer: Sendable {
             let value = parts.count > 1 ? parts[1] : ""
             return (uriEncode(percentDecoded(parts[0])), uriEncode(percentDecoded(value)))
         }
-        return parameters
+        return
+            parameters
             .sorted { lhs, rhs in
                 lhs.name == rhs.name
                     ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
@@ -293,8 +295,9 @@ public struct AWSSigV4Signer: Sendable {
 
     /// Lower-cases ASCII only, because header names are ASCII tokens and locale rules must not apply.
     private static func asciiLowercased(_ text: String) -> String {
-        String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 },
-               as: UTF8.self)
+        String(
+            decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 },
+            as: UTF8.self)
     }
 
     private static func hexSHA256(_ bytes: some Collection<UInt8>) -> String {

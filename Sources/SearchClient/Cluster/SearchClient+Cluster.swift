@@ -9,10 +9,16 @@ extension SearchClient {
         try checkAccess(response, method: "GET", path: "/")
         let json = response.json()
         if response.status == 503 || response.status == 500, let reason = response.errorSummary {
-            throw TernError(.clusterUnavailable, "The \(displayName) answers but cannot serve (HTTP \(response.status): \(reason)); wait for it to elect a master and recover, then try again.")
+            throw TernError(
+                .clusterUnavailable,
+                "The \(displayName) answers but cannot serve (HTTP \(response.status): \(reason)); wait for it to elect a master and recover, then try again."
+            )
         }
         guard response.isSuccess, let json, VersionDetector.looksLikeSearchCluster(json) else {
-            throw TernError(.notASearchCluster, "The server at \(ClusterConfiguration.display(endpoint)) (\(configuration.role)) is not Elasticsearch or OpenSearch: GET / answered HTTP \(response.status) with \(Self.describeBody(response)); check the URL and port.")
+            throw TernError(
+                .notASearchCluster,
+                "The server at \(ClusterConfiguration.display(endpoint)) (\(configuration.role)) is not Elasticsearch or OpenSearch: GET / answered HTTP \(response.status) with \(Self.describeBody(response)); check the URL and port."
+            )
         }
         // Node info tells the real version behind a compatibility answer, and the plugins; managed services may deny it.
         let nodes = try? await getJSON("/_nodes/plugins", retries: RetrySettings(maxAttempts: 2))
@@ -20,7 +26,10 @@ extension SearchClient {
             root: json, elasticProductHeader: response.headers.first(name: "X-Elastic-Product"), nodes: nodes,
             host: endpoint.host ?? "")
         guard let info = VersionDetector.detect(evidence) else {
-            throw TernError(.notASearchCluster, "The server at \(ClusterConfiguration.display(endpoint)) (\(configuration.role)) answered GET / without a readable version; check the URL.")
+            throw TernError(
+                .notASearchCluster,
+                "The server at \(ClusterConfiguration.display(endpoint)) (\(configuration.role)) answered GET / without a readable version; check the URL."
+            )
         }
         return info
     }

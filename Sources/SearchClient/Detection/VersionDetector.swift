@@ -36,12 +36,14 @@ public enum VersionDetector {
         let distributionField = root.value(at: "version.distribution")?.stringValue?.lowercased()
         let flavor = root.value(at: "version.build_flavor")?.stringValue
         let tagline = root["tagline"]?.stringValue
-        let nodeVersions = (evidence.nodes?["nodes"]?.objectValue?.values).map { nodes in
-            nodes.compactMap { $0["version"]?.stringValue.flatMap(SemanticVersion.init) }
-        } ?? []
-        let nodeRoles = (evidence.nodes?["nodes"]?.objectValue?.values).map { nodes in
-            nodes.flatMap { $0["roles"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        } ?? []
+        let nodeVersions =
+            (evidence.nodes?["nodes"]?.objectValue?.values).map { nodes in
+                nodes.compactMap { $0["version"]?.stringValue.flatMap(SemanticVersion.init) }
+            } ?? []
+        let nodeRoles =
+            (evidence.nodes?["nodes"]?.objectValue?.values).map { nodes in
+                nodes.flatMap { $0["roles"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+            } ?? []
         let plugins = pluginNames(evidence.nodes)
 
         var info = ClusterInfo(
@@ -68,19 +70,23 @@ public enum VersionDetector {
             info.version = ClusterVersion(.opendistro, reported)
             return info
         }
-        info.version = ClusterVersion(elasticsearchDistribution(version: reported, flavor: flavor, plugins: plugins, header: evidence.elasticProductHeader), reported)
+        info.version = ClusterVersion(
+            elasticsearchDistribution(version: reported, flavor: flavor, plugins: plugins, header: evidence.elasticProductHeader), reported)
         return info
     }
 
     /// The plugin names of all nodes, sorted and unique.
     public static func pluginNames(_ nodes: JSONValue?) -> [String] {
-        let names = (nodes?["nodes"]?.objectValue?.values).map { nodes in
-            nodes.flatMap { $0["plugins"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [] }
-        } ?? []
+        let names =
+            (nodes?["nodes"]?.objectValue?.values).map { nodes in
+                nodes.flatMap { $0["plugins"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [] }
+            } ?? []
         return Array(Set(names)).sorted()
     }
 
-    private static func elasticsearchDistribution(version: SemanticVersion, flavor: String?, plugins: [String], header: String?) -> Distribution {
+    private static func elasticsearchDistribution(version: SemanticVersion, flavor: String?, plugins: [String], header: String?)
+        -> Distribution
+    {
         switch flavor {
         case "oss": return .elasticsearchOSS
         case "default": return .elasticsearch

@@ -27,7 +27,8 @@ public struct RetryPolicy: Sendable {
 
     /// A wait drawn uniformly from [0, ceiling] ("full jitter"), so many clients do not retry in lock step.
     /// A server's `Retry-After` wins when it asks for longer, still capped by `maxBackoff`.
-    public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil, using generator: inout some RandomNumberGenerator) -> Duration {
+    public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil, using generator: inout some RandomNumberGenerator) -> Duration
+    {
         let ceiling = ceiling(afterAttempt: attempt)
         let milliseconds = Self.milliseconds(ceiling)
         var delay = Duration.milliseconds(milliseconds > 0 ? Int64.random(in: 0...milliseconds, using: &generator) : 0)

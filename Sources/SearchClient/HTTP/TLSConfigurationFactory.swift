@@ -12,7 +12,8 @@ enum TLSConfigurationFactory {
             do {
                 configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
             } catch {
-                throw TernError.configuration("\(role).tls.ca_file \(caFile) holds no readable PEM certificate; give the CA certificate in PEM form.")
+                throw TernError.configuration(
+                    "\(role).tls.ca_file \(caFile) holds no readable PEM certificate; give the CA certificate in PEM form.")
             }
         }
         if let certificateFile = settings.clientCertificateFile, let keyFile = settings.clientKeyFile {
@@ -24,7 +25,8 @@ enum TLSConfigurationFactory {
             do {
                 configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
             } catch {
-                throw TernError.configuration("\(role).tls.client_key \(keyFile) holds no readable PEM private key (encrypted keys are not supported).")
+                throw TernError.configuration(
+                    "\(role).tls.client_key \(keyFile) holds no readable PEM private key (encrypted keys are not supported).")
             }
         }
         return configuration

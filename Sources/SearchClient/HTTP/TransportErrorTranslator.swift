@@ -41,13 +41,19 @@ struct TransportErrorTranslator {
         if let error = error as? ChannelError { return translate(channel: error) }
         if let error = error as? HTTPParserError {
             if error == .invalidEOFState {
-                return TernError(.badResponse, "The \(subject) sent a response that ended before its Content-Length; the connection broke or a proxy cut it, try again.")
+                return TernError(
+                    .badResponse,
+                    "The \(subject) sent a response that ended before its Content-Length; the connection broke or a proxy cut it, try again."
+                )
             }
             return garbled("\(error)")
         }
         if error is SocketAddressError { return dnsFailure() }
         if let error = error as? NIOSSLExtraError {
-            return TernError(.tls, "The TLS connection to the \(subject) failed (\(error)); check that the certificate matches the host name \(host), or set \(role).tls.ca_file.")
+            return TernError(
+                .tls,
+                "The TLS connection to the \(subject) failed (\(error)); check that the certificate matches the host name \(host), or set \(role).tls.ca_file."
+            )
         }
         return TernError(.connection, "The connection to the \(subject) failed: \(error).")
     }
@@ -65,11 +71,20 @@ struct TransportErrorTranslator {
     private func translate(client error: HTTPClientError) -> TernError {
         switch error {
         case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-            return TernError(.timeout, "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect.")
+            return TernError(
+                .timeout,
+                "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect."
+            )
         case .readTimeout, .deadlineExceeded:
-            return TernError(.timeout, "The \(subject) accepted the connection but did not answer within \(seconds(requestTimeout)); check the cluster's load, or raise \(role).timeouts.request.")
+            return TernError(
+                .timeout,
+                "The \(subject) accepted the connection but did not answer within \(seconds(requestTimeout)); check the cluster's load, or raise \(role).timeouts.request."
+            )
         case .remoteConnectionClosed:
-            return TernError(.connection, "The \(subject) closed the connection before the response was complete; the server may have crashed, a proxy may cut the connection, or this is \(isTLS ? "not a TLS port (try http://)" : "a TLS port (try https://)").")
+            return TernError(
+                .connection,
+                "The \(subject) closed the connection before the response was complete; the server may have crashed, a proxy may cut the connection, or this is \(isTLS ? "not a TLS port (try http://)" : "a TLS port (try https://)")."
+            )
         case .bodyLengthMismatch:
             return garbled("the body is shorter than its Content-Length")
         case .invalidURL, .emptyHost, .emptyScheme:
@@ -82,16 +97,21 @@ struct TransportErrorTranslator {
     private func translate(tls error: NIOSSLError) -> TernError {
         let detail = "\(error)"
         if detail.contains("CERTIFICATE_VERIFY_FAILED") || detail.contains("certificate verify failed") {
-            return TernError(.tls, "The TLS certificate of the \(subject) is not trusted (self-signed or signed by an unknown CA); set \(role).tls.ca_file to the cluster's CA file, or \(role).tls.insecure: true for a throwaway test cluster.")
+            return TernError(
+                .tls,
+                "The TLS certificate of the \(subject) is not trusted (self-signed or signed by an unknown CA); set \(role).tls.ca_file to the cluster's CA file, or \(role).tls.insecure: true for a throwaway test cluster."
+            )
         }
         if detail.contains("WRONG_VERSION_NUMBER") || detail.contains("PACKET_LENGTH_TOO_LONG") || detail.contains("HTTP_REQUEST") {
             return TernError(.tls, "The \(subject) does not speak TLS on port \(port); use http:// instead of https://.")
         }
         if case .handshakeFailed = error {
-            return TernError(.tls, "The TLS handshake with the \(subject) failed (\(detail)); check the URL scheme, the certificate and \(role).tls.")
+            return TernError(
+                .tls, "The TLS handshake with the \(subject) failed (\(detail)); check the URL scheme, the certificate and \(role).tls.")
         }
         if case .uncleanShutdown = error {
-            return TernError(.connection, "The \(subject) closed the TLS connection without a proper shutdown before the answer was complete.")
+            return TernError(
+                .connection, "The \(subject) closed the TLS connection without a proper shutdown before the answer was complete.")
         }
         return TernError(.tls, "TLS with the \(subject) failed: \(detail).")
     }
@@ -99,7 +119,10 @@ struct TransportErrorTranslator {
     private func translate(channel error: ChannelError) -> TernError {
         switch error {
         case .connectTimeout:
-            return TernError(.timeout, "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect.")
+            return TernError(
+                .timeout,
+                "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect."
+            )
         case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
             return TernError(.connection, "The \(subject) closed the connection before the response was complete.")
         default:
@@ -110,24 +133,39 @@ struct TransportErrorTranslator {
     private func translate(errno code: Int32, detail: String) -> TernError {
         switch code {
         case ECONNREFUSED:
-            return TernError(.connectionRefused, "Connection refused by \(host):\(port) (\(role) cluster): nothing listens there; check that the cluster runs and the port in the URL.")
+            return TernError(
+                .connectionRefused,
+                "Connection refused by \(host):\(port) (\(role) cluster): nothing listens there; check that the cluster runs and the port in the URL."
+            )
         case ETIMEDOUT:
-            return TernError(.timeout, "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls.")
+            return TernError(
+                .timeout,
+                "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls."
+            )
         case EHOSTUNREACH, ENETUNREACH:
-            return TernError(.connection, "The host \(host) (\(role) cluster) is unreachable from this machine: no route to it; check the address, the VPN or the network.")
+            return TernError(
+                .connection,
+                "The host \(host) (\(role) cluster) is unreachable from this machine: no route to it; check the address, the VPN or the network."
+            )
         case ECONNRESET, EPIPE:
-            return TernError(.connection, "The \(subject) reset the connection; the server may have crashed or a proxy may cut the connection.")
+            return TernError(
+                .connection, "The \(subject) reset the connection; the server may have crashed or a proxy may cut the connection.")
         default:
             return TernError(.connection, "The connection to the \(subject) failed: \(detail).")
         }
     }
 
     private func dnsFailure() -> TernError {
-        TernError(.dnsFailure, "Cannot resolve the host name '\(host)' of the \(role) cluster: check the spelling in the URL and this machine's DNS.")
+        TernError(
+            .dnsFailure,
+            "Cannot resolve the host name '\(host)' of the \(role) cluster: check the spelling in the URL and this machine's DNS.")
     }
 
     private func garbled(_ detail: String) -> TernError {
-        TernError(.badResponse, "The \(subject) sent a response that is not valid HTTP (\(detail)); is the URL pointing at an Elasticsearch or OpenSearch HTTP port\(isTLS ? "" : " (or does it need https://)")?")
+        TernError(
+            .badResponse,
+            "The \(subject) sent a response that is not valid HTTP (\(detail)); is the URL pointing at an Elasticsearch or OpenSearch HTTP port\(isTLS ? "" : " (or does it need https://)")?"
+        )
     }
 
     private func seconds(_ duration: Duration) -> String {

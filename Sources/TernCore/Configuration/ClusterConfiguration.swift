@@ -48,7 +48,8 @@ public struct ClusterConfiguration: Sendable, Hashable {
         }
         guard url.user == nil && url.password == nil else {
             throw TernError.configuration(
-                "\(origin) carries credentials in the URL, where they would show in process listings and logs; put them under auth: in tern.yml (with ${ENV_VAR} or password_file).")
+                "\(origin) carries credentials in the URL, where they would show in process listings and logs; put them under auth: in tern.yml (with ${ENV_VAR} or password_file)."
+            )
         }
         if let query = url.query, !query.isEmpty {
             throw TernError.configuration("\(origin) '\(display(url))?\(query)' has a query string; give the cluster's base URL only.")

@@ -68,12 +68,15 @@ struct ClusterSectionReader {
         }
         let service = try keys["service"]?.string() ?? "es"
         guard service == "es" || service == "aoss" else {
-            throw (keys["service"] ?? section).fail("'\(service)' is not a SigV4 service for search; use es (Amazon OpenSearch Service) or aoss (OpenSearch Serverless).")
+            throw (keys["service"] ?? section).fail(
+                "'\(service)' is not a SigV4 service for search; use es (Amazon OpenSearch Service) or aoss (OpenSearch Serverless).")
         }
         let accessKey = try keys["access_key_id"]?.string() ?? environment["AWS_ACCESS_KEY_ID"]
         let secretKey = try keys["secret_access_key"]?.string() ?? environment["AWS_SECRET_ACCESS_KEY"]
         guard let accessKey, !accessKey.isEmpty, let secretKey, !secretKey.isEmpty else {
-            throw section.fail("aws_sigv4 needs credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (or access_key_id / secret_access_key with ${ENV_VAR}).")
+            throw section.fail(
+                "aws_sigv4 needs credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (or access_key_id / secret_access_key with ${ENV_VAR})."
+            )
         }
         let token = try keys["session_token"]?.string() ?? environment["AWS_SESSION_TOKEN"]
         return .awsSigV4(
@@ -98,7 +101,9 @@ struct ClusterSectionReader {
         case (_?, _?):
             throw section.fail("give either \(value) or \(file), not both.")
         case (nil, nil):
-            throw section.fail("needs \(value) (for example \(value): ${\(section.path.uppercased().replacingOccurrences(of: ".", with: "_"))_\(value.uppercased())}) or \(file).")
+            throw section.fail(
+                "needs \(value) (for example \(value): ${\(section.path.uppercased().replacingOccurrences(of: ".", with: "_"))_\(value.uppercased())}) or \(file)."
+            )
         }
     }
 

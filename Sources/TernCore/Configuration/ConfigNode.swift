@@ -30,7 +30,8 @@ struct ConfigNode {
             guard allowedKeys.contains(key) else {
                 let keyLocation = keyNode.mark.map { "\(file) line \($0.line)" } ?? file
                 throw TernError.configuration(
-                    "\(keyLocation): unknown key '\(child.path)'; \(path.isEmpty ? "the top level" : "'\(path)'") accepts \(allowedKeys.joined(separator: ", ")).")
+                    "\(keyLocation): unknown key '\(child.path)'; \(path.isEmpty ? "the top level" : "'\(path)'") accepts \(allowedKeys.joined(separator: ", "))."
+                )
             }
             children[key] = child
         }
@@ -119,7 +120,8 @@ struct ConfigNode {
                 } else if parts.count == 2 {
                     result += parts[1]
                 } else {
-                    throw fail("refers to ${\(name)}, which is not set in the environment; export \(name) or give a default as ${\(name):-value}.")
+                    throw fail(
+                        "refers to ${\(name)}, which is not set in the environment; export \(name) or give a default as ${\(name):-value}.")
                 }
                 rest = after[after.index(after: close)...]
             } else {

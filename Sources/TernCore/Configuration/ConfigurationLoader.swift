@@ -18,7 +18,8 @@ public struct ConfigurationLoader: Sendable {
         var configuration = TernConfiguration()
         if let path {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw TernError.configuration("The configuration file \(path) does not exist; check --config, or run tern init to write a sample.")
+                throw TernError.configuration(
+                    "The configuration file \(path) does not exist; check --config, or run tern init to write a sample.")
             }
             configuration = try load(path: path)
         } else if FileManager.default.fileExists(atPath: TernConfiguration.defaultFileName) {
@@ -42,7 +43,8 @@ public struct ConfigurationLoader: Sendable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw TernError.configuration("Cannot read the configuration file \(path): it is not readable UTF-8 text; check its permissions and encoding.")
+            throw TernError.configuration(
+                "Cannot read the configuration file \(path): it is not readable UTF-8 text; check its permissions and encoding.")
         }
         return try parse(text, file: path, baseDirectory: url.deletingLastPathComponent().path)
     }
@@ -51,7 +53,9 @@ public struct ConfigurationLoader: Sendable {
     /// - Parameters:
     ///   - file: the name used in messages.
     ///   - baseDirectory: where relative `*_file` paths start.
-    public func parse(_ text: String, file: String = TernConfiguration.defaultFileName, baseDirectory: String = ".") throws -> TernConfiguration {
+    public func parse(_ text: String, file: String = TernConfiguration.defaultFileName, baseDirectory: String = ".") throws
+        -> TernConfiguration
+    {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -14,7 +14,8 @@ public struct TernConfiguration: Sendable, Hashable {
     /// The source cluster, or an error saying how to name one.
     public func requireSource() throws -> ClusterConfiguration {
         guard let source else {
-            throw TernError.configuration("No source cluster: pass --source URL or add a source: section to tern.yml (tern init writes a sample).")
+            throw TernError.configuration(
+                "No source cluster: pass --source URL or add a source: section to tern.yml (tern init writes a sample).")
         }
         return source
     }
@@ -22,7 +23,8 @@ public struct TernConfiguration: Sendable, Hashable {
     /// The target cluster, or an error saying how to name one.
     public func requireTarget() throws -> ClusterConfiguration {
         guard let target else {
-            throw TernError.configuration("No target cluster: pass --target URL or add a target: section to tern.yml (tern init writes a sample).")
+            throw TernError.configuration(
+                "No target cluster: pass --target URL or add a target: section to tern.yml (tern init writes a sample).")
         }
         return target
     }

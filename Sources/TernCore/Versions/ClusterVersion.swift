@@ -19,7 +19,8 @@ public struct ClusterVersion: Sendable, Hashable, Codable, CustomStringConvertib
     /// - Throws: a `TernError` of kind `.invalidArgument` that names the value and the accepted forms.
     public init(parsing text: String, flag: String) throws {
         let pieces = text.split(separator: ":", maxSplits: 1).map(String.init)
-        let accepted = "write DISTRIBUTION:VERSION, for example elasticsearch-oss:7.10.2, elasticsearch:8.15.0 or opensearch:2.19.1 (distributions: \(Distribution.allCases.map(\.rawValue).joined(separator: ", ")))"
+        let accepted =
+            "write DISTRIBUTION:VERSION, for example elasticsearch-oss:7.10.2, elasticsearch:8.15.0 or opensearch:2.19.1 (distributions: \(Distribution.allCases.map(\.rawValue).joined(separator: ", ")))"
         guard pieces.count == 2 else {
             throw TernError(.invalidArgument, "\(flag) '\(text)' has no distribution; \(accepted).")
         }
@@ -31,7 +32,10 @@ public struct ClusterVersion: Sendable, Hashable, Codable, CustomStringConvertib
         }
         if distribution == .opendistro && version.major < 5 {
             guard let engine = ClusterVersion.elasticsearchVersion(ofOpenDistro: version) else {
-                throw TernError(.invalidArgument, "\(flag) '\(text)' is not an Open Distro release Tern knows (0.7 to 1.13); give the Elasticsearch version it runs instead, for example opendistro:7.10.2.")
+                throw TernError(
+                    .invalidArgument,
+                    "\(flag) '\(text)' is not an Open Distro release Tern knows (0.7 to 1.13); give the Elasticsearch version it runs instead, for example opendistro:7.10.2."
+                )
             }
             self.init(.opendistro, engine, productVersion: version)
         } else {

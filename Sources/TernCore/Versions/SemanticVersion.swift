@@ -62,7 +62,7 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         switch (lhs.preRelease, rhs.preRelease) {
         case (nil, nil), (nil, _): return false
         case (_, nil): return true
-        case let (l?, r?): return l < r
+        case (let l?, let r?): return l < r
         }
     }
 

@@ -26,10 +26,14 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var clusters: ClusterOptions
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("Check offline with this source version instead of asking the source cluster.", valueName: "dist:version"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Check offline with this source version instead of asking the source cluster.", valueName: "dist:version"))
     var sourceVersion: String?
 
-    @Option(name: .long, help: ArgumentHelp("Check offline with this target version instead of asking the target cluster.", valueName: "dist:version"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Check offline with this target version instead of asking the target cluster.", valueName: "dist:version"))
     var targetVersion: String?
 
     @Flag(name: .long, help: "Print one JSON object instead of the human summary.")

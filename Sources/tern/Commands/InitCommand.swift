@@ -7,7 +7,8 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write a commented sample tern.yml to start from.",
-        discussion: "The file names the source and target clusters, their auth, TLS, timeouts and retries. It never needs secrets: use ${ENV_VAR} or *_file keys."
+        discussion:
+            "The file names the source and target clusters, their auth, TLS, timeouts and retries. It never needs secrets: use ${ENV_VAR} or *_file keys."
     )
 
     @Option(name: .long, help: ArgumentHelp("Where to write it.", valueName: "path"))

@@ -4,15 +4,22 @@ import TernCore
 
 /// Logging options every command takes. Logs go to standard error; results to standard output.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Log detail on standard error.", valueName: "trace|debug|info|notice|warning|error|critical"))
-    var logLevel: Logger.Level = .notice
+    /// The levels a user can pick, mirrored from swift-log so the command line owns its own parsing.
+    enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+
+        var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .notice }
+    }
+
+    @Option(name: .long, help: "Log detail on standard error.")
+    var logLevel: LogLevel = .notice
 
     @Flag(name: [.short, .long], help: "Log errors only.")
     var quiet = false
 
     /// Sets up logging once for the process and returns the command's logger.
     func makeLogger() -> Logger {
-        let level = quiet ? Logger.Level.error : logLevel
+        let level = quiet ? Logger.Level.error : logLevel.level
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -21,5 +28,3 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "tern")
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -56,12 +56,14 @@ struct CheckReportPrinter {
         }
         if let health = report.health {
             let status = paint(health.status, health.status == "green" ? 32 : health.status == "yellow" ? 33 : 31)
-            var line = "  health \(status) · \(health.numberOfNodes) node\(health.numberOfNodes == 1 ? "" : "s") (\(health.numberOfDataNodes) data)"
+            var line =
+                "  health \(status) · \(health.numberOfNodes) node\(health.numberOfNodes == 1 ? "" : "s") (\(health.numberOfDataNodes) data)"
             if health.unassignedShards > 0 { line += " · \(health.unassignedShards) unassigned shards" }
             out += line + "\n"
         }
         if let count = report.indexCount {
-            out += "  \(count) ind\(count == 1 ? "ex" : "ices") · \(Self.grouped(report.documentCount ?? 0)) documents · \(Self.bytes(report.storeBytes ?? 0))\n"
+            out +=
+                "  \(count) ind\(count == 1 ? "ex" : "ices") · \(Self.grouped(report.documentCount ?? 0)) documents · \(Self.bytes(report.storeBytes ?? 0))\n"
         }
         if let plugins = report.plugins {
             out += "  plugins: \(plugins.isEmpty ? "none" : plugins.joined(separator: ", "))\n"

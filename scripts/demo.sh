@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The local demo: two OpenSearch-compatible clusters on this machine, sample data in the source, and every Tern
+# step that exists today run against them. Everything it starts stops when it ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+echo "demo: building tern"
+swift build --product tern
+tern="$(swift build --show-bin-path)/tern"
+
+work="$(mktemp -d -t tern-demo-XXXXXX)"
+osmem="$(python3 -c 'import osmem_server; print(osmem_server.resolve_binary())')"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_cluster() { # name -> prints URL
+  "$osmem" --addr 127.0.0.1:0 --no-stdin-watch --parent-pid $$ > "$work/$1.json" 2>/dev/null &
+  pids+=($!)
+  for _ in $(seq 100); do
+    [ -s "$work/$1.json" ] && break
+    sleep 0.1
+  done
+  python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["url"])' "$work/$1.json"
+}
+
+source_url="$(start_cluster source)"
+target_url="$(start_cluster target)"
+echo "demo: source cluster $source_url, target cluster $target_url"
+python3 scripts/demo_data.py "$source_url"
+
+cat > "$work/tern.yml" <<YAML
+source:
+  endpoint: $source_url
+target:
+  endpoint: $target_url
+YAML
+
+step() { echo; echo "==> $*"; }
+step "tern check (both clusters from tern.yml)"
+(cd "$work" && "$tern" check)
+step "tern check --json (what scripts read)"
+(cd "$work" && "$tern" check --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"source": {k: r["source"][k] for k in ("distribution","version","document_count")}, "recommended": r["recommended"]}, indent=2))')
+step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
+"$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
+echo
+echo "demo: done"
