@@ -58,7 +58,7 @@ public final class SearchClient: Sendable {
 
     /// `source cluster at http://host:9200`
     public var displayName: String {
-        "\(configuration.role) cluster at \(ConfigurationEndpoint.display(endpoint))"
+        "\(configuration.role) cluster at \(ClusterConfiguration.display(endpoint))"
     }
 
     var endpoint: URL {
@@ -168,7 +168,7 @@ public final class SearchClient: Sendable {
         for header in headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
 
         let translator = TransportErrorTranslator(
-            subject: "\(configuration.role) cluster at \(ConfigurationEndpoint.display(base))", host: base.host ?? "",
+            subject: "\(configuration.role) cluster at \(ClusterConfiguration.display(base))", host: base.host ?? "",
             port: base.port ?? (scheme == "https" ? 443 : 80), isTLS: scheme == "https",
             connectTimeout: configuration.timeouts.connect, requestTimeout: configuration.timeouts.request,
             role: configuration.role)
@@ -216,9 +216,4 @@ public final class SearchClient: Sendable {
             .replacingOccurrences(of: "\n", with: " ")
         return preview.isEmpty ? "\(type), empty" : "\(type): \"\(preview)\""
     }
-}
-
-/// Formatting of endpoints for messages, shared with the configuration.
-enum ConfigurationEndpoint {
-    static func display(_ url: URL) -> String { ClusterConfiguration.display(url) }
 }

@@ -54,6 +54,19 @@ import Testing
         )
     }
 
+    @Test func unreachableHost() async throws {
+        let server = try FaultyServer(.blackhole)
+        defer { server.stop() }
+        var configuration = configuration(server.httpURL)
+        configuration.timeouts.connect = .seconds(1)
+        let error = await failure(configuration)
+        #expect(error?.kind == .timeout)
+        #expect(
+            error?.message
+                == "No connection to the source cluster at \(server.httpURL) within 1 s: the host does not answer on port \(server.port); check the address and firewalls, or raise source.timeouts.connect."
+        )
+    }
+
     @Test func serverThatNeverAnswers() async throws {
         let server = try FaultyServer(.silent)
         defer { server.stop() }

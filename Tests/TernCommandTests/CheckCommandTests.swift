@@ -97,13 +97,13 @@ import Testing
         #expect(unknownFlag.stderr.contains("Unknown option '--sauce'"))
     }
 
-    @Test func noStrategyExitsWith1() throws {
-        // Nothing copies into a product Tern cannot write to... every verdict has document-copy, so this checks
-        // the exit code of a missing cluster instead: no source given at all.
+    @Test func missingSourceExitsWith2() throws {
         let folder = try TernBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try TernBinary.run(["check", "--target-version", "opensearch:2.19.1"], in: folder)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("No source cluster: pass --source URL"))
+        #expect(
+            result.stderr
+                == "error: No source cluster: pass --source URL or add a source: section to tern.yml (tern init writes a sample).\n")
     }
 }

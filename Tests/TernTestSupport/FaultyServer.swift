@@ -5,6 +5,8 @@ import Foundation
 public final class FaultyServer: Sendable {
     public enum Mode: Sendable {
         case html, notSearch, unauthorized, forbidden, garbage, truncated, silent, unavailable, tls
+        /// Connections hang unanswered, like those to an unreachable host.
+        case blackhole
         /// Answers 429/503/502 to the first `failures` requests, then like a healthy OpenSearch 2.19.1.
         case flaky(failures: Int)
 
@@ -19,6 +21,7 @@ public final class FaultyServer: Sendable {
             case .silent: "silent"
             case .unavailable: "unavailable"
             case .tls: "tls"
+            case .blackhole: "blackhole"
             case .flaky(let failures): "flaky:\(failures)"
             }
         }

@@ -5,7 +5,8 @@ No real search server can be told to send garbage, cut a response short or refus
 tests that need those answers talk to this one (their names say so). It listens on 127.0.0.1 on a free port,
 prints {"port": N} on one line, and exits when its parent process goes away.
 
-Modes: html, not-search, unauthorized, forbidden, garbage, truncated, silent, unavailable, flaky:N, tls.
+Modes: html, not-search, unauthorized, forbidden, garbage, truncated, silent, unavailable, flaky:N, tls, and blackhole
+(a listener whose accept queue is full, so new connections hang like packets to an unreachable host).
 """
 import json
 import os
@@ -150,7 +151,30 @@ def watch_parent(parent):
         time.sleep(0.5)
 
 
+def blackhole():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        try:
+            filler.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        fillers.append(filler)
+    time.sleep(0.2)
+    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    print(json.dumps({"port": port}), flush=True)
+    while True:
+        time.sleep(60)
+
+
 def main():
+    if mode == "blackhole":
+        blackhole()
     server = Server(("127.0.0.1", 0), Handler)
     info = {"port": server.server_address[1]}
     if mode == "tls":

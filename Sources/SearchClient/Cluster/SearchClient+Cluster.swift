@@ -78,7 +78,7 @@ extension SearchClient {
     public func nodeSetting(_ key: String) async throws -> [String]? {
         guard let json = try? await getJSON("/_nodes/settings", query: [("flat_settings", "true")]) else { return nil }
         var values: [String] = []
-        for node in json["nodes"]?.objectValue?.values ?? [:].values {
+        for node in (json["nodes"]?.objectValue ?? [:]).values {
             let settings = node["settings"]
             if let list = settings?[key]?.arrayValue {
                 values += list.compactMap(\.stringValue)

@@ -71,10 +71,7 @@ struct TransportErrorTranslator {
     private func translate(client error: HTTPClientError) -> TernError {
         switch error {
         case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-            return TernError(
-                .timeout,
-                "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect."
-            )
+            return connectTimedOut()
         case .readTimeout, .deadlineExceeded:
             return TernError(
                 .timeout,
@@ -119,10 +116,7 @@ struct TransportErrorTranslator {
     private func translate(channel error: ChannelError) -> TernError {
         switch error {
         case .connectTimeout:
-            return TernError(
-                .timeout,
-                "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect."
-            )
+            return connectTimedOut()
         case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
             return TernError(.connection, "The \(subject) closed the connection before the response was complete.")
         default:
@@ -138,10 +132,7 @@ struct TransportErrorTranslator {
                 "Connection refused by \(host):\(port) (\(role) cluster): nothing listens there; check that the cluster runs and the port in the URL."
             )
         case ETIMEDOUT:
-            return TernError(
-                .timeout,
-                "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls."
-            )
+            return connectTimedOut()
         case EHOSTUNREACH, ENETUNREACH:
             return TernError(
                 .connection,
@@ -153,6 +144,13 @@ struct TransportErrorTranslator {
         default:
             return TernError(.connection, "The connection to the \(subject) failed: \(detail).")
         }
+    }
+
+    private func connectTimedOut() -> TernError {
+        TernError(
+            .timeout,
+            "No connection to the \(subject) within \(seconds(connectTimeout)): the host does not answer on port \(port); check the address and firewalls, or raise \(role).timeouts.connect."
+        )
     }
 
     private func dnsFailure() -> TernError {
