@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "tern", targets: ["tern"]),
         .library(name: "TernCore", targets: ["TernCore"]),
         .library(name: "SearchClient", targets: ["SearchClient"]),
+        .library(name: "SnapshotReader", targets: ["SnapshotReader"]),
         .library(name: "Migration", targets: ["Migration"]),
     ],
     dependencies: [
@@ -42,6 +43,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // System zlib for DEFLATE (Foundation on Linux has no zlib API).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Snapshot repositories and Lucene files read directly: no cluster, no JVM.
+        .target(
+            name: "SnapshotReader",
+            dependencies: ["TernCore", "CZlib"]
+        ),
         // The migration work: compatibility rules, strategy verdicts, checks.
         .target(
             name: "Migration",
@@ -71,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
+        .testTarget(name: "SnapshotReaderTests", dependencies: ["SnapshotReader", "TernTestSupport"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "TernTestSupport"]),
         .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "TernTestSupport"]),
     ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Tern's tests and demo need on a fresh machine: openssl (test certificates), curl, and the pinned
-# osmem-server (an in-memory OpenSearch-compatible server from PyPI). Safe to run again.
+# Installs what Tern's tests and demo need on a fresh machine: openssl (test certificates), curl, a JDK with Lucene 8.7
+# and Jackson SMILE (test data written by the real libraries), and the pinned osmem-server (an in-memory
+# OpenSearch-compatible server from PyPI). Safe to run again.
 set -euo pipefail
 
 OSMEM_VERSION="0.1.6"
@@ -10,6 +11,10 @@ for tool in openssl curl python3; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 python3 -m pip --version >/dev/null 2>&1 || missing+=("python3-pip")
+command -v javac >/dev/null 2>&1 || missing+=("openjdk-17-jdk-headless")
+# Real Lucene 8.7 writes the test indexes; Jackson's SMILE module writes the SMILE test documents.
+[ -f /usr/share/java/lucene-core-8.7.0.jar ] || missing+=("liblucene8-java")
+[ -f /usr/share/java/jackson-dataformat-smile.jar ] || missing+=("libjackson2-dataformat-smile")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   apt-get update -qq

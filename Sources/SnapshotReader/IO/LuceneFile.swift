@@ -1,0 +1,69 @@
+import Foundation
+
+/// The bytes of one file (or a slice of one, for files inside a compound file), memory-mapped when read from disk so
+/// that a 10 GB shard does not need 10 GB of RAM.
+///
+/// `@unchecked Sendable`: the bytes are immutable after creation.
+public final class LuceneFile: @unchecked Sendable {
+    /// The name used in error messages (`_0.fdt`, or `_0.fdt in _0.cfs`).
+    public let name: String
+    private let storage: Data
+    private let start: Int
+    public let count: Int
+
+    /// Wraps bytes already in memory.
+    public init(name: String, data: Data) {
+        self.name = name
+        storage = data
+        start = 0
+        count = data.count
+    }
+
+    private init(name: String, storage: Data, start: Int, count: Int) {
+        self.name = name
+        self.storage = storage
+        self.start = start
+        self.count = count
+    }
+
+    /// Maps a file from disk.
+    public static func map(path: String, name: String) throws(SnapshotReaderError) -> LuceneFile {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SnapshotReaderError.missing(name, "no file at \(path)")
+        }
+        do {
+            return LuceneFile(name: name, data: try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+        } catch {
+            throw SnapshotReaderError.invalidInput("Cannot read \(path): \(error.localizedDescription).")
+        }
+    }
+
+    /// A part of this file, sharing its bytes.
+    public func slice(offset: Int, length: Int, name: String) throws(SnapshotReaderError) -> LuceneFile {
+        guard offset >= 0, length >= 0, offset <= count - length else {
+            throw SnapshotReaderError.corrupt(self.name, at: offset, "a slice of \(length) bytes for \(name) lies outside the file")
+        }
+        return LuceneFile(name: name, storage: storage, start: start + offset, count: length)
+    }
+
+    /// Runs `body` over the bytes. The pointer is valid only during the call.
+    public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        let result: Result<R, E> = storage.withUnsafeBytes { raw in
+            let window = UnsafeRawBufferPointer(rebasing: raw[start..<(start + count)])
+            do throws(E) {
+                return .success(try body(window))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// A reader positioned at the start of the file, valid only inside `body`.
+    public func withReader<R, E: Error>(_ body: (inout ByteReader) throws(E) -> R) throws(E) -> R {
+        try withBytes { (bytes) throws(E) -> R in
+            var reader = ByteReader(bytes, name: name)
+            return try body(&reader)
+        }
+    }
+}

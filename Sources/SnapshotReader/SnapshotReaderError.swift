@@ -1,0 +1,41 @@
+import TernCore
+
+/// Why a repository, blob or Lucene file could not be read. Every case names the file, so the operator knows which
+/// shard is damaged.
+public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file ends before a value it announces.
+    case truncated(String, at: Int, needed: Int)
+    /// A value is impossible (bad magic, checksum, length, code).
+    case corrupt(String, at: Int, String)
+    /// A format or codec this reader does not know.
+    case unsupported(String, String)
+    /// A file the repository or index refers to is missing.
+    case missing(String, String)
+    /// The input is not what the command expects (not a repository, no such snapshot or index).
+    case invalidInput(String)
+    /// The documents cannot be read this way (`_source` disabled, synthetic source).
+    case noSource(String)
+
+    public var description: String {
+        switch self {
+        case .truncated(let file, let offset, let needed):
+            "\(file) is truncated: it ends at byte \(offset) where \(needed) more byte\(needed == 1 ? "" : "s") were expected; the copy is incomplete or damaged."
+        case .corrupt(let file, let offset, let problem):
+            "\(file) is corrupt at byte \(offset): \(problem)."
+        case .unsupported(let file, let problem):
+            "\(file) uses \(problem), which Tern cannot read."
+        case .missing(let file, let context):
+            "\(file) is missing (\(context)); the repository is incomplete."
+        case .invalidInput(let message), .noSource(let message):
+            message
+        }
+    }
+
+    /// The same failure as a `TernError` for the command line: input problems are usage errors (2), damage is a failure (1).
+    public var ternError: TernError {
+        switch self {
+        case .invalidInput: TernError(.invalidArgument, description)
+        default: TernError(.failedChecks, description)
+        }
+    }
+}
