@@ -1,0 +1,92 @@
+/// Reads the newest commit of a Lucene index (Lucene 6 to 8, as Elasticsearch 5.6 to 7.x and OpenSearch 1.x write
+/// them) and hands every live document's stored fields to a visitor.
+///
+/// Opening reads the small files of every segment (`.si`, `.fnm`, `.liv`, soft-deletes doc values) and checks their
+/// checksums; stored fields are read only by `visitLiveDocuments`. Segments can be read concurrently by separate calls.
+public struct LuceneIndexReader: Sendable {
+    public let segments: [LuceneSegment]
+    /// The commit file read (`segments_5`).
+    public let commitFile: String
+    private let verifyChecksums: Bool
+
+    /// The codecs whose segments this reader knows.
+    static let codecs: Set<String> = ["Lucene60", "Lucene62", "Lucene70", "Lucene80", "Lucene84", "Lucene86", "Lucene87"]
+
+    /// Opens the newest commit in `directory`.
+    ///
+    /// - Parameters:
+    ///   - verifyChecksums: also verify the CRC32 of the large files (`.cfs`, `.fdt`), a full pass over each.
+    public init(directory: some LuceneDirectory, verifyChecksums: Bool = false) throws(SnapshotReaderError) {
+        let commit = try SegmentInfos.readNewest(in: directory)
+        self.verifyChecksums = verifyChecksums
+        commitFile = commit.fileName
+        var segments: [LuceneSegment] = []
+        for entry in commit.segments {
+            segments.append(try Self.openSegment(entry, commit: commit, directory: directory, verifyChecksums: verifyChecksums))
+        }
+        self.segments = segments
+    }
+
+    public var liveDocumentCount: Int { segments.reduce(0) { $0 + $1.liveCount } }
+
+    private static func openSegment(
+        _ entry: SegmentInfos.Entry, commit: SegmentInfos, directory: some LuceneDirectory, verifyChecksums: Bool
+    ) throws(SnapshotReaderError) -> LuceneSegment {
+        guard codecs.contains(entry.codec) else {
+            throw SnapshotReaderError.unsupported(commit.fileName, "codec \"\(entry.codec)\" for segment \(entry.name)")
+        }
+        let info = try SegmentInfo.read(in: directory, segment: entry.name, id: entry.id)
+        let segmentDirectory: any LuceneDirectory =
+            info.isCompound
+            ? try CompoundDirectory(directory: directory, segment: entry.name, id: entry.id, verifyChecksum: verifyChecksums) : directory
+        let fieldInfos = try FieldInfos.read(
+            segmentDirectory: segmentDirectory, outer: directory, segment: entry.name, id: entry.id, generation: entry.fieldInfosGeneration)
+        guard entry.deleteCount + entry.softDeleteCount <= info.maxDoc else {
+            throw SnapshotReaderError.corrupt(
+                commit.fileName, at: 0,
+                "segment \(entry.name) deletes \(entry.deleteCount + entry.softDeleteCount) of \(info.maxDoc) documents")
+        }
+        var live: LiveDocs?
+        if entry.deletesGeneration != -1 {
+            live = try LiveDocs.read(
+                in: directory, segment: entry.name, id: entry.id, generation: entry.deletesGeneration, maxDoc: info.maxDoc,
+                deleteCount: entry.deleteCount)
+        }
+        if entry.softDeleteCount > 0 {
+            guard let field = fieldInfos.softDeletesField else {
+                throw SnapshotReaderError.corrupt(
+                    commit.fileName, at: 0, "segment \(entry.name) has \(entry.softDeleteCount) soft deletes but no soft-deletes field")
+            }
+            var combined = live ?? LiveDocs(allLive: info.maxDoc)
+            try SoftDeletes.apply(
+                to: &combined, field: field, fieldInfos: fieldInfos, info: info, segmentDirectory: segmentDirectory, outer: directory)
+            let deleted = info.maxDoc - combined.liveCount
+            guard deleted == entry.deleteCount + entry.softDeleteCount else {
+                throw SnapshotReaderError.corrupt(
+                    commit.fileName, at: 0,
+                    "segment \(entry.name) should have \(entry.deleteCount) hard and \(entry.softDeleteCount) soft deletes, but its files delete \(deleted) documents"
+                )
+            }
+            live = combined
+        }
+        return LuceneSegment(
+            name: entry.name, maxDoc: info.maxDoc, deletedCount: live.map { info.maxDoc - $0.liveCount } ?? 0, codec: entry.codec,
+            info: info,
+            fieldInfos: fieldInfos, liveDocs: live, directory: segmentDirectory)
+    }
+
+    /// Visits every live document of one segment in doc-id order, decompressing each stored-fields chunk once.
+    ///
+    /// - Parameters:
+    ///   - segment: an index into `segments`.
+    ///   - visitor: receives each document's fields; its errors stop the read and are rethrown.
+    public func visitLiveDocuments<V: StoredFieldVisitor>(segment: Int, visitor: inout V) throws {
+        guard segments.indices.contains(segment) else {
+            throw SnapshotReaderError.invalidInput("There is no segment \(segment); the commit has \(segments.count).")
+        }
+        let entry = segments[segment]
+        if entry.maxDoc == 0 || entry.liveCount == 0 { return }
+        let reader = try StoredFieldsReader.open(in: entry.directory, info: entry.info, verifyChecksum: verifyChecksums)
+        try reader.visit(live: entry.liveDocs, segment: segment, fieldInfos: entry.fieldInfos, visitor: &visitor)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+
+@testable import SnapshotReader
+
+/// A small, seedable random generator (LuceneFuzzRandom), so a failing input can be reproduced from its seed.
+private struct LuceneFuzzRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A directory that serves one file's bytes from memory and the rest from another directory.
+private struct LucenePatchedDirectory: LuceneDirectory {
+    let base: any LuceneDirectory
+    let name: String
+    let bytes: Data
+
+    var displayName: String { "patched \(base.displayName)" }
+    func fileNames() throws(SnapshotReaderError) -> [String] { try base.fileNames() }
+    func open(_ file: String) throws(SnapshotReaderError) -> LuceneFile {
+        file == name ? LuceneFile(name: file, data: bytes) : try base.open(file)
+    }
+}
+
+/// Touches every value so that a bad pointer would be caught by the sanitizer or crash here.
+private struct LuceneChecksummingVisitor: StoredFieldVisitor {
+    var sum: UInt64 = 0
+    var documents = 0
+
+    mutating func beginDocument(segment: Int, docID: Int32) throws { documents += 1 }
+
+    mutating func visitField(_ field: FieldInfo, value: StoredFieldValue) throws {
+        switch value {
+        case .string(let bytes), .bytes(let bytes): for byte in bytes { sum = sum &* 31 &+ UInt64(byte) }
+        case .int(let number): sum &+= UInt64(bitPattern: Int64(number))
+        case .long(let number): sum &+= UInt64(bitPattern: number)
+        case .float(let number): sum &+= UInt64(number.bitPattern)
+        case .double(let number): sum &+= number.bitPattern
+        }
+    }
+
+    mutating func endDocument() throws {}
+}
+
+@Suite("Stored fields under damaged input")
+struct StoredFieldsFuzzTests {
+    /// Seconds per test; `TERN_FUZZ_SECONDS` runs longer locally.
+    static let budget = Double(ProcessInfo.processInfo.environment["TERN_FUZZ_SECONDS"] ?? "") ?? 1.5
+
+    /// One segment's `.fdt` with what reading it needs.
+    struct Target {
+        var name: String
+        var directory: any LuceneDirectory
+        var segment: LuceneSegment
+        var bytes: Data
+    }
+
+    /// The first segment's stored fields of indexes covering the four compression kinds.
+    static func targets() throws -> [Target] {
+        try ["legacy-fast", "legacy-high", "soft-deletes", "hard-deletes", "large-speed"].map { mode in
+            let folder = try LuceneFixtures.index(mode).folder
+            let reader = try LuceneIndexReader(directory: FolderDirectory(path: folder.path))
+            let segment = reader.segments[0]
+            let fdt = try segment.directory.open(segment.name + ".fdt")
+            let bytes = fdt.withBytes { Data($0) }
+            return Target(name: "\(mode) \(segment.name).fdt", directory: segment.directory, segment: segment, bytes: bytes)
+        }
+    }
+
+    /// Reads all documents of a damaged `.fdt`: it must decode or throw `SnapshotReaderError`.
+    static func read(_ target: Target, bytes: Data) -> String? {
+        let directory = LucenePatchedDirectory(base: target.directory, name: target.segment.name + ".fdt", bytes: bytes)
+        do {
+            let reader = try StoredFieldsReader.open(in: directory, info: target.segment.info, verifyChecksum: false)
+            // Half the documents deleted, so that damaged chunks are also skipped rather than decoded.
+            var live = LiveDocs(allLive: target.segment.maxDoc)
+            for doc in 0..<(target.segment.maxDoc / 2) { live.delete(doc) }
+            var skipping = LuceneChecksummingVisitor()
+            do {
+                try reader.visit(live: live, segment: 0, fieldInfos: target.segment.fieldInfos, visitor: &skipping)
+            } catch is SnapshotReaderError {}
+            var visitor = LuceneChecksummingVisitor()
+            try reader.visit(live: nil, segment: 0, fieldInfos: target.segment.fieldInfos, visitor: &visitor)
+            return nil
+        } catch is SnapshotReaderError {
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("mutated .fdt chunks decode or throw SnapshotReaderError")
+    func mutatedChunks() throws {
+        let targets = try Self.targets()
+        let deadline = Date().addingTimeInterval(Self.budget)
+        var iteration: UInt64 = 0
+        while Date() < deadline {
+            iteration += 1
+            var random = LuceneFuzzRandom(state: 0x5EED_0000 &+ iteration)
+            let target = targets[Int(iteration % UInt64(targets.count))]
+            var bytes = target.bytes
+            // Keep the header (so the codec is known) and the footer (so the damage is inside the chunks).
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let start = min(60, bytes.count - 16)
+                let end = bytes.count - 16
+                guard end > start else { break }
+                let at = Int.random(in: start..<end, using: &random)
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0: bytes[at] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                case 1: bytes[at] = UInt8.random(in: 0...255, using: &random)
+                case 2: bytes[at] = [0x00, 0xFF, 0x7F, 0x80][Int.random(in: 0..<4, using: &random)]
+                case 3:  // cut a run out, keeping the footer
+                    let length = min(Int.random(in: 1...64, using: &random), end - at)
+                    bytes.removeSubrange(at..<(at + length))
+                default:  // repeat a run
+                    let length = min(Int.random(in: 1...32, using: &random), end - at)
+                    bytes.insert(contentsOf: bytes[at..<(at + length)], at: at)
+                }
+            }
+            if let failure = Self.read(target, bytes: bytes) {
+                Issue.record("seed \(iteration) on \(target.name): \(failure)")
+                return
+            }
+        }
+    }
+
+    @Test("random LZ4 input decodes or throws, and never writes outside its window")
+    func randomLZ4() {
+        let deadline = Date().addingTimeInterval(Self.budget / 2)
+        var iteration: UInt64 = 0
+        let capacity = 1 << 16
+        let output = UnsafeMutableRawPointer.allocate(byteCount: capacity + 64, alignment: 16)
+        defer { output.deallocate() }
+        let dictionary: [UInt8] = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        while Date() < deadline {
+            iteration += 1
+            var random = LuceneFuzzRandom(state: 0x1234_0000 &+ iteration)
+            let input = (0..<Int.random(in: 0...512, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let length = Int.random(in: 0...4096, using: &random)
+            let useDictionary = Bool.random(using: &random)
+            let result: Result<Int, SnapshotReaderError> = input.withUnsafeBytes { source in
+                dictionary.withUnsafeBytes { dict in
+                    Result { () throws(SnapshotReaderError) -> Int in
+                        try LZ4.decompress(
+                            source, at: 0, into: output, destOffset: 100, length: length, capacity: capacity, windowStart: 100,
+                            dictionary: useDictionary ? dict : nil, name: "fuzz")
+                    }
+                }
+            }
+            if case .success(let end) = result { #expect(end <= input.count) }
+            let skipped = input.withUnsafeBytes { source in
+                Result { () throws(SnapshotReaderError) -> Int in try LZ4.skip(source, at: 0, length: length, name: "fuzz") }
+            }
+            if case .success(let end) = skipped { #expect(end <= input.count) }
+        }
+    }
+
+    @Test("random DEFLATE input decodes or throws")
+    func randomDeflate() {
+        let inflater = Inflater()
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+        defer { output.deallocate() }
+        for iteration in 0..<2000 as Range<UInt64> {
+            var random = LuceneFuzzRandom(state: 0xDEF1_0000 &+ iteration)
+            let input = (0..<Int.random(in: 0...256, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let size = Int.random(in: 0...4096, using: &random)
+            input.withUnsafeBytes { source in
+                do {
+                    try inflater.inflate(
+                        source, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<size]), dictionary: nil, name: "fuzz", at: 0)
+                } catch {}
+            }
+        }
+    }
+
+    @Test("random chunk headers and packed ints are rejected without huge allocations")
+    func randomPackedInts() {
+        let values = UnsafeMutablePointer<Int>.allocate(capacity: 4096)
+        defer { values.deallocate() }
+        for iteration in 0..<5000 as Range<UInt64> {
+            var random = LuceneFuzzRandom(state: 0xBAC_0000 &+ iteration)
+            let input = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            input.withUnsafeBytes { bytes in
+                var reader = ByteReader(bytes, name: "fuzz")
+                let count = Int.random(in: 0...4096, using: &random)
+                let bits = Int.random(in: 1...32, using: &random)
+                do {
+                    try PackedInts.read(&reader, count: count, bitsPerValue: bits, packedIntsVersion: 2, into: values)
+                    for index in 0..<count { #expect(values[index] >= 0 && values[index] < 1 << bits) }
+                } catch {}
+            }
+        }
+    }
+}
