@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "TernCore",
                 "SearchClient",
+                "SnapshotReader",
                 "Migration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

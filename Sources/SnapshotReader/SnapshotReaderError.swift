@@ -19,7 +19,7 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String {
         switch self {
         case .truncated(let file, let offset, let needed):
-            "\(file) is truncated: it ends at byte \(offset) where \(needed) more byte\(needed == 1 ? "" : "s") were expected; the copy is incomplete or damaged."
+            "\(file) is truncated: it ends at byte \(offset) where \(needed) more \(needed == 1 ? "byte was" : "bytes were") expected; the copy is incomplete or damaged."
         case .corrupt(let file, let offset, let problem):
             "\(file) is corrupt at byte \(offset): \(problem)."
         case .unsupported(let file, let problem):

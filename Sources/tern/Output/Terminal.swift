@@ -8,7 +8,11 @@ struct Terminal: Sendable {
     static let standardError = Terminal(descriptor: STDERR_FILENO)
 
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        write(bytes: Array(text.utf8))
+    }
+
+    func write(bytes: [UInt8]) {
+        var bytes = bytes
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { buffer in

@@ -1,0 +1,91 @@
+import Foundation
+import TernCore
+
+/// Reads Elasticsearch documents out of snapshot repositories and Lucene folders, one unit of work per shard.
+public enum SnapshotDocumentReader {
+    /// How documents are read.
+    public struct Options: Sendable {
+        /// Documents per batch.
+        public var batchSize: Int
+        /// Shards read at once.
+        public var concurrency: Int
+        /// Batches that may wait for the consumer before readers pause.
+        public var bufferedBatches: Int
+        /// Also verify the CRC32 of every large Lucene file (a full extra pass).
+        public var verifyChecksums: Bool
+        /// False to count documents without keeping their sources.
+        public var keepSource: Bool
+
+        public init(
+            batchSize: Int = 1000, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, bufferedBatches: Int = 8,
+            verifyChecksums: Bool = false, keepSource: Bool = true
+        ) {
+            self.batchSize = batchSize
+            self.concurrency = concurrency
+            self.bufferedBatches = bufferedBatches
+            self.verifyChecksums = verifyChecksums
+            self.keepSource = keepSource
+        }
+    }
+
+    /// The live documents of `indices` in a snapshot.
+    /// - Throws: when an index's metadata cannot be read or its `_source` is disabled.
+    public static func batches(
+        repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, indices: [RepositoryData.Index], options: Options = Options()
+    ) throws(SnapshotReaderError) -> DocumentBatches {
+        var jobs: [DocumentBatches.Job] = []
+        for index in indices {
+            let metadata = try repository.indexMetadata(index, in: snapshot)
+            if metadata.sourceDisabled {
+                throw SnapshotReaderError.noSource(
+                    "Index \(index.name) in snapshot \(snapshot.name) disables _source, so its documents cannot be read from the snapshot; restore the snapshot into a cluster of the same major version and reindex there instead."
+                )
+            }
+            let type = singleMappingType(metadata)
+            for shard in 0..<metadata.numberOfShards {
+                jobs.append { sink in
+                    let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
+                    try read(directory: directory, index: index.name, type: type, options: options, sink: sink)
+                }
+            }
+        }
+        return DocumentBatches(jobs: jobs, concurrency: options.concurrency, bufferedBatches: options.bufferedBatches)
+    }
+
+    /// The live documents of a plain Lucene index folder (such as `indices/<uuid>/<shard>/index` of a stopped node).
+    public static func batches(luceneFolder: String, index: String, options: Options = Options()) -> DocumentBatches {
+        DocumentBatches(
+            jobs: [
+                { sink in try read(directory: FolderDirectory(path: luceneFolder), index: index, type: nil, options: options, sink: sink) }
+            ],
+            concurrency: 1, bufferedBatches: options.bufferedBatches)
+    }
+
+    /// Reads one Lucene index (a shard) segment by segment into the sink.
+    static func read(directory: some LuceneDirectory, index: String, type: String?, options: Options, sink: DocumentSink) throws {
+        let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+        var visitor = ElasticsearchDocumentVisitor(
+            index: index, type: type, location: directory.displayName, keepSource: options.keepSource, batchSize: options.batchSize,
+            emit: sink.emit)
+        do {
+            for segment in reader.segments.indices {
+                try reader.visitLiveDocuments(segment: segment, visitor: &visitor)
+            }
+            try visitor.flush()
+        } catch is ElasticsearchDocumentVisitor.Stopped {
+            return
+        }
+    }
+
+    /// The custom mapping type of a 5.x/6.x index with exactly one, or nil for typeless indices and `_doc` (which is how
+    /// 7.x snapshots store typeless mappings).
+    static func singleMappingType(_ metadata: IndexMetadata) -> String? {
+        let mappingKeys: Set<String> = [
+            "properties", "_source", "dynamic", "_meta", "_routing", "dynamic_templates", "_all", "date_detection", "numeric_detection",
+        ]
+        guard let mappings = metadata.json["mappings"]?.objectValue, mappings.count == 1, let name = mappings.keys.first,
+            !mappingKeys.contains(name), name != "_doc", mappings[name]?.objectValue != nil
+        else { return nil }
+        return name
+    }
+}

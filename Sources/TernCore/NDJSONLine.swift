@@ -1,0 +1,44 @@
+/// Writes documents as ndjson lines `{"_index":...,"_id":...,"_routing":...,"_source":{...}}`, splicing the source bytes
+/// in unchanged.
+public enum NDJSONLine {
+    /// Appends one document's line (with its newline) to `output`.
+    public static func append(_ document: Document, to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"_index":"#.utf8)
+        appendJSONString(document.index, to: &output)
+        if let type = document.type {
+            output.append(contentsOf: #","_type":"#.utf8)
+            appendJSONString(type, to: &output)
+        }
+        output.append(contentsOf: #","_id":"#.utf8)
+        appendJSONString(document.id, to: &output)
+        if let routing = document.routing {
+            output.append(contentsOf: #","_routing":"#.utf8)
+            appendJSONString(routing, to: &output)
+        }
+        output.append(contentsOf: #","_source":"#.utf8)
+        // Sources may carry their own line breaks; ndjson needs one document per line.
+        for byte in document.source where byte != 0x0A && byte != 0x0D { output.append(byte) }
+        output.append(contentsOf: "}\n".utf8)
+    }
+
+    /// Appends a JSON string literal with the escapes JSON requires.
+    public static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+            case 0x09: output.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: #"\u00"#.utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import SnapshotReader
+import TernCore
+
+/// `tern snapshot docs REPO SNAPSHOT [--index I] [--count]`
+struct SnapshotDocsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docs",
+        abstract: "Print every live document of a snapshot as ndjson.",
+        discussion: """
+            One line per document: {"_index":...,"_id":...,"_routing":...,"_source":{...}} (with "_type" for custom \
+            mapping types of 5.x/6.x indices). Deleted and superseded versions are left out, as a cluster would. Shards are \
+            read concurrently; memory stays bounded whatever the shard size.
+            """)
+
+    @Argument(help: ArgumentHelp("The repository's root folder.", valueName: "repo"))
+    var repository: String
+
+    @Argument(help: ArgumentHelp("The snapshot's name.", valueName: "snapshot"))
+    var snapshot: String
+
+    @Option(name: .long, help: ArgumentHelp("Only this index (repeatable). Default: every index of the snapshot.", valueName: "name"))
+    var index: [String] = []
+
+    @Flag(name: .long, help: "Print the number of documents per index instead of the documents.")
+    var count = false
+
+    @Flag(name: .long, help: "Also verify the CRC32 of every Lucene file (an extra pass over the data).")
+    var verify = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        _ = global.makeLogger()
+        let (repository, snapshot, indices) = try SnapshotErrors.translate {
+            () throws(SnapshotReaderError) -> (SnapshotRepository, RepositoryData.Snapshot, [RepositoryData.Index]) in
+            let repository = try SnapshotRepository(path: self.repository)
+            let snapshot = try repository.snapshot(named: self.snapshot)
+            var indices = repository.data.indices(of: snapshot)
+            if !self.index.isEmpty {
+                indices = try self.index.map { (name) throws(SnapshotReaderError) in try repository.index(named: name, in: snapshot) }
+            }
+            return (repository, snapshot, indices)
+        }
+        let options = SnapshotDocumentReader.Options(verifyChecksums: verify, keepSource: !count)
+        let batches = try SnapshotErrors.translate { () throws(SnapshotReaderError) in
+            try SnapshotDocumentReader.batches(repository: repository, snapshot: snapshot, indices: indices, options: options)
+        }
+        try await DocumentPrinter(count: count, indexOrder: indices.map(\.name)).print(batches)
+    }
+}

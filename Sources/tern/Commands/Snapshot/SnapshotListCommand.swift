@@ -1,0 +1,49 @@
+import ArgumentParser
+import SnapshotReader
+import TernCore
+
+/// `tern snapshot list REPO`
+struct SnapshotListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the snapshots of a repository with their state and indices.")
+
+    @Argument(help: ArgumentHelp("The repository's root folder.", valueName: "repo"))
+    var repository: String
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let repository = try SnapshotErrors.translate { () throws(SnapshotReaderError) in try SnapshotRepository(path: self.repository) }
+        let rows = repository.data.snapshots.map { snapshot in
+            SnapshotRow(
+                name: snapshot.name, uuid: snapshot.uuid, state: snapshot.stateName, version: snapshot.version,
+                indices: repository.data.indices(of: snapshot).map(\.name))
+        }
+        if json {
+            Terminal.standardOutput.write(try JSONOutput.encode(rows) + "\n")
+            return
+        }
+        guard !rows.isEmpty else {
+            Terminal.standardOutput.write("No snapshots in \(self.repository).\n")
+            return
+        }
+        let width = max(8, rows.map(\.name.count).max() ?? 0)
+        var out = "SNAPSHOT".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE     VERSION  INDICES\n"
+        for row in rows {
+            out += row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            out += row.state.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
+            out += (row.version ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0) + "  "
+            out += "\(row.indices.count): \(row.indices.joined(separator: ", "))\n"
+        }
+        Terminal.standardOutput.write(out)
+    }
+
+    struct SnapshotRow: Encodable {
+        var name: String
+        var uuid: String
+        var state: String
+        var version: String?
+        var indices: [String]
+    }
+}
