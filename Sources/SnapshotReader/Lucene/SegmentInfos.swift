@@ -47,7 +47,9 @@ struct SegmentInfos: Sendable {
     /// Reads the newest commit of `directory`.
     static func readNewest(in directory: some LuceneDirectory) throws(SnapshotReaderError) -> SegmentInfos {
         guard let newest = newestCommitFile(in: try directory.fileNames()) else {
-            throw SnapshotReaderError.missing("segments_N", "no commit point (segments_N file) in \(directory.displayName)")
+            throw SnapshotReaderError.invalidInput(
+                "\(directory.displayName) holds no Lucene commit (no segments_N file); give the folder of a Lucene index, such as <data>/nodes/0/indices/<index-uuid>/0/index."
+            )
         }
         return try read(try directory.open(newest.name), generation: newest.generation)
     }

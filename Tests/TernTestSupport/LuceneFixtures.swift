@@ -5,26 +5,26 @@ import Foundation
 ///
 /// The generator is compiled with `javac` and each index written once per version of its source, into a cache under
 /// the temporary directory, so later test runs reuse them. Safe to call from parallel tests.
-enum LuceneFixtures {
+public enum LuceneFixtures {
     /// One live document as Lucene reads it.
-    struct Document: Decodable, Equatable, Sendable {
+    public struct Document: Decodable, Equatable, Sendable {
         /// Segment name and doc id inside it.
-        var seg: String
-        var doc: Int
-        var id: String
-        var routing: String?
-        var source: String
+        public var seg: String
+        public var doc: Int
+        public var id: String
+        public var routing: String?
+        public var source: String
         /// Other stored fields as `type:value` (floats and doubles as raw bits).
-        var stored: [String: String]
+        public var stored: [String: String]
     }
 
     /// A generated index: the Lucene folder and Lucene's view of its live documents.
-    struct Index: Sendable {
-        var folder: URL
-        var expected: URL
+    public struct Index: Sendable {
+        public var folder: URL
+        public var expected: URL
 
         /// Parses `expected.ndjson`.
-        func expectedDocuments() throws -> [Document] {
+        public func expectedDocuments() throws -> [Document] {
             let data = try Data(contentsOf: expected)
             let decoder = JSONDecoder()
             var documents: [Document] = []
@@ -38,26 +38,26 @@ enum LuceneFixtures {
         }
     }
 
-    struct SetupError: Error, CustomStringConvertible {
-        var description: String
+    public struct SetupError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static let jars = ["lucene-core-8.7.0.jar", "lucene-backward-codecs-8.7.0.jar", "lucene-analyzers-common-8.7.0.jar"].map {
+    public static let jars = ["lucene-core-8.7.0.jar", "lucene-backward-codecs-8.7.0.jar", "lucene-analyzers-common-8.7.0.jar"].map {
         "/usr/share/java/" + $0
     }
 
     /// `Tests/Fixtures/lucene/LuceneFixtureGenerator.java`, found from this file's path.
-    static let generatorSource = URL(fileURLWithPath: #filePath)
+    public static let generatorSource = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/lucene/LuceneFixtureGenerator.java")
 
     /// The index of one generator mode (`soft-deletes`, `big`, ...), generated on first use.
-    static func index(_ mode: String) throws -> Index {
+    public static func index(_ mode: String) throws -> Index {
         try state.index(mode)
     }
 
     /// Runs the generator with `arguments` (for `bench` and `read`), returning its standard output.
-    static func runGenerator(_ arguments: [String]) throws -> String {
+    public static func runGenerator(_ arguments: [String]) throws -> String {
         let classes = try state.compiledClasses()
         return try run(try tool("java"), ["-cp", (jars + [classes.path]).joined(separator: ":"), "LuceneFixtureGenerator"] + arguments)
     }
