@@ -47,5 +47,13 @@ step "tern check --json (what scripts read)"
 (cd "$work" && "$tern" check --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"source": {k: r["source"][k] for k in ("distribution","version","document_count")}, "recommended": r["recommended"]}, indent=2))')
 step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
 "$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
+
+fixtures="$(cd .. && pwd)/shared/fixtures/snapshots/ES_7_10_Single"
+if [ -d "$fixtures" ]; then
+  step "tern snapshot list / docs: a real Elasticsearch 7.10 repository, read without a cluster"
+  "$tern" snapshot list "$fixtures"
+  "$tern" snapshot docs "$fixtures" global_state_snapshot --count
+  "$tern" snapshot docs "$fixtures" global_state_snapshot --index posts_2023_02_25
+fi
 echo
 echo "demo: done"
