@@ -25,20 +25,16 @@ struct LuceneCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The index name to put in \"_index\" (default: the folder's name).", valueName: "name"))
         var indexName: String?
 
-        @Flag(name: .long, help: "Print the number of documents instead of the documents.")
-        var count = false
-
-        @Flag(name: .long, help: "Also verify the CRC32 of every file (an extra pass over the data).")
-        var verify = false
+        @OptionGroup var reading: DocumentReadOptions
 
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             _ = global.makeLogger()
             let name = indexName ?? URL(fileURLWithPath: directory).lastPathComponent
-            let options = SnapshotDocumentReader.Options(verifyChecksums: verify, keepSource: !count)
+            let options = reading.readerOptions
             let batches = SnapshotDocumentReader.batches(luceneFolder: directory, index: name, options: options)
-            try await DocumentPrinter(count: count, indexOrder: [name]).print(batches)
+            try await DocumentPrinter(count: reading.count, indexOrder: [name]).print(batches)
         }
     }
 }

@@ -22,11 +22,7 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this index (repeatable). Default: every index of the snapshot.", valueName: "name"))
     var index: [String] = []
 
-    @Flag(name: .long, help: "Print the number of documents per index instead of the documents.")
-    var count = false
-
-    @Flag(name: .long, help: "Also verify the CRC32 of every Lucene file (an extra pass over the data).")
-    var verify = false
+    @OptionGroup var reading: DocumentReadOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -42,10 +38,10 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
             }
             return (repository, snapshot, indices)
         }
-        let options = SnapshotDocumentReader.Options(verifyChecksums: verify, keepSource: !count)
+        let options = reading.readerOptions
         let batches = try SnapshotErrors.translate { () throws(SnapshotReaderError) in
             try SnapshotDocumentReader.batches(repository: repository, snapshot: snapshot, indices: indices, options: options)
         }
-        try await DocumentPrinter(count: count, indexOrder: indices.map(\.name)).print(batches)
+        try await DocumentPrinter(count: reading.count, indexOrder: indices.map(\.name)).print(batches)
     }
 }
