@@ -7,7 +7,7 @@ set -euo pipefail
 OSMEM_VERSION="0.1.6"
 
 missing=()
-for tool in openssl curl python3; do
+for tool in openssl curl python3 zstd; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 python3 -m pip --version >/dev/null 2>&1 || missing+=("python3-pip")
