@@ -16,8 +16,12 @@ public enum NDJSONLine {
             appendJSONString(routing, to: &output)
         }
         output.append(contentsOf: #","_source":"#.utf8)
-        // Sources may carry their own line breaks; ndjson needs one document per line.
-        for byte in document.source where byte != 0x0A && byte != 0x0D { output.append(byte) }
+        // Sources may carry their own line breaks (whitespace between tokens); ndjson needs one document per line.
+        if document.source.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            output.append(contentsOf: document.source.lazy.filter { $0 != 0x0A && $0 != 0x0D })
+        } else {
+            output.append(contentsOf: document.source)
+        }
         output.append(contentsOf: "}\n".utf8)
     }
 

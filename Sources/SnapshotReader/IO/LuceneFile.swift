@@ -10,20 +10,21 @@ public final class LuceneFile: @unchecked Sendable {
     private let storage: Data
     private let start: Int
     public let count: Int
+    /// Whether the bytes are a read-only mapping of a file on disk: only then may read pages be handed back to the
+    /// kernel (they are re-read from the file if touched again; memory of our own would be lost).
+    public let isMemoryMapped: Bool
 
     /// Wraps bytes already in memory.
-    public init(name: String, data: Data) {
-        self.name = name
-        storage = data
-        start = 0
-        count = data.count
+    public convenience init(name: String, data: Data) {
+        self.init(name: name, storage: data, start: 0, count: data.count, isMemoryMapped: false)
     }
 
-    private init(name: String, storage: Data, start: Int, count: Int) {
+    private init(name: String, storage: Data, start: Int, count: Int, isMemoryMapped: Bool) {
         self.name = name
         self.storage = storage
         self.start = start
         self.count = count
+        self.isMemoryMapped = isMemoryMapped
     }
 
     /// Maps a file from disk.
@@ -32,7 +33,8 @@ public final class LuceneFile: @unchecked Sendable {
             throw SnapshotReaderError.missing(name, "no file at \(path)")
         }
         do {
-            return LuceneFile(name: name, data: try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+            let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            return LuceneFile(name: name, storage: data, start: 0, count: data.count, isMemoryMapped: true)
         } catch {
             throw SnapshotReaderError.invalidInput("Cannot read \(path): \(error.localizedDescription).")
         }
@@ -43,7 +45,7 @@ public final class LuceneFile: @unchecked Sendable {
         guard offset >= 0, length >= 0, offset <= count - length else {
             throw SnapshotReaderError.corrupt(self.name, at: offset, "a slice of \(length) bytes for \(name) lies outside the file")
         }
-        return LuceneFile(name: name, storage: storage, start: start + offset, count: length)
+        return LuceneFile(name: name, storage: storage, start: start + offset, count: length, isMemoryMapped: isMemoryMapped)
     }
 
     /// Runs `body` over the bytes. The pointer is valid only during the call.

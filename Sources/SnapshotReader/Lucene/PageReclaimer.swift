@@ -5,8 +5,9 @@
 /// Lets the kernel take back the pages of a memory-mapped file already read, so a sequential pass over a 10 GB
 /// `.fdt` keeps a small resident set instead of the whole file.
 ///
-/// Uses `MADV_PAGEOUT`, which is safe on any memory: clean file pages are dropped (and re-read if touched again),
-/// anonymous pages are kept or swapped, never lost. Elsewhere than Linux it does nothing.
+/// Only for read-only file mappings (`LuceneFile.isMemoryMapped`): `MADV_DONTNEED` unmaps the pages from this process
+/// and leaves them in the page cache, so a second reader still finds them warm. (`MADV_PAGEOUT` would also evict them
+/// from the cache, making every later read of the index go to disk.) Elsewhere than Linux it does nothing.
 enum PageReclaimer {
     /// Bytes read before the next release.
     static let batch = 8 << 20
@@ -19,8 +20,7 @@ enum PageReclaimer {
             let first = (address + start + page - 1) / page * page
             let last = (address + end) / page * page
             guard last > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
-            // 21 = MADV_PAGEOUT (Linux 5.4); older kernels answer EINVAL, which is harmless.
-            _ = madvise(pointer, last - first, 21)
+            _ = madvise(pointer, last - first, MADV_DONTNEED)
         #endif
     }
 }

@@ -77,7 +77,7 @@ struct StoredFieldsReader: Sendable {
             var nextDoc = 0
             var released = 0
             while nextDoc < maxDoc {
-                if reader.offset - released >= PageReclaimer.batch, let base = bytes.baseAddress {
+                if file.isMemoryMapped, reader.offset - released >= PageReclaimer.batch, let base = bytes.baseAddress {
                     PageReclaimer.release(base, from: released, to: reader.offset)
                     released = reader.offset
                 }
