@@ -4,6 +4,7 @@
 #
 # Usage: bench/lucene-read.sh [--docs N] [--runs N] [--single-core | --both] [--cpu N] [--no-build] [--prepare-only]
 set -euo pipefail
+export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GENERATOR="$ROOT/Tests/Fixtures/lucene/LuceneFixtureGenerator.java"
@@ -169,7 +170,8 @@ resident() {
 }
 
 # measure KEY MODE STDOUT CMD...: re-warms the page cache, then one timed run of CMD with its standard output sent to
-# STDOUT; appends "wall_s peak_rss_kib user_s sys_s cached%_before cached%_after" to $WORK/KEY.MODE.
+# STDOUT; appends "wall_s peak_rss_kib user_s sys_s cached%_before cached%_after" to $WORK/KEY.MODE. The wall time is
+# taken around GNU time with bash's microsecond clock (GNU time's %e has 10 ms steps, too coarse for cat).
 measure() {
     local key=$1 mode=$2 stdout=$3
     shift 3
@@ -178,12 +180,15 @@ measure() {
     warm
     local before after
     before=$(resident)
+    local t0=$EPOCHREALTIME
     if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" "${pin[@]}" "$@" > "$stdout" 2> "$WORK/err"; then
         cat "$WORK/err" >&2
         die "$key failed: $*"
     fi
+    local t1=$EPOCHREALTIME
     after=$(resident)
-    echo "$(tail -1 "$WORK/time") $before $after" >> "$WORK/$key.$mode"
+    tail -1 "$WORK/time" | awk -v t0="$t0" -v t1="$t1" -v b="$before" -v a="$after" \
+        '{ printf "%.3f %s %s %s %s %s\n", t1 - t0, $2, $3, $4, b, a }' >> "$WORK/$key.$mode"
 }
 
 # A number field of the generator's one-line JSON.
@@ -315,19 +320,18 @@ TOTAL=$((SECONDS - START_SECONDS))
 DATE=$(date +%F)
 COMMIT=$(git -C "$ROOT" --no-optional-locks rev-parse --short HEAD 2> /dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no -- Sources Package.swift 2> /dev/null | wc -l)
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 report() {
     echo "## Lucene stored-fields read, $(date '+%F %H:%M %Z')"
     echo
     echo "- Index: $EXPECTED live documents of ~1 KB written by Lucene 8.7 (\`LuceneFixtureGenerator bench\`, BEST_SPEED,"
-    echo "  $SEGMENTS segment(s)): $(awk -v b="$INDEX_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB of files, of which"
-    echo "  stored fields $(awk -v b="$STORED_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB;"
-    echo "  \`_source\` $(awk -v b="$SOURCE_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB decompressed;"
-    echo "  tern's ndjson output $(awk -v b="$NDJSON_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB."
+    echo "  $SEGMENTS segment$( ((SEGMENTS == 1)) || echo s)): $(mb "$INDEX_BYTES") MB of files, stored fields $(mb "$STORED_BYTES") MB of them;"
+    echo "  \`_source\` $(mb "$SOURCE_BYTES") MB decompressed; tern's ndjson output $(mb "$NDJSON_BYTES") MB."
     echo "- tern: release build of $COMMIT$( ((DIRTY)) && echo " with $DIRTY uncommitted change(s) under Sources/") ($(swift --version 2> /dev/null | head -1 | sed 's/ (.*//'))."
     echo "- Lucene 8.7.0 (Debian liblucene8-java), $(java -version 2>&1 | head -1), default JVM options${JAVA_OPTS:+ plus \`$JAVA_OPTS\`} ($JVM_INFO)."
     echo "- Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB, Linux $(uname -r);"
     echo "  load average $START_LOAD at the start, $END_LOAD at the end (shared machine: numbers are noisy)."
-    echo "- $RUNS timed runs per reader, round robin, page cache warmed by \`cat\` before each; MB = 10⁶ bytes."
+    echo "- $RUNS timed run$( ((RUNS == 1)) || echo s) per reader, round robin, page cache warmed by \`cat\` before each; MB = 10⁶ bytes."
     echo "- Command: \`bench/lucene-read.sh --docs $DOCS --runs $RUNS$([[ ${MODES[*]} == pinned ]] && echo " --single-core")$([[ ${#MODES[@]} == 2 ]] && echo " --both")$( ((CPU)) && echo " --cpu $CPU")\`; whole run $((TOTAL / 60)) min $((TOTAL % 60)) s."
     echo
     for mode in "${MODES[@]}"; do
