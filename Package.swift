@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Shared vocabulary: versions, configuration, errors with a user-facing sentence and an exit code.
@@ -56,6 +57,9 @@ let package = Package(
             dependencies: [
                 "TernCore",
                 "SearchClient",
+                "SnapshotReader",
+                "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -76,12 +80,15 @@ let package = Package(
             name: "TernTestSupport",
             dependencies: ["TernCore", "SearchClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TernTestSupport",
-            exclude: ["faulty_server.py"]
+            exclude: ["faulty_server.py", "fault_proxy.py"]
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
         .testTarget(name: "SnapshotReaderTests", dependencies: ["SnapshotReader", "TernTestSupport"]),
-        .testTarget(name: "MigrationTests", dependencies: ["Migration", "TernTestSupport"]),
+        .testTarget(
+            name: "MigrationTests",
+            dependencies: ["Migration", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "TernTestSupport"]),
     ]
 )

@@ -15,6 +15,8 @@ command -v javac >/dev/null 2>&1 || missing+=("openjdk-17-jdk-headless")
 # Real Lucene 8.7 writes the test indexes; Jackson's SMILE module writes the SMILE test documents.
 [ -f /usr/share/java/lucene-core-8.7.0.jar ] || missing+=("liblucene8-java")
 [ -f /usr/share/java/jackson-dataformat-smile.jar ] || missing+=("libjackson2-dataformat-smile")
+# GRDB (the state store) links the system SQLite.
+[ -f /usr/include/sqlite3.h ] || missing+=("libsqlite3-dev")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   apt-get update -qq

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""An HTTP/1.1 proxy that makes a healthy search server look overloaded and flaky, for Tern's bulk writer tests.
+
+No real server rejects bulk items, drops connections or applies writes without answering on demand; this proxy does,
+in front of a real osmem-server. For POST/PUT .../_bulk requests it can
+  - reject single items with 429 es_rejected_execution_exception without forwarding them (the other items are
+    forwarded, and the answers merged back into the original order; when every item is rejected nothing is forwarded),
+  - drop the connection without answering, either BEFORE forwarding (nothing applied) or AFTER forwarding (the writes
+    were applied but the client never hears about it),
+  - answer the whole request with 429.
+Every other request passes through unchanged. Randomness is seeded; GET /_proxy/stats returns the counters, so tests
+can check that the faults really happened.
+
+Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N]
+Prints {"port": N} on one line when ready; exits when its parent process goes away.
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import socketserver
+import threading
+import time
+import urllib.parse
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "trailer", "upgrade",
+              "proxy-connection"}
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--upstream", required=True)
+parser.add_argument("--reject", type=float, default=0.0, help="probability that one bulk item is rejected with 429")
+parser.add_argument("--drop", type=float, default=0.0, help="probability that a bulk request's connection is dropped")
+parser.add_argument("--whole", type=float, default=0.0, help="probability that a whole bulk request is answered 429")
+parser.add_argument("--seed", type=int, default=1)
+options = parser.parse_args()
+upstream = urllib.parse.urlsplit(options.upstream)
+
+lock = threading.Lock()
+rng = random.Random(options.seed)
+stats = {"requests": 0, "passthrough": 0, "bulk_requests": 0, "items": 0, "items_rejected": 0, "items_forwarded": 0,
+         "drops_before": 0, "drops_after": 0, "items_applied_unanswered": 0, "whole_rejections": 0,
+         "all_rejected_unforwarded": 0}
+
+REJECTION_REASON = ("rejected execution of coordinating operation [fault proxy]: EsThreadPoolExecutor[name = proxy/write, "
+                    "queue capacity = 0]")
+
+
+def count(key, amount=1):
+    with lock:
+        stats[key] += amount
+
+
+def roll():
+    with lock:
+        return rng.random()
+
+
+class Dropped(Exception):
+    """The connection is to be closed without an answer."""
+
+
+def response(status, reason, body, headers=()):
+    data = body if isinstance(body, bytes) else body.encode()
+    head = f"HTTP/1.1 {status} {reason}\r\n"
+    for name, value in headers:
+        head += f"{name}: {value}\r\n"
+    head += f"Content-Length: {len(data)}\r\n\r\n"
+    return head.encode("latin-1") + data
+
+
+def json_response(status, reason, value):
+    return response(status, reason, json.dumps(value, separators=(",", ":")),
+                    [("Content-Type", "application/json; charset=UTF-8")])
+
+
+class Upstream:
+    """One keep-alive connection to the upstream server per client connection."""
+
+    def __init__(self):
+        self.connection = None
+
+    def request(self, method, target, headers, body):
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=120)
+            try:
+                self.connection.request(method, target, body=body, headers=headers)
+                answer = self.connection.getresponse()
+                data = answer.read()
+                return answer.status, answer.reason, answer.getheaders(), data
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 1:
+                    raise
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
+        conn = self.request
+        conn.settimeout(120)
+        self.upstream = Upstream()
+        self.buffer = b""
+        try:
+            while True:
+                request = self.read_request(conn)
+                if request is None:
+                    return
+                count("requests")
+                try:
+                    answer = finish(self.route(*request))
+                except Dropped:
+                    conn.shutdown(socket.SHUT_RDWR)
+                    return
+                conn.sendall(answer)
+        except (socket.timeout, ConnectionError, OSError):
+            return
+        finally:
+            self.upstream.close()
+            conn.close()
+
+    def read_request(self, conn):
+        while b"\r\n\r\n" not in self.buffer:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        method, target = lines[0].split(" ")[0], lines[0].split(" ")[1]
+        headers = []
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers.append((name.strip(), value.strip()))
+        names = {name.lower(): value for name, value in headers}
+        if names.get("transfer-encoding", "").lower() == "chunked":
+            body = self.read_chunked(conn)
+        else:
+            length = int(names.get("content-length", "0"))
+            while len(self.buffer) < length:
+                chunk = conn.recv(1 << 20)
+                if not chunk:
+                    return None
+                self.buffer += chunk
+            body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return method, target, headers, body
+
+    def read_chunked(self, conn):
+        body = b""
+        while True:
+            while b"\r\n" not in self.buffer:
+                self.buffer += conn.recv(65536)
+            size_line, _, self.buffer = self.buffer.partition(b"\r\n")
+            size = int(size_line.split(b";")[0], 16)
+            while len(self.buffer) < size + 2:
+                self.buffer += conn.recv(65536)
+            body += self.buffer[:size]
+            self.buffer = self.buffer[size + 2:]
+            if size == 0:
+                return body
+
+    def route(self, method, target, headers, body):
+        """The answer to one request: bytes, or (status, reason, headers, body) from upstream."""
+        path, _, query = target.partition("?")
+        if path == "/_proxy/stats":
+            with lock:
+                return json_response(200, "OK", dict(stats))
+        if method in ("POST", "PUT") and path.rstrip("/").endswith("/_bulk"):
+            return self.bulk(method, target, query, headers, body)
+        count("passthrough")
+        return self.forward(method, target, headers, body)
+
+    def forward(self, method, target, headers, body, identity=False):
+        sent = {name: value for name, value in headers if name.lower() not in HOP_BY_HOP}
+        if identity:
+            sent = {name: value for name, value in sent.items() if name.lower() != "accept-encoding"}
+            sent["Accept-Encoding"] = "identity"
+        sent["Host"] = f"{upstream.hostname}:{upstream.port}"
+        try:
+            status, reason, answer_headers, data = self.upstream.request(method, target, sent, body)
+        except (http.client.HTTPException, OSError) as error:
+            return json_response(502, "Bad Gateway", {"error": {"type": "proxy_exception", "reason": str(error)},
+                                                      "status": 502})
+        kept = [(name, value) for name, value in answer_headers if name.lower() not in HOP_BY_HOP]
+        return status, reason, kept, data
+
+    def bulk(self, method, target, query, headers, body):
+        count("bulk_requests")
+        if roll() < options.whole:
+            count("whole_rejections")
+            return json_response(429, "Too Many Requests", {
+                "error": {"root_cause": [{"type": "es_rejected_execution_exception", "reason": REJECTION_REASON}],
+                          "type": "es_rejected_execution_exception", "reason": REJECTION_REASON},
+                "status": 429})
+        drop = roll() < options.drop
+        drop_before = drop and roll() < 0.5
+        if drop_before:
+            count("drops_before")
+            raise Dropped()
+
+        items = parse_items(body)
+        count("items", len(items))
+        rejected = [roll() < options.reject for _ in items]
+        forwarded = [item for item, refused in zip(items, rejected) if not refused]
+        count("items_rejected", len(items) - len(forwarded))
+        filtered = "filter_path" in urllib.parse.parse_qs(query)
+
+        upstream_items, took = [], 0
+        if forwarded:
+            count("items_forwarded", len(forwarded))
+            forwarded_body = b"".join(b"\n".join(item["lines"]) + b"\n" for item in forwarded)
+            sent = [(name, value) for name, value in headers]
+            answer = self.forward(method, target, sent, forwarded_body, identity=True)
+            if drop:
+                # The nastiest case: the target applied the writes, the client never hears about it.
+                count("drops_after")
+                count("items_applied_unanswered", len(forwarded))
+                raise Dropped()
+            if isinstance(answer, bytes):
+                return answer
+            status, reason, answer_headers, data = answer
+            if status != 200:
+                return response(status, reason, data, answer_headers)
+            parsed = json.loads(data)
+            upstream_items, took = parsed["items"], parsed.get("took")
+            if len(upstream_items) != len(forwarded):
+                return json_response(502, "Bad Gateway", {"error": {"type": "proxy_exception",
+                                                                    "reason": "upstream item count mismatch"}})
+            errors = parsed.get("errors", False)
+        else:
+            count("all_rejected_unforwarded")
+            if drop:
+                count("drops_before")
+                raise Dropped()
+            errors = False
+
+        merged, answers = [], iter(upstream_items)
+        for item, refused in zip(items, rejected):
+            if not refused:
+                merged.append(next(answers))
+                continue
+            detail = {"status": 429, "error": {"type": "es_rejected_execution_exception", "reason": REJECTION_REASON}}
+            if not filtered:
+                detail = {"_index": item["meta"].get("_index"), "_id": item["meta"].get("_id"), **detail}
+            merged.append({item["action"]: detail})
+        result = {"errors": errors or any(rejected), "items": merged}
+        if not filtered:
+            result = {"took": took or 0, **result}
+        return json_response(200, "OK", result)
+
+
+def parse_items(body):
+    """The actions of a bulk body with their lines (a `delete` has no source line)."""
+    lines = [line for line in body.split(b"\n") if line.strip()]
+    items, index = [], 0
+    while index < len(lines):
+        action_line = json.loads(lines[index])
+        action = next(iter(action_line))
+        item = {"action": action, "meta": action_line[action] or {}, "lines": [lines[index]]}
+        index += 1
+        if action != "delete":
+            item["lines"].append(lines[index])
+            index += 1
+        items.append(item)
+    return items
+
+
+def finish(answer):
+    """Bytes to send for what `route` returned."""
+    if isinstance(answer, bytes):
+        return answer
+    status, reason, headers, data = answer
+    return response(status, reason, data, headers)
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+
+def watch_parent(parent):
+    while True:
+        if os.getppid() != parent:
+            os._exit(0)
+        time.sleep(0.5)
+
+
+def main():
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
