@@ -52,6 +52,21 @@ public enum SnapshotDocumentReader {
         return DocumentBatches(jobs: jobs, concurrency: options.concurrency, bufferedBatches: options.bufferedBatches)
     }
 
+    /// The live documents of one shard of an index in a snapshot: the unit of a resumable backfill.
+    public static func shardBatches(
+        repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, index: RepositoryData.Index, metadata: IndexMetadata, shard: Int,
+        options: Options = Options()
+    ) -> DocumentBatches {
+        let type = singleMappingType(metadata)
+        return DocumentBatches(
+            jobs: [
+                { sink in
+                    let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
+                    try read(directory: directory, index: index.name, type: type, options: options, sink: sink)
+                }
+            ], concurrency: 1, bufferedBatches: options.bufferedBatches)
+    }
+
     /// The live documents of a plain Lucene index folder (such as `indices/<uuid>/<shard>/index` of a stopped node).
     public static func batches(luceneFolder: String, index: String, options: Options = Options()) -> DocumentBatches {
         DocumentBatches(

@@ -19,6 +19,6 @@ struct Tern: AsyncParsableCommand {
             credentials refused.
             """,
         version: TernVersion.current,
-        subcommands: [CheckCommand.self, InitCommand.self, SnapshotCommand.self, LuceneCommand.self]
+        subcommands: [CheckCommand.self, InitCommand.self, BackfillCommand.self, SnapshotCommand.self, LuceneCommand.self]
     )
 }

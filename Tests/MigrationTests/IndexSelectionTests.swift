@@ -1,5 +1,5 @@
-import Testing
 import TernCore
+import Testing
 
 @testable import Migration
 
@@ -37,7 +37,8 @@ import TernCore
             _ = try IndexSelection.parseRenames(["orders"])
         } catch let error as TernError {
             #expect(error.exitCode == .usage)
-            #expect(error.message == "--rename 'orders' is not OLD:NEW; write it like --rename logs:logs-v2 or --rename 'logs-*:archive-*'.")
+            #expect(
+                error.message == "--rename 'orders' is not OLD:NEW; write it like --rename logs:logs-v2 or --rename 'logs-*:archive-*'.")
         } catch {
             Issue.record("unexpected \(error)")
         }

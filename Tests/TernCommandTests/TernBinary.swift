@@ -53,6 +53,18 @@ enum TernBinary {
             stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
+    /// Starts the binary without waiting (output discarded), for tests that kill it.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     private final class Box: @unchecked Sendable {
         var data = Data()
     }

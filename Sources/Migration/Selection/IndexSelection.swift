@@ -27,11 +27,14 @@ public struct IndexSelection: Sendable, Equatable {
         try values.map { value in
             let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw TernError(.invalidArgument, "--rename '\(value)' is not OLD:NEW; write it like --rename logs:logs-v2 or --rename 'logs-*:archive-*'.")
+                throw TernError(
+                    .invalidArgument,
+                    "--rename '\(value)' is not OLD:NEW; write it like --rename logs:logs-v2 or --rename 'logs-*:archive-*'.")
             }
             let stars = (parts[0].filter { $0 == "*" }.count, parts[1].filter { $0 == "*" }.count)
             guard stars == (0, 0) || stars == (1, 1) else {
-                throw TernError(.invalidArgument, "--rename '\(value)' must have one * on each side or none (the * carries the matched part).")
+                throw TernError(
+                    .invalidArgument, "--rename '\(value)' must have one * on each side or none (the * carries the matched part).")
             }
             return (parts[0], parts[1])
         }

@@ -23,6 +23,9 @@ struct Terminal: Sendable {
         }
     }
 
+    /// Whether a person is watching (not a pipe or a file).
+    var isTerminal: Bool { isatty(descriptor) == 1 }
+
     /// Colour only for a terminal, and never when NO_COLOR is set.
     var supportsColor: Bool {
         isatty(descriptor) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil

@@ -1,0 +1,29 @@
+import Synchronization
+
+/// Live counters of a running backfill, shared by the unit tasks and read by whoever shows progress.
+public final class BackfillProgress: Sendable {
+    /// A copy of the counters at one moment.
+    public struct Snapshot: Sendable, Equatable {
+        public var unitsTotal = 0
+        public var unitsDone = 0
+        /// Units finished by an earlier run of the same backfill.
+        public var unitsResumed = 0
+        public var read = 0
+        public var written = 0
+        public var alreadyNewer = 0
+        public var failed = 0
+        public var sourceBytes = 0
+        /// Documents expected in total, when the source could tell.
+        public var expectedDocuments: Int?
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func update(_ body: (inout Snapshot) -> Void) {
+        state.withLock { body(&$0) }
+    }
+}

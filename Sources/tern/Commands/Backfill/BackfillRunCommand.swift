@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import Migration
+import SearchClient
+import TernCore
+
+/// `tern backfill [run]`
+struct BackfillRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Copy (or resume copying) documents into the target.",
+        discussion: """
+            Sources (one): --source URL (or tern.yml), --snapshot-repo PATH --snapshot NAME, --lucene-dir PATH \
+            --index-name NAME, --from-file FILE.ndjson[.gz]. Targets (one): --target URL (or tern.yml), --to-file \
+            FILE.ndjson[.gz].
+
+            Exit code 0 only when every selected document is on the target; 1 when documents failed (see the \
+            dead-letter file) or are missing; 2 for usage mistakes; 3 when a cluster cannot be reached.
+            """)
+
+    @OptionGroup var clusters: ClusterOptions
+
+    @Option(
+        name: .customLong("snapshot-repo"),
+        help: ArgumentHelp("Read from this fs snapshot repository instead of a cluster.", valueName: "path"))
+    var snapshotRepository: String?
+
+    @Option(name: .long, help: ArgumentHelp("The snapshot to read (with --snapshot-repo).", valueName: "name"))
+    var snapshot: String?
+
+    @Option(name: .customLong("lucene-dir"), help: ArgumentHelp("Read from a Lucene index folder (with --index-name).", valueName: "path"))
+    var luceneDirectory: String?
+
+    @Option(name: .customLong("index-name"), help: ArgumentHelp("The index name of the Lucene folder's documents.", valueName: "name"))
+    var indexName: String?
+
+    @Option(
+        name: .customLong("from-file"),
+        help: ArgumentHelp("Read documents from an ndjson file (gzip when it ends in .gz).", valueName: "file"))
+    var fromFile: String?
+
+    @Option(name: .customLong("to-file"), help: ArgumentHelp("Write documents to an ndjson file instead of a cluster.", valueName: "file"))
+    var toFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Indices to copy (glob, repeatable). Default: every index not starting with '.'.", valueName: "glob"))
+    var index: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Indices to leave out (glob, repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Copy OLD into NEW on the target (repeatable; a * on both sides carries the matched part).", valueName: "old:new"))
+    var rename: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Copy only documents matching this query object (live sources).", valueName: "json"))
+    var query: String?
+
+    @Option(name: .long, help: ArgumentHelp("Stop after this many documents (a trial run; nothing is marked done).", valueName: "n"))
+    var limit: Int?
+
+    /// The command line's own names, mapped to the library's types.
+    enum VersioningChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, external, none
+        var value: BackfillOptions.Versioning { BackfillOptions.Versioning(rawValue: rawValue) ?? .auto }
+    }
+
+    enum ReadModeChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, pit, scroll
+        var value: ReadMode { ReadMode(rawValue: rawValue) ?? .auto }
+    }
+
+    @Option(name: .long, help: "How writes are versioned: auto (external where the source has _seq_no), external, none.")
+    var versioning: VersioningChoice = .auto
+
+    @Option(name: .customLong("read-mode"), help: "How live indices are read: auto (point in time where supported), pit, scroll.")
+    var readMode: ReadModeChoice = .auto
+
+    @Option(name: .long, help: ArgumentHelp("Slices per live index (default: one per primary shard, at most 8).", valueName: "n"))
+    var slices: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Units copied at once.", valueName: "n"))
+    var concurrency: Int = 4
+
+    @Option(name: .customLong("page-size"), help: ArgumentHelp("Documents per page read.", valueName: "n"))
+    var pageSize: Int = 1000
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
+    var stateDirectory = ".tern"
+
+    @Option(
+        name: .customLong("dead-letter"),
+        help: ArgumentHelp("Where refused documents go (default: <state-dir>/dead-letter.ndjson).", valueName: "file"))
+    var deadLetter: String?
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        let sources = [clusters.source != nil, snapshotRepository != nil, luceneDirectory != nil, fromFile != nil].filter { $0 }.count
+        guard sources <= 1 else { throw ValidationError("Give one source: --source, --snapshot-repo, --lucene-dir or --from-file.") }
+        guard (snapshotRepository == nil) == (snapshot == nil) else { throw ValidationError("--snapshot-repo and --snapshot go together.") }
+        guard luceneDirectory == nil || indexName != nil else {
+            throw ValidationError("--lucene-dir needs --index-name (the index its documents belong to).")
+        }
+        guard !(clusters.target != nil && toFile != nil) else { throw ValidationError("Give one target: --target or --to-file.") }
+        guard concurrency > 0, pageSize > 0, (slices ?? 1) > 0, (limit ?? 1) >= 0 else {
+            throw ValidationError("--concurrency, --page-size and --slices must be positive.")
+        }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        let needsClusterSource = snapshotRepository == nil && luceneDirectory == nil && fromFile == nil
+        let configuration = needsClusterSource || toFile == nil ? try clusters.load() : TernConfiguration()
+        let source: BackfillSource
+        if let snapshotRepository, let snapshot {
+            source = .snapshot(repository: snapshotRepository, snapshot: snapshot)
+        } else if let luceneDirectory, let indexName {
+            source = .luceneFolder(path: luceneDirectory, index: indexName)
+        } else if let fromFile {
+            source = .file(path: fromFile)
+        } else {
+            source = .cluster(try configuration.requireSource())
+        }
+        let target: BackfillTarget = try toFile.map { .file(path: $0) } ?? .cluster(configuration.requireTarget())
+        var queryBytes: [UInt8]?
+        if let query {
+            guard (try? JSONValue.parse(Array(query.utf8)))?.objectValue != nil else {
+                throw TernError(
+                    .invalidArgument, "--query is not a JSON object; write it like --query '{\"term\":{\"status\":\"active\"}}'.")
+            }
+            queryBytes = Array(query.utf8)
+        }
+        let options = BackfillOptions(
+            selection: IndexSelection(include: index, exclude: exclude, renames: try IndexSelection.parseRenames(rename)),
+            query: queryBytes,
+            limit: limit, versioning: versioning.value, readMode: readMode.value, slices: slices, concurrency: concurrency,
+            pageSize: pageSize,
+            stateDirectory: stateDirectory,
+            deadLetterPath: deadLetter ?? (stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson"))
+
+        let progress = BackfillProgress()
+        let runner = BackfillRunner(source: source, target: target, options: options, logger: logger)
+        let display = ProgressDisplay(progress: progress, interactive: !json && Terminal.standardError.isTerminal)
+        let work = Task { try await runner.run(progress: progress) }
+        let interrupt = InterruptHandler { work.cancel() }
+        let ticker = Task { await display.run() }
+        let report: BackfillReport
+        do {
+            report = try await work.value
+            ticker.cancel()
+            display.finish()
+        } catch {
+            ticker.cancel()
+            display.finish()
+            if interrupt.fired || error is CancellationError {
+                Terminal.standardError.write("Stopped. The finished units are saved; run the same command again to resume.\n")
+                throw ExitCode(130)
+            }
+            throw error
+        }
+        withExtendedLifetime(interrupt) {}
+        if json {
+            Terminal.standardOutput.write(try JSONOutput.encode(report) + "\n")
+        } else {
+            Terminal.standardOutput.write(BackfillReportPrinter().render(report))
+        }
+        if !report.complete { throw ExitCode(TernExitCode.failure.rawValue) }
+    }
+}

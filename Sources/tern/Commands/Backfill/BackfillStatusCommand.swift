@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Migration
+import TernCore
+
+/// `tern backfill status`: what the state folder says about past and running backfills.
+struct BackfillStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the progress of backfills recorded in the state folder.")
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
+    var stateDirectory = ".tern"
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: stateDirectory) else {
+            throw TernError(.invalidArgument, "No state folder at \(stateDirectory): no backfill has run here yet (or pass --state-dir).")
+        }
+        let runs = try await StateStore(folder: stateDirectory).runs(kind: "backfill")
+        if json {
+            Terminal.standardOutput.write(try JSONOutput.encode(runs) + "\n")
+            return
+        }
+        guard !runs.isEmpty else {
+            Terminal.standardOutput.write("No backfill recorded in \(stateDirectory).\n")
+            return
+        }
+        var out = ""
+        for summary in runs {
+            let totals = summary.totals
+            out += "run \(summary.run.id) \(summary.run.status.rawValue): \(summary.run.description)\n"
+            out +=
+                "  units \(summary.doneUnits) done, \(summary.pendingUnits) pending; \(totals.read) read, \(totals.written) written, \(totals.alreadyNewer) already newer, \(totals.failed) failed\n"
+        }
+        Terminal.standardOutput.write(out)
+    }
+}
