@@ -45,6 +45,12 @@ step "tern check (both clusters from tern.yml)"
 (cd "$work" && "$tern" check)
 step "tern check --json (what scripts read)"
 (cd "$work" && "$tern" check --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"source": {k: r["source"][k] for k in ("distribution","version","document_count")}, "recommended": r["recommended"]}, indent=2))')
+step "tern backfill: copy every document into the target (resumable; kill it and rerun to see it finish)"
+(cd "$work" && "$tern" backfill)
+step "tern backfill status"
+(cd "$work" && "$tern" backfill status)
+step "tern backfill again: external versions make the target keep what it has"
+(cd "$work" && "$tern" backfill | tail -2)
 step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
 "$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes documents as ndjson lines `{"_index":...,"_id":...,"_routing":...,"_source":{...}}`, splicing the source bytes
 /// in unchanged.
 public enum NDJSONLine {
@@ -16,13 +18,23 @@ public enum NDJSONLine {
             appendJSONString(routing, to: &output)
         }
         output.append(contentsOf: #","_source":"#.utf8)
-        // Sources may carry their own line breaks (whitespace between tokens); ndjson needs one document per line.
-        if document.source.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
-            output.append(contentsOf: document.source.lazy.filter { $0 != 0x0A && $0 != 0x0D })
-        } else {
-            output.append(contentsOf: document.source)
-        }
+        appendSingleLine(document.source, to: &output)
         output.append(contentsOf: "}\n".utf8)
+    }
+
+    /// Appends a JSON source without its line breaks: ndjson and `_bulk` read one document per line. JSON cannot hold a
+    /// raw line break inside a string, so any line break in valid JSON sits between tokens, where dropping it changes
+    /// nothing.
+    public static func appendSingleLine(_ source: [UInt8], to output: inout [UInt8]) {
+        let hasBreak = source.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
+            return memchr(base, 0x0A, raw.count) != nil || memchr(base, 0x0D, raw.count) != nil
+        }
+        if hasBreak {
+            output.append(contentsOf: source.lazy.filter { $0 != 0x0A && $0 != 0x0D })
+        } else {
+            output.append(contentsOf: source)
+        }
     }
 
     /// Appends a JSON string literal with the escapes JSON requires.

@@ -46,7 +46,7 @@ public struct BulkBody: Sendable {
     /// Appends the action line and the source line of `document`.
     public mutating func append(_ document: Document) {
         Self.appendActionLine(for: document, options: options, to: &bytes)
-        Self.appendSingleLine(document.source, to: &bytes)
+        NDJSONLine.appendSingleLine(document.source, to: &bytes)
         bytes.append(0x0A)
         documentCount += 1
     }
@@ -84,19 +84,5 @@ public struct BulkBody: Sendable {
             output.append(contentsOf: #","version_type":"external""#.utf8)
         }
         output.append(contentsOf: "}}\n".utf8)
-    }
-
-    /// Appends `source` without its line breaks: `_bulk` reads one source per line. JSON cannot hold a raw line break
-    /// inside a string, so any line break in valid JSON sits between tokens, where dropping it changes nothing.
-    public static func appendSingleLine(_ source: [UInt8], to output: inout [UInt8]) {
-        let hasBreak = source.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress, raw.count > 0 else { return false }
-            return memchr(base, 0x0A, raw.count) != nil || memchr(base, 0x0D, raw.count) != nil
-        }
-        if hasBreak {
-            output.append(contentsOf: source.lazy.filter { $0 != 0x0A && $0 != 0x0D })
-        } else {
-            output.append(contentsOf: source)
-        }
     }
 }

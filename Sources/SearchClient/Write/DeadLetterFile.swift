@@ -100,7 +100,7 @@ public final class DeadLetterFile: Sendable {
         NDJSONLine.appendJSONString(failure.reason, to: &line)
         line.append(contentsOf: #","_source":"#.utf8)
         if document.source.withUnsafeBytes(JSONByteReader.isSingleValue) {
-            BulkBody.appendSingleLine(document.source, to: &line)
+            NDJSONLine.appendSingleLine(document.source, to: &line)
         } else {
             NDJSONLine.appendJSONString(String(decoding: document.source, as: UTF8.self), to: &line)
             line.append(contentsOf: #","source_is_text":true"#.utf8)
