@@ -134,6 +134,30 @@ import Testing
         }
     }
 
+    @Test func losesNothingWhenTheTargetRejectsAndDropsConnections() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await source.createIndex("metrics", body: #"{"settings":{"number_of_shards":2}}"#)
+                try await source.seed(
+                    index: "metrics", documents: (1...1500).map { OsmemServer.SeedDocument(id: "m\($0)", source: #"{"value":\#($0)}"#) })
+                try await FaultProxy.with(
+                    upstream: target.url, faults: FaultProxy.Faults(itemRejection: 0.3, drop: 0.1, wholeRejection: 0.05, seed: 7)
+                ) { proxy in
+                    let state = try TernBinary.temporaryFolder()
+                    defer { try? FileManager.default.removeItem(at: state) }
+                    let result = try TernBinary.run([
+                        "backfill", "--source", source.url.absoluteString, "--target", proxy.url.absoluteString, "--state-dir", state.path,
+                        "--page-size", "200", "--json",
+                    ])
+                    #expect(result.status == 0, "\(result.stderr)")
+                    let stats = try await proxy.stats()
+                    #expect(stats.itemsRejected > 0 && stats.dropsBefore + stats.dropsAfter > 0, "the proxy injected no faults: \(stats)")
+                }
+                try await Self.expectSameDocuments(source, target, indices: ["metrics"])
+            }
+        }
+    }
+
     @Test func refusedDocumentsGoToTheDeadLetterFileAndTheRunFails() async throws {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in
