@@ -8,11 +8,12 @@ struct Tern: AsyncParsableCommand {
         abstract: "Move search data between clusters: Elasticsearch to OpenSearch, OpenSearch to a newer OpenSearch.",
         discussion: """
             Tern runs a blue-green upgrade end to end: check both clusters, copy metadata, copy every document, keep the \
-            target in sync, validate, cut over. Today it checks clusters and recommends a strategy.
+            target in sync, validate, cut over. Today: check, backfill, and reading snapshots and Lucene folders.
 
             Start with:
               tern init                                   write a commented tern.yml
               tern check                                  check the clusters in tern.yml
+              tern backfill                               copy every document, resumably
               tern check --source-version es-oss:7.10.2 --target-version os:2.19.1
 
             Exit codes: 0 ok, 1 failed checks or differences, 2 usage or configuration error, 3 cluster unreachable or \

@@ -140,7 +140,7 @@ public struct BackfillRunner: Sendable {
         return BackfillReport(
             run: state.run.id, resumed: state.resumed, unitsTotal: plan.units.count, unitsDoneBefore: plan.units.count - pending.count,
             indices: indices, read: totals.read, written: totals.written, alreadyNewer: totals.alreadyNewer, failed: totals.failed,
-            missing: missing, seconds: Self.seconds(ContinuousClock.now - started),
+            missing: missing, seconds: (ContinuousClock.now - started).inSeconds,
             deadLetterFile: (deadLetters?.count ?? 0) > 0 ? options.deadLetterPath : nil, complete: complete)
     }
 
@@ -216,10 +216,6 @@ public struct BackfillRunner: Sendable {
             byTarget[name] = result
         }
         return Array(byTarget.values)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func describeSelection() -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Migration
 import Synchronization
+import TernCore
 
 /// Shows a running backfill: a redrawn bar on a terminal, a log line every few seconds otherwise (both on standard
 /// error, so standard output stays for results).
@@ -31,10 +32,7 @@ final class ProgressDisplay: Sendable {
 
     private func draw() {
         let now = progress.snapshot
-        let seconds = max(
-            0.001,
-            Double((ContinuousClock.now - started).components.seconds) + Double((ContinuousClock.now - started).components.attoseconds)
-                / 1e18)
+        let seconds = max(0.001, (ContinuousClock.now - started).inSeconds)
         let rate = Double(now.read) / seconds
         let megabytes = Double(now.sourceBytes) / 1e6 / seconds
         var text =
