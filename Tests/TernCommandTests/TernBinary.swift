@@ -53,13 +53,18 @@ enum TernBinary {
             stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
-    /// Starts the binary without waiting (output discarded), for tests that kill it.
-    static func start(_ arguments: [String]) throws -> Process {
+    /// Starts the binary without waiting (output discarded, or standard error into `stderr`), for tests that kill it.
+    static func start(_ arguments: [String], stderr: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let stderr {
+            _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderr)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process

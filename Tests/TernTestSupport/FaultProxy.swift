@@ -45,13 +45,15 @@ public final class FaultProxy: Sendable {
     private let server: ServerProcess
     public let url: URL
 
-    public init(upstream: URL, faults: Faults) throws {
+    /// - Parameter port: where to listen; nil for a free port. A fixed port lets a test stop the proxy (so the upstream
+    ///   looks unreachable) and start another one where clients expect it.
+    public init(upstream: URL, faults: Faults = Faults(), port: Int? = nil) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py").path
         server = try ServerProcess(
             executable: "/usr/bin/env",
             arguments: [
                 "python3", script, "--upstream", upstream.absoluteString, "--reject", String(faults.itemRejection), "--drop",
-                String(faults.drop), "--whole", String(faults.wholeRejection), "--seed", String(faults.seed),
+                String(faults.drop), "--whole", String(faults.wholeRejection), "--seed", String(faults.seed), "--port", String(port ?? 0),
             ])
         guard let port = server.announcement["port"] as? Int else {
             server.stop()

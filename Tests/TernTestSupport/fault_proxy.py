@@ -11,7 +11,7 @@ in front of a real osmem-server. For POST/PUT .../_bulk requests it can
 Every other request passes through unchanged. Randomness is seeded; GET /_proxy/stats returns the counters, so tests
 can check that the faults really happened.
 
-Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N]
+Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N] [--port N]
 Prints {"port": N} on one line when ready; exits when its parent process goes away.
 """
 import argparse
@@ -34,6 +34,7 @@ parser.add_argument("--reject", type=float, default=0.0, help="probability that 
 parser.add_argument("--drop", type=float, default=0.0, help="probability that a bulk request's connection is dropped")
 parser.add_argument("--whole", type=float, default=0.0, help="probability that a whole bulk request is answered 429")
 parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--port", type=int, default=0, help="listen on this port (0: a free one)")
 options = parser.parse_args()
 upstream = urllib.parse.urlsplit(options.upstream)
 
@@ -293,7 +294,7 @@ def watch_parent(parent):
 
 
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", options.port), Handler)
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
     server.serve_forever()

@@ -30,11 +30,13 @@ public struct BackfillOptions: Sendable {
     public var stateDirectory: String
     /// Where documents the target rejects for good are written, with the reason.
     public var deadLetterPath: String
+    /// Turn off refresh and replicas on the target indices during the load (restored afterwards, also after a crash).
+    public var fastLoad: Bool
 
     public init(
         selection: IndexSelection = IndexSelection(), query: [UInt8]? = nil, limit: Int? = nil, versioning: Versioning = .auto,
         readMode: ReadMode = .auto, slices: Int? = nil, concurrency: Int = 4, pageSize: Int = 1000, stateDirectory: String = ".tern",
-        deadLetterPath: String = ".tern/dead-letter.ndjson"
+        deadLetterPath: String = ".tern/dead-letter.ndjson", fastLoad: Bool = false
     ) {
         self.selection = selection
         self.query = query
@@ -46,5 +48,6 @@ public struct BackfillOptions: Sendable {
         self.pageSize = pageSize
         self.stateDirectory = stateDirectory
         self.deadLetterPath = deadLetterPath
+        self.fastLoad = fastLoad
     }
 }

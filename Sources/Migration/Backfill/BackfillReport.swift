@@ -37,6 +37,10 @@ public struct BackfillReport: Sendable, Codable {
     public var deadLetterFile: String?
     /// Whether every selected document is on the target.
     public var complete: Bool
+    /// `index setting` of each value `--fast-load` (or a killed earlier run) changed and this run put back.
+    public var settingsRestored: [String] = []
+    /// Values still to put back because the target refused; the next run tries again.
+    public var settingsNotRestored: String?
 
     enum CodingKeys: String, CodingKey {
         case run, resumed, indices, read, written, failed, missing, seconds, complete
@@ -44,5 +48,7 @@ public struct BackfillReport: Sendable, Codable {
         case unitsDoneBefore = "units_done_before"
         case alreadyNewer = "already_newer"
         case deadLetterFile = "dead_letter_file"
+        case settingsRestored = "settings_restored"
+        case settingsNotRestored = "settings_not_restored"
     }
 }

@@ -80,11 +80,20 @@ public struct BackfillRunner: Sendable {
 
         let sink: BackfillSink
         var deadLetters: DeadLetterFile?
+        var tuner: FastLoadTuner?
+        var restored: [String] = []
         switch target {
         case .cluster:
             guard let targetClient else { preconditionFailure("a cluster target has a client") }
             let targetInfo = try await targetClient.info(retries: RetrySettings(maxAttempts: 2))
+            let fastLoad = FastLoadTuner(client: targetClient, store: store, logger: logger)
+            tuner = fastLoad
+            // A killed run may have left refresh and replicas off; put them back before anything else.
+            restored = try await fastLoad.restore()
             try await TargetIndexPreparer(client: targetClient, logger: logger).prepare(plan: plan, units: pending)
+            if options.fastLoad && plan.targetIndicesKnown {
+                try await fastLoad.apply(indices: Array(Set(pending.map(\.unit.targetIndex))).sorted())
+            }
             let letters = DeadLetterFile(url: URL(fileURLWithPath: options.deadLetterPath))
             deadLetters = letters
             let versioning: BulkWriterOptions.Versioning =
@@ -102,24 +111,24 @@ public struct BackfillRunner: Sendable {
         }
 
         let limit = options.limit.map { DocumentLimit($0) }
-        let concurrency = max(1, options.concurrency)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var iterator = pending.makeIterator()
-            var running = 0
-            while running < concurrency, let unit = iterator.next() {
-                group.addTask { try await self.copy(unit, sink: sink, store: store, run: state.run.id, progress: progress, limit: limit) }
-                running += 1
-            }
-            while try await group.next() != nil {
-                if let unit = iterator.next() {
-                    group.addTask {
-                        try await self.copy(unit, sink: sink, store: store, run: state.run.id, progress: progress, limit: limit)
-                    }
-                }
-            }
+        do {
+            try await copyAll(pending, sink: sink, store: store, run: state.run.id, progress: progress, limit: limit)
+        } catch {
+            // Leave the target as the operator had it even when the copy fails; a task of its own, so that a Ctrl-C
+            // (which cancelled this one) does not cancel the restore too.
+            if let tuner { _ = try? await Task { try await tuner.restore() }.value }
+            throw error
         }
         if case .file(let fileSink) = sink { try await fileSink.close() }
         try deadLetters?.close()
+        var notRestored: String?
+        if let tuner {
+            do {
+                restored += try await tuner.restore()
+            } catch {
+                notRestored = (error as? TernError)?.message ?? "\(error)"
+            }
+        }
 
         let trial = limit?.reached ?? false
         let summary = try await store.runs(kind: "backfill").first { $0.run.id == state.run.id }
@@ -141,7 +150,32 @@ public struct BackfillRunner: Sendable {
             run: state.run.id, resumed: state.resumed, unitsTotal: plan.units.count, unitsDoneBefore: plan.units.count - pending.count,
             indices: indices, read: totals.read, written: totals.written, alreadyNewer: totals.alreadyNewer, failed: totals.failed,
             missing: missing, seconds: (ContinuousClock.now - started).inSeconds,
-            deadLetterFile: (deadLetters?.count ?? 0) > 0 ? options.deadLetterPath : nil, complete: complete)
+            deadLetterFile: (deadLetters?.count ?? 0) > 0 ? options.deadLetterPath : nil, complete: complete,
+            settingsRestored: restored, settingsNotRestored: notRestored)
+    }
+
+    /// Copies the pending units, `options.concurrency` at a time.
+    private func copyAll(
+        _ pending: [BackfillPlanner.PlannedUnit], sink: BackfillSink, store: StateStore, run: Int64, progress: BackfillProgress,
+        limit: DocumentLimit?
+    ) async throws {
+        let concurrency = max(1, options.concurrency)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var iterator = pending.makeIterator()
+            var running = 0
+            while running < concurrency, let unit = iterator.next() {
+                group.addTask { try await self.copy(unit, sink: sink, store: store, run: run, progress: progress, limit: limit) }
+                running += 1
+            }
+            while try await group.next() != nil {
+                if let unit = iterator.next() {
+                    group.addTask {
+                        try await self.copy(unit, sink: sink, store: store, run: run, progress: progress, limit: limit)
+                    }
+                }
+            }
+        }
+
     }
 
     /// Copies one unit and records it as done once every document is acknowledged.

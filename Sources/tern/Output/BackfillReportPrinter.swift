@@ -20,6 +20,9 @@ struct BackfillReportPrinter {
             "\(report.read) read, \(report.written) written, \(report.alreadyNewer) already newer on the target, \(report.failed) failed, \(report.missing) missing, in \(String(format: "%.1f", report.seconds)) s"
         if report.seconds > 0 { out += " (\(Int(Double(report.read) / max(report.seconds, 0.001))) docs/s)" }
         out += "\n"
+        if !report.settingsRestored.isEmpty {
+            out += "Restored on the target after --fast-load: \(report.settingsRestored.joined(separator: ", "))\n"
+        }
         if let file = report.deadLetterFile { out += "Refused documents and their reasons: \(file)\n" }
         out += report.complete ? "Every selected document is on the target.\n" : "NOT COMPLETE: see the counts above.\n"
         return out

@@ -96,6 +96,13 @@ struct BackfillRunCommand: AsyncParsableCommand {
         help: ArgumentHelp("Where refused documents go (default: <state-dir>/dead-letter.ndjson).", valueName: "file"))
     var deadLetter: String?
 
+    @Flag(
+        name: .customLong("fast-load"),
+        help: ArgumentHelp(
+            "Turn off refresh and replicas on the target indices while loading; the values are restored afterwards (also by the next run after a crash)."
+        ))
+    var fastLoad = false
+
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
 
@@ -109,6 +116,9 @@ struct BackfillRunCommand: AsyncParsableCommand {
             throw ValidationError("--lucene-dir needs --index-name (the index its documents belong to).")
         }
         guard !(clusters.target != nil && toFile != nil) else { throw ValidationError("Give one target: --target or --to-file.") }
+        guard !(fastLoad && toFile != nil) else {
+            throw ValidationError("--fast-load tunes a target cluster; it has no meaning with --to-file.")
+        }
         guard concurrency > 0, pageSize > 0, (slices ?? 1) > 0, (limit ?? 1) >= 0 else {
             throw ValidationError("--concurrency, --page-size and --slices must be positive.")
         }
@@ -143,7 +153,8 @@ struct BackfillRunCommand: AsyncParsableCommand {
             limit: limit, versioning: versioning.value, readMode: readMode.value, slices: slices, concurrency: concurrency,
             pageSize: pageSize,
             stateDirectory: stateDirectory,
-            deadLetterPath: deadLetter ?? (stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson"))
+            deadLetterPath: deadLetter ?? (stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson"),
+            fastLoad: fastLoad)
 
         let progress = BackfillProgress()
         let runner = BackfillRunner(source: source, target: target, options: options, logger: logger)
@@ -171,6 +182,9 @@ struct BackfillRunCommand: AsyncParsableCommand {
         } else {
             Terminal.standardOutput.write(BackfillReportPrinter().render(report))
         }
-        if !report.complete { throw ExitCode(TernExitCode.failure.rawValue) }
+        if let notRestored = report.settingsNotRestored {
+            Terminal.standardError.write("error: Every document was handled, but \(notRestored)\n")
+        }
+        if !report.complete || report.settingsNotRestored != nil { throw ExitCode(TernExitCode.failure.rawValue) }
     }
 }

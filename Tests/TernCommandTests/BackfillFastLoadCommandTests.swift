@@ -1,0 +1,133 @@
+import Foundation
+import TernTestSupport
+import Testing
+
+/// `tern backfill --fast-load` and a target that goes away mid-run, with the built binary between real osmem clusters.
+@Suite(.serialized) struct BackfillFastLoadCommandTests {
+    /// The target index's own values of the two settings `--fast-load` changes (nil when unset).
+    static func loadSettings(_ server: OsmemServer, _ index: String) async throws -> [String: String] {
+        let bytes = try await server.send(
+            .GET, "/\(index)/_settings/index.refresh_interval,index.number_of_replicas", query: [("flat_settings", "true")])
+        let json = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        let settings = (json?[index] as? [String: Any])?["settings"] as? [String: Any] ?? [:]
+        return settings.compactMapValues { $0 as? String }
+    }
+
+    static func seedEvents(_ source: OsmemServer, count: Int) async throws {
+        try await source.createIndex("events", body: #"{"settings":{"number_of_shards":4}}"#)
+        try await source.seed(
+            index: "events",
+            documents: (1...count).map { OsmemServer.SeedDocument(id: "e\($0)", source: #"{"seq":\#($0),"text":"event \#($0)"}"#) })
+    }
+
+    /// Polls until the target counts at least `count` documents in `index`, or gives up after `seconds`.
+    static func waitForDocuments(_ server: OsmemServer, _ index: String, atLeast count: Int, seconds: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let bytes = try? await server.send(.GET, "/\(index)/_count"),
+                let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], (json["count"] as? Int ?? 0) >= count
+            {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func fastLoadRestoresTheOperatorsSettingsAfterTheRun() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await Self.seedEvents(source, count: 300)
+                try await source.createIndex("notes")
+                try await source.seed(
+                    index: "notes", documents: (1...20).map { OsmemServer.SeedDocument(id: "n\($0)", source: #"{"n":\#($0)}"#) })
+                // One target index with the operator's own values, one Tern creates (nothing set: restored to unset).
+                try await target.createIndex("events", body: #"{"settings":{"index":{"refresh_interval":"7s","number_of_replicas":2}}}"#)
+                let state = try TernBinary.temporaryFolder()
+                defer { try? FileManager.default.removeItem(at: state) }
+                let result = try TernBinary.run([
+                    "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--state-dir", state.path,
+                    "--fast-load", "--json",
+                ])
+                #expect(result.status == 0, "\(result.stderr)")
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                #expect(
+                    Set(report["settings_restored"] as? [String] ?? []) == [
+                        "events index.number_of_replicas", "events index.refresh_interval", "notes index.number_of_replicas",
+                        "notes index.refresh_interval",
+                    ])
+                #expect(try await Self.loadSettings(target, "events") == ["index.refresh_interval": "7s", "index.number_of_replicas": "2"])
+                #expect(try await Self.loadSettings(target, "notes")["index.refresh_interval"] == nil)
+                try await BackfillCommandTests.expectSameDocuments(source, target, indices: ["events", "notes"])
+            }
+        }
+    }
+
+    @Test func aKilledFastLoadIsRestoredByTheNextRun() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await Self.seedEvents(source, count: 4000)
+                try await target.createIndex("events", body: #"{"settings":{"index":{"refresh_interval":"3s","number_of_replicas":1}}}"#)
+                let state = try TernBinary.temporaryFolder()
+                defer { try? FileManager.default.removeItem(at: state) }
+                let common = [
+                    "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--state-dir", state.path,
+                    "--page-size", "100", "--concurrency", "1",
+                ]
+                let process = try TernBinary.start(common + ["--fast-load"])
+                #expect(try await Self.waitForDocuments(target, "events", atLeast: 200, seconds: 60), "the copy never started")
+                let during = try await Self.loadSettings(target, "events")
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                #expect(during == ["index.refresh_interval": "-1", "index.number_of_replicas": "0"])
+                #expect(try await Self.loadSettings(target, "events")["index.refresh_interval"] == "-1", "the kill came too late")
+                // The next run, even without --fast-load, first puts back what the killed one changed.
+                let next = try TernBinary.run(common + ["--json"])
+                #expect(next.status == 0, "\(next.stderr)")
+                #expect(try await Self.loadSettings(target, "events") == ["index.refresh_interval": "3s", "index.number_of_replicas": "1"])
+                try await BackfillCommandTests.expectSameDocuments(source, target, indices: ["events"])
+            }
+        }
+    }
+
+    @Test func aTargetThatGoesAwayMidRunFailsClearlyAndTheNextRunResumes() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await Self.seedEvents(source, count: 4000)
+                let port = try FaultyServer.closedPort()
+                var proxy = try FaultProxy(upstream: target.url, port: port)
+                defer { proxy.stop() }
+                let state = try TernBinary.temporaryFolder()
+                defer { try? FileManager.default.removeItem(at: state) }
+                let arguments = [
+                    "backfill", "--source", source.url.absoluteString, "--target", proxy.url.absoluteString, "--state-dir", state.path,
+                    "--page-size", "100", "--concurrency", "1", "--slices", "4",
+                ]
+                let started = Date()
+                let errors = state.appendingPathComponent("stderr.txt")
+                let process = try TernBinary.start(arguments, stderr: errors)
+                #expect(try await Self.waitForDocuments(target, "events", atLeast: 300, seconds: 60), "the copy never started")
+                proxy.stop()
+                let exit = await Task.detached {
+                    process.waitUntilExit()
+                    return process.terminationStatus
+                }.value
+                #expect(exit == 3, "a target that refuses connections is exit code 3")
+                #expect(Date().timeIntervalSince(started) < 60, "bounded retries, not a hang")
+                let message = try String(contentsOf: errors, encoding: .utf8)
+                #expect(message.contains("Connection refused by 127.0.0.1:\(port) (target cluster)"), "\(message)")
+                #expect(!message.contains("Fatal error") && !message.contains("Stack"), "\(message)")
+                // Where the target comes back, the same command finishes the job.
+                proxy = try FaultProxy(upstream: target.url, port: port)
+                let status = try TernBinary.run(["backfill", "status", "--state-dir", state.path, "--json"])
+                #expect(status.stdout.contains("\"running\""), "\(status.stdout)")
+                let next = try TernBinary.run(arguments + ["--json"])
+                #expect(next.status == 0, "\(next.stderr)")
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])
+                #expect(report["resumed"] as? Bool == true)
+                #expect(report["complete"] as? Bool == true)
+                try await BackfillCommandTests.expectSameDocuments(source, target, indices: ["events"])
+            }
+        }
+    }
+}
