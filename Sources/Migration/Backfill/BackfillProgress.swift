@@ -15,6 +15,17 @@ public final class BackfillProgress: Sendable {
         public var sourceBytes = 0
         /// Documents expected in total, when the source could tell.
         public var expectedDocuments: Int?
+        /// Per target index.
+        public var indices: [String: IndexCounts] = [:]
+    }
+
+    /// One target index's share of the work.
+    public struct IndexCounts: Sendable, Equatable {
+        public var unitsTotal = 0
+        public var unitsDone = 0
+        public var read = 0
+        /// Documents expected for it, when the source could tell.
+        public var expectedDocuments: Int?
     }
 
     private let state = Mutex(Snapshot())

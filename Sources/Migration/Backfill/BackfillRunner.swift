@@ -70,7 +70,23 @@ public struct BackfillRunner: Sendable {
             $0.unitsTotal = plan.units.count
             $0.unitsDone = plan.units.count - pending.count
             $0.unitsResumed = plan.units.count - pending.count
-            $0.expectedDocuments = plan.expectedDocuments
+            // What this run still has to read: the estimates of the pending units.
+            $0.expectedDocuments = pending.count == plan.units.count ? plan.expectedDocuments : nil
+            for planned in plan.units {
+                var counts = $0.indices[planned.unit.targetIndex] ?? BackfillProgress.IndexCounts(expectedDocuments: 0)
+                counts.unitsTotal += 1
+                if pendingKeys.contains(planned.unit.key) {
+                    counts.expectedDocuments = planned.estimatedDocuments.flatMap { estimate in
+                        counts.expectedDocuments.map { $0 + estimate }
+                    }
+                } else {
+                    counts.unitsDone += 1
+                }
+                $0.indices[planned.unit.targetIndex] = counts
+            }
+            if $0.expectedDocuments == nil, plan.expectedDocuments != nil, $0.indices.values.allSatisfy({ $0.expectedDocuments != nil }) {
+                $0.expectedDocuments = $0.indices.values.reduce(0) { $0 + ($1.expectedDocuments ?? 0) }
+            }
         }
         if state.resumed {
             logger.notice(
@@ -207,12 +223,16 @@ public struct BackfillRunner: Sendable {
                 $0.alreadyNewer += outcome.alreadyNewer
                 $0.failed += outcome.failed
                 $0.sourceBytes += bytes
+                $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].read += batch.count
             }
             return !stoppedByLimit
         }
         guard !stoppedByLimit else { return }
         try await store.completeUnit(run: run, unit: planned.unit.key, counts: counts)
-        progress.update { $0.unitsDone += 1 }
+        progress.update {
+            $0.unitsDone += 1
+            $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].unitsDone += 1
+        }
     }
 
     /// Compares, per target index, what the target holds with what the source holds.
