@@ -1,0 +1,35 @@
+/// What sort of metadata an item is. Raw values are the names used in `--json` output and in user rule files.
+public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// A legacy template (`_template`, with `order` and `index_patterns`).
+    case legacyTemplate = "legacy-template"
+    /// A component template (`_component_template`, Elasticsearch 7.8+ and OpenSearch).
+    case componentTemplate = "component-template"
+    /// A composable index template (`_index_template`, Elasticsearch 7.8+ and OpenSearch).
+    case indexTemplate = "index-template"
+    /// An index with its settings, mappings and aliases.
+    case index
+    /// An ingest pipeline.
+    case pipeline
+
+    public var description: String { rawValue }
+
+    /// Parses a kind as written in a rule file; `_` and `-` are both accepted (`index_template`).
+    public init?(name: String) {
+        self.init(rawValue: name.lowercased().replacingOccurrences(of: "_", with: "-"))
+    }
+
+    /// Where the item's settings, mappings and aliases sit in its body: at the top for indices and legacy templates,
+    /// under `template` for composable and component templates; nil for pipelines.
+    public var indexBodyPointer: JSONPointer? {
+        switch self {
+        case .index, .legacyTemplate: JSONPointer()
+        case .indexTemplate, .componentTemplate: JSONPointer(tokens: ["template"])
+        case .pipeline: nil
+        }
+    }
+
+    /// Whether the item is a template of any sort.
+    public var isTemplate: Bool {
+        self == .legacyTemplate || self == .componentTemplate || self == .indexTemplate
+    }
+}

@@ -1,0 +1,75 @@
+import Logging
+import SearchClient
+import TernCore
+
+/// Reads a live cluster's metadata: legacy, composable and component templates, the selected indices with their
+/// settings, mappings and aliases, and ingest pipelines. APIs a version does not have (composable templates before
+/// Elasticsearch 7.8, pipelines on servers without ingest) are skipped, not errors.
+public struct ClusterMetadataReader: Sendable {
+    public let client: SearchClient
+    public let logger: Logger
+
+    public init(client: SearchClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// - Parameter selection: which indices to read (system indices only when named); templates are all read.
+    public func read(selection: IndexSelection) async throws -> SourceMetadata {
+        let info = try await client.info()
+        var items: [MetadataItem] = []
+        var notes: [String] = []
+        for (name, body) in try await optionalJSON("/_template")?.objectValue ?? [:] {
+            items.append(MetadataItem(kind: .legacyTemplate, name: name, body: body))
+        }
+        for entry in try await optionalJSON("/_index_template")?["index_templates"]?.arrayValue ?? [] {
+            guard let name = entry["name"]?.stringValue, let body = entry["index_template"] else { continue }
+            items.append(MetadataItem(kind: .indexTemplate, name: name, body: body))
+        }
+        for entry in try await optionalJSON("/_component_template")?["component_templates"]?.arrayValue ?? [] {
+            guard let name = entry["name"]?.stringValue, let body = entry["component_template"] else { continue }
+            items.append(MetadataItem(kind: .componentTemplate, name: name, body: body))
+        }
+        let names = selection.select(try await client.indices().map(\.name)).sorted()
+        // One request per index keeps answers small and a missing (just deleted) index from failing the others.
+        for name in names {
+            guard let answer = try await optionalJSON("/\(name)"), let body = answer[name] ?? answer.objectValue?.values.first else {
+                continue
+            }
+            var index = body.objectValue ?? [:]
+            index["settings"] = index["settings"] ?? .object([:])
+            index["mappings"] = index["mappings"] ?? .object([:])
+            index["aliases"] = index["aliases"] ?? .object([:])
+            items.append(MetadataItem(kind: .index, name: name, body: .object(index)))
+        }
+        for (id, body) in try await optionalJSON("/_ingest/pipeline")?.objectValue ?? [:] {
+            items.append(MetadataItem(kind: .pipeline, name: id, body: body))
+        }
+        if info.version.distribution == .elasticsearch, let policies = try await optionalJSON("/_ilm/policy")?.objectValue {
+            let own = policies.filter { !($0.value["policy"]?["_meta"]?["managed"]?.boolValue ?? false) }.count
+            if own > 0 {
+                notes.append(
+                    "\(own) ILM \(own == 1 ? "policy" : "policies") (OpenSearch manages index life cycles with ISM; recreate them as ISM policies)"
+                )
+            }
+        }
+        return SourceMetadata(version: info.version, items: items, notConvertible: notes)
+    }
+
+    /// The JSON of a GET, or nil when the cluster has no such API or object (400 no handler, 404, 405).
+    private func optionalJSON(_ path: String) async throws -> JSONValue? {
+        let response = try await client.send(.GET, path)
+        try client.checkAccess(response, method: "GET", path: path)
+        if [400, 404, 405, 410].contains(response.status) {
+            logger.debug("metadata API not available", metadata: ["path": "\(path)", "status": "\(response.status)"])
+            return nil
+        }
+        guard response.isSuccess, let json = response.json() else {
+            throw TernError(
+                .badResponse,
+                "The \(client.displayName) answered GET \(path) with HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? ""); check the cluster's health and run again."
+            )
+        }
+        return json
+    }
+}

@@ -1,0 +1,61 @@
+import Logging
+import SearchClient
+import TernCore
+
+/// Creates (or, for templates and pipelines, replaces) metadata items on the target, one request each.
+public struct MetadataWriter: Sendable {
+    /// What happened to one item.
+    public struct Outcome: Sendable, Equatable {
+        public var created: Bool
+        /// `/settings/index/foo: unknown setting [index.foo]...` for each value removed by `--drop-unsupported`.
+        public var dropped: [String]
+        /// The target's refusal, when it refused.
+        public var error: String?
+    }
+
+    public let client: SearchClient
+    public let logger: Logger
+    /// Retry without the settings and mapping parameters the target calls unknown.
+    public let dropUnsupported: Bool
+
+    public init(client: SearchClient, logger: Logger, dropUnsupported: Bool) {
+        self.client = client
+        self.logger = logger
+        self.dropUnsupported = dropUnsupported
+    }
+
+    /// The request that creates an item.
+    static func path(for item: MetadataItem) -> String {
+        switch item.kind {
+        case .index: "/\(item.name)"
+        case .legacyTemplate: "/_template/\(item.name)"
+        case .indexTemplate: "/_index_template/\(item.name)"
+        case .componentTemplate: "/_component_template/\(item.name)"
+        case .pipeline: "/_ingest/pipeline/\(item.name)"
+        }
+    }
+
+    /// Sends the item; with `dropUnsupported`, removes what the target names as unknown and tries again (a few times,
+    /// as each answer names one problem).
+    public func write(_ item: MetadataItem) async throws -> Outcome {
+        var body = item
+        var dropped: [String] = []
+        let path = Self.path(for: item)
+        for _ in 0..<16 {
+            let response = try await client.send(.PUT, path, body: try JSONEncoderCache.encode(body.body))
+            try client.checkAccess(response, method: "PUT", path: path)
+            if response.isSuccess {
+                logger.info("metadata created", metadata: ["item": "\(item.label)"])
+                return Outcome(created: true, dropped: dropped, error: nil)
+            }
+            let reason = response.errorSummary ?? "HTTP \(response.status)"
+            let rejected = dropUnsupported ? RejectedParameter.parse(reason: reason, item: body) : []
+            guard !rejected.isEmpty else { return Outcome(created: false, dropped: dropped, error: reason) }
+            for parameter in rejected {
+                body.body.removeValue(atPointer: parameter.pointer)
+                dropped.append("\(parameter.pointer): \(parameter.reason)")
+            }
+        }
+        return Outcome(created: false, dropped: dropped, error: "the target kept refusing after \(dropped.count) removals")
+    }
+}
