@@ -81,7 +81,7 @@ let package = Package(
             name: "TernTestSupport",
             dependencies: ["TernCore", "SearchClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TernTestSupport",
-            exclude: ["faulty_server.py", "fault_proxy.py"]
+            exclude: ["faulty_server.py", "fault_proxy.py", "recorded_server.py"]
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
