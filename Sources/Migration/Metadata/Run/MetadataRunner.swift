@@ -1,0 +1,214 @@
+import Logging
+import SearchClient
+import TernCore
+
+/// `tern metadata evaluate|migrate`: reads the source's templates, indices and pipelines, transforms them for the
+/// target's version, compares them with what the target has, and (when applying) creates them in dependency order,
+/// then reads each one back to prove the target holds what the evaluation promised.
+public struct MetadataRunner: Sendable {
+    public let source: MetadataSourceSpec
+    public let target: ClusterConfiguration
+    public let options: MetadataRunOptions
+    public let logger: Logger
+
+    public init(source: MetadataSourceSpec, target: ClusterConfiguration, options: MetadataRunOptions, logger: Logger) {
+        self.source = source
+        self.target = target
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws -> MetadataReport {
+        try await SearchClient.withClient(target, logger: logger) { targetClient in
+            let targetInfo = try await targetClient.info()
+            let (metadata, sourceName) = try await readSource()
+            let selected = select(metadata.items)
+            let transformer = MetadataTransformer(
+                source: metadata.version, target: targetInfo.version, options: options.transform, userRules: options.userRules)
+            let results = selected.map { item in
+                transformer.transform(item, targetName: item.kind == .index ? options.selection.targetName(for: item.name) : nil)
+            }
+            let existing = try await readTarget(targetClient, results: results)
+            let aliases = Set(existing.filter { $0.key.kind == .index }.flatMap { ($0.value["aliases"]?.objectValue ?? [:]).keys })
+            let evaluations = MetadataEvaluator.evaluate(results, existing: existing, targetAliases: aliases)
+            let ordering = MetadataOrdering.ordered(
+                evaluations.filter { $0.status != .cannotConvert }.map(\.transformed.item),
+                componentTemplatesOnTarget: Set(existing.keys.filter { $0.kind == .componentTemplate }.map(\.name)))
+            var entries = evaluations.map(Self.entry)
+            var notConvertible = metadata.notConvertible
+            for finding in ordering.findings {
+                if let position = entries.firstIndex(where: { $0.kind == MetadataKind.indexTemplate.rawValue && $0.name == finding.place })
+                {
+                    entries[position].findings.append(finding.description)
+                    entries[position].status = "cannot-convert"
+                } else {
+                    notConvertible.append(finding.description)
+                }
+            }
+            if options.apply {
+                entries = try await apply(ordering.items, entries: entries, client: targetClient)
+                entries = try await verify(entries, client: targetClient)
+            }
+            entries.sort { ($0.kind, $0.name) < ($1.kind, $1.name) }
+            return MetadataReport(
+                source: sourceName, sourceVersion: metadata.version.displayName, target: target.displayEndpoint,
+                targetVersion: targetInfo.version.displayName, applied: options.apply, items: entries, notConvertible: notConvertible,
+                ok: entries.allSatisfy(isAcceptable))
+        }
+    }
+
+    private func readSource() async throws -> (SourceMetadata, String) {
+        switch source {
+        case .cluster(let configuration):
+            let metadata = try await SearchClient.withClient(configuration, logger: logger) { client in
+                try await ClusterMetadataReader(client: client, logger: logger).read(selection: options.selection)
+            }
+            return (metadata, configuration.displayEndpoint)
+        case .snapshot(let repository, let snapshot):
+            let metadata = try SnapshotMetadataReader(repositoryPath: repository, snapshotName: snapshot).read(selection: options.selection)
+            return (metadata, "snapshot \(snapshot) in \(repository)")
+        }
+    }
+
+    /// Templates by the template globs (the stack's own only when named), pipelines that are not the stack's own,
+    /// the component templates the selected composable templates use, and the indices the reader selected.
+    func select(_ items: [MetadataItem]) -> [MetadataItem] {
+        func chosen(_ item: MetadataItem) -> Bool {
+            guard item.kind != .index else { return true }
+            if options.excludeTemplates.contains(where: { Glob.matches($0, item.name) }) { return false }
+            if item.kind == .pipeline {
+                let own = item.name.hasPrefix("xpack") || item.name.hasPrefix(".") || item.name.contains("@")
+                return options.templates.contains(item.name) || (!own && options.templates.isEmpty)
+            }
+            guard InternalTemplates.isSelected(name: item.name, body: item.body, requested: options.templates) else { return false }
+            return options.templates.isEmpty || options.templates.contains { Glob.matches($0, item.name) }
+        }
+        var picked = items.filter(chosen)
+        let used = Set(picked.filter { $0.kind == .indexTemplate }.flatMap(MetadataOrdering.componentNames))
+        let pickedComponents = Set(picked.filter { $0.kind == .componentTemplate }.map(\.name))
+        picked += items.filter { $0.kind == .componentTemplate && used.contains($0.name) && !pickedComponents.contains($0.name) }
+        return picked
+    }
+
+    /// What the target already has under the names the migration would use.
+    private func readTarget(_ client: SearchClient, results: [TransformResult]) async throws -> [MetadataKey: JSONValue] {
+        let indexNames = results.flatMap(\.items).map(\.item).filter { $0.kind == .index }.map(\.name)
+        let targetMetadata = try await ClusterMetadataReader(client: client, logger: logger).read(
+            selection: IndexSelection(include: indexNames.isEmpty ? ["\u{0}none"] : indexNames))
+        var existing: [MetadataKey: JSONValue] = [:]
+        for item in targetMetadata.items { existing[MetadataKey(item.kind, item.name)] = item.body }
+        return existing
+    }
+
+    private static func entry(_ evaluation: ItemEvaluation) -> MetadataReport.Entry {
+        let item = evaluation.transformed.item
+        var differences: [String] = []
+        var reason: String?
+        switch evaluation.status {
+        case .different(let pointers): differences = pointers
+        case .conflict(let why): reason = why
+        default: break
+        }
+        return MetadataReport.Entry(
+            kind: item.kind.rawValue, source: evaluation.sourceName, name: item.name, status: evaluation.status.name, action: nil,
+            transformations: evaluation.transformed.transformations.map(\.description),
+            findings: evaluation.transformed.findings.map { finding in
+                finding.description + (finding.resolvedBy.map { " (resolved by \($0))" } ?? "")
+            },
+            differences: differences, reason: reason, dropped: [], body: item.body)
+    }
+
+    /// Creates what is missing (and, with `overwrite`, replaces what differs) in dependency order.
+    private func apply(_ ordered: [MetadataItem], entries: [MetadataReport.Entry], client: SearchClient) async throws
+        -> [MetadataReport.Entry]
+    {
+        var entries = entries
+        let writer = MetadataWriter(client: client, logger: logger, dropUnsupported: options.dropUnsupported)
+        for item in ordered {
+            guard let position = entries.firstIndex(where: { $0.kind == item.kind.rawValue && $0.name == item.name }) else { continue }
+            var entry = entries[position]
+            switch entry.status {
+            case "create":
+                let outcome = try await writer.write(item)
+                entry.action = outcome.created ? "created" : "failed"
+                entry.dropped = outcome.dropped
+                entry.reason = outcome.error.map { "the target refused it: \($0)" }
+            case "identical":
+                entry.action = "skipped"
+            case "different" where options.overwrite:
+                if item.kind == .index {
+                    let documents = try await client.documentCount(index: item.name, query: nil)
+                    guard documents == 0 else {
+                        entry.action = "failed"
+                        entry.reason =
+                            "the target's index \(item.name) differs and holds \(documents) documents, which Tern will not delete; reindex it or delete it yourself"
+                        break
+                    }
+                    let deletion = try await client.send(.DELETE, "/\(item.name)")
+                    try client.checkAccess(deletion, method: "DELETE", path: "/\(item.name)")
+                }
+                let outcome = try await writer.write(item)
+                entry.action = outcome.created ? "overwritten" : "failed"
+                entry.dropped = outcome.dropped
+                entry.reason = outcome.error.map { "the target refused it: \($0)" }
+            case "different":
+                entry.action = "skipped"
+                entry.reason = "the target's \(item.label) differs; --overwrite replaces it"
+            default:
+                entry.action = "skipped"
+            }
+            entries[position] = entry
+        }
+        return entries
+    }
+
+    /// Reads back every item created or replaced and compares it with what was sent.
+    private func verify(_ entries: [MetadataReport.Entry], client: SearchClient) async throws -> [MetadataReport.Entry] {
+        let written = entries.filter { $0.action == "created" || $0.action == "overwritten" }
+        guard !written.isEmpty else { return entries }
+        let indexNames = written.filter { $0.kind == MetadataKind.index.rawValue }.map(\.name)
+        let now = try await ClusterMetadataReader(client: client, logger: logger).read(
+            selection: IndexSelection(include: indexNames.isEmpty ? ["\u{0}none"] : indexNames))
+        var bodies: [MetadataKey: JSONValue] = [:]
+        for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
+        return entries.map { entry in
+            guard entry.action == "created" || entry.action == "overwritten", let kind = MetadataKind(rawValue: entry.kind),
+                var sent = entry.body
+            else { return entry }
+            var entry = entry
+            guard let actual = bodies[MetadataKey(kind, entry.name)] else {
+                entry.action = "failed"
+                entry.reason = "the target acknowledged \(entry.kind) \(entry.name) but does not list it"
+                return entry
+            }
+            for dropped in entry.dropped {
+                if let pointer = dropped.split(separator: ":").first.flatMap({ try? JSONPointer(parsing: String($0)) }) {
+                    sent.removeValue(atPointer: pointer)
+                }
+            }
+            if case .different(let pointers) = MetadataComparison.compare(
+                MetadataItem(kind: kind, name: entry.name, body: sent), existing: actual)
+            {
+                entry.differences = pointers
+                entry.reason = "the target holds it differently from what was sent (at \(pointers.prefix(5).joined(separator: ", ")))"
+            }
+            return entry
+        }
+    }
+
+    /// Whether an entry ends as the evaluation promised (or, for an evaluation, would).
+    private func isAcceptable(_ entry: MetadataReport.Entry) -> Bool {
+        if let action = entry.action {
+            switch action {
+            case "created", "overwritten": return entry.differences.isEmpty
+            case "skipped": return entry.status == "identical"
+            default: return false
+            }
+        }
+        switch entry.status {
+        case "create", "identical": return true
+        case "different": return options.overwrite
+        default: return false
+        }
+    }
+}
