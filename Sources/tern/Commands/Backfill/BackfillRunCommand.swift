@@ -14,6 +14,9 @@ struct BackfillRunCommand: AsyncParsableCommand {
             --index-name NAME, --from-file FILE.ndjson[.gz]. Targets (one): --target URL (or tern.yml), --to-file \
             FILE.ndjson[.gz].
 
+            Server-side strategies (--strategy remote-reindex | snapshot-restore) let the clusters move the data \
+            themselves; Tern creates the target indices, starts and follows the work, and counts the result.
+
             Exit code 0 only when every selected document is on the target; 1 when documents failed (see the \
             dead-letter file) or are missing; 2 for usage mistakes; 3 when a cluster cannot be reached.
             """)
@@ -103,6 +106,36 @@ struct BackfillRunCommand: AsyncParsableCommand {
         ))
     var fastLoad = false
 
+    enum StrategyChoice: String, ExpressibleByArgument, CaseIterable {
+        case documents
+        case remoteReindex = "remote-reindex"
+        case snapshotRestore = "snapshot-restore"
+    }
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "documents (Tern reads and writes every document), remote-reindex (the target pulls with _reindex from the source) or snapshot-restore (an fs snapshot of the source restored on the target)."
+        ))
+    var strategy: StrategyChoice = .documents
+
+    @Option(
+        name: .customLong("remote-host"),
+        help: ArgumentHelp(
+            "remote-reindex: the source as the target's nodes reach it, when that differs from --source.", valueName: "url"))
+    var remoteHost: String?
+
+    @Option(
+        name: .customLong("repository-location"),
+        help: ArgumentHelp("snapshot-restore: a filesystem path both clusters mount and list in path.repo.", valueName: "path"))
+    var repositoryLocation: String?
+
+    @Option(name: .long, help: ArgumentHelp("snapshot-restore: the repository name on both clusters.", valueName: "name"))
+    var repository = "tern-migration"
+
+    @Option(name: .long, help: ArgumentHelp("snapshot-restore: replicas of the restored indices.", valueName: "n"))
+    var replicas = 0
+
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
 
@@ -111,7 +144,26 @@ struct BackfillRunCommand: AsyncParsableCommand {
     func validate() throws {
         let sources = [clusters.source != nil, snapshotRepository != nil, luceneDirectory != nil, fromFile != nil].filter { $0 }.count
         guard sources <= 1 else { throw ValidationError("Give one source: --source, --snapshot-repo, --lucene-dir or --from-file.") }
-        guard (snapshotRepository == nil) == (snapshot == nil) else { throw ValidationError("--snapshot-repo and --snapshot go together.") }
+        if strategy != .documents {
+            guard snapshotRepository == nil, luceneDirectory == nil, fromFile == nil, toFile == nil else {
+                throw ValidationError(
+                    "--strategy \(strategy.rawValue) runs between two clusters: give --source and --target, not files or folders.")
+            }
+            guard !fastLoad else { throw ValidationError("--fast-load applies to --strategy documents only.") }
+        }
+        if strategy == .snapshotRestore {
+            guard repositoryLocation != nil else {
+                throw ValidationError(
+                    "--strategy snapshot-restore needs --repository-location PATH (a path both clusters list in path.repo).")
+            }
+            guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more.") }
+        } else if repositoryLocation != nil {
+            throw ValidationError("--repository-location belongs to --strategy snapshot-restore.")
+        }
+        if remoteHost != nil && strategy != .remoteReindex { throw ValidationError("--remote-host belongs to --strategy remote-reindex.") }
+        guard strategy == .snapshotRestore || (snapshotRepository == nil) == (snapshot == nil) else {
+            throw ValidationError("--snapshot-repo and --snapshot go together.")
+        }
         guard luceneDirectory == nil || indexName != nil else {
             throw ValidationError("--lucene-dir needs --index-name (the index its documents belong to).")
         }
@@ -129,7 +181,9 @@ struct BackfillRunCommand: AsyncParsableCommand {
         let needsClusterSource = snapshotRepository == nil && luceneDirectory == nil && fromFile == nil
         let configuration = needsClusterSource || toFile == nil ? try clusters.load() : TernConfiguration()
         let source: BackfillSource
-        if let snapshotRepository, let snapshot {
+        if strategy == .snapshotRestore {
+            source = .cluster(try configuration.requireSource())
+        } else if let snapshotRepository, let snapshot {
             source = .snapshot(repository: snapshotRepository, snapshot: snapshot)
         } else if let luceneDirectory, let indexName {
             source = .luceneFolder(path: luceneDirectory, index: indexName)
@@ -157,9 +211,26 @@ struct BackfillRunCommand: AsyncParsableCommand {
             fastLoad: fastLoad)
 
         let progress = BackfillProgress()
-        let runner = BackfillRunner(source: source, target: target, options: options, logger: logger)
         let display = ProgressDisplay(progress: progress, interactive: !json && Terminal.standardError.isTerminal)
-        let work = Task { try await runner.run(progress: progress) }
+        let work: Task<BackfillReport, any Error>
+        switch (strategy, source, target) {
+        case (.remoteReindex, .cluster(let sourceCluster), .cluster(let targetCluster)):
+            let host = try remoteHost.map { try ClusterConfiguration.endpoint($0, origin: "--remote-host") }
+            let runner = RemoteReindexRunner(
+                source: sourceCluster, target: targetCluster, options: options, reindex: RemoteReindexOptions(remoteHost: host),
+                logger: logger)
+            work = Task { try await runner.run(progress: progress) }
+        case (.snapshotRestore, .cluster(let sourceCluster), .cluster(let targetCluster)):
+            let runner = SnapshotRestoreRunner(
+                source: sourceCluster, target: targetCluster, options: options,
+                snapshot: SnapshotRestoreOptions(
+                    repositoryLocation: repositoryLocation ?? "", repository: repository, snapshot: snapshot, replicas: replicas),
+                logger: logger)
+            work = Task { try await runner.run(progress: progress) }
+        default:
+            let runner = BackfillRunner(source: source, target: target, options: options, logger: logger)
+            work = Task { try await runner.run(progress: progress) }
+        }
         let interrupt = InterruptHandler { work.cancel() }
         let ticker = Task { await display.run() }
         let report: BackfillReport
