@@ -134,6 +134,26 @@ import Testing
         }
     }
 
+    @Test func snapshotBackfillCreatesTargetIndicesWithTheSourceMappingsMadeTypeless() async throws {
+        try await OsmemServer.with { target in
+            let state = try TernBinary.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: state) }
+            let result = try TernBinary.run([
+                "backfill", "--snapshot-repo", SnapshotCommandTests.repository("ES_5_6_Updates_Deletes"), "--snapshot", "rfs_snapshot",
+                "--target", target.url.absoluteString, "--state-dir", state.path,
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let answer = try await target.send(.GET, "/test_updates_deletes/_mapping")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any])
+            let mappings = (json["test_updates_deletes"] as? [String: Any])?["mappings"] as? [String: Any]
+            let properties = try #require(mappings?["properties"] as? [String: Any], "\(json)")
+            // The two 5.x types (type1: title; type2: content, contents) become one set of properties.
+            #expect((properties["title"] as? [String: Any])?["type"] as? String == "text")
+            #expect((properties["contents"] as? [String: Any])?["type"] as? String == "text")
+            #expect(((properties["content"] as? [String: Any])?["fields"] as? [String: Any])?["keyword"] != nil)
+        }
+    }
+
     @Test func losesNothingWhenTheTargetRejectsAndDropsConnections() async throws {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in

@@ -26,6 +26,8 @@ struct BackfillPlanner {
         var targetIndicesKnown: Bool
         /// Mappings to create missing target indices with (source index -> mappings JSON), when the source has them.
         var mappings: [String: JSONValue]
+        /// The version whose rules those mappings follow (source index -> version), for transforming them to the target's.
+        var mappingVersions: [String: ClusterVersion] = [:]
     }
 
     func plan(sourceClient: SearchClient?) async throws -> Plan {
@@ -77,7 +79,8 @@ struct BackfillPlanner {
         return Plan(
             units: units, expectedDocuments: options.query == nil ? selected.reduce(0) { $0 + Int($1.documents) } : nil,
             sourceSuppliesVersions: true,
-            isLive: true, targetIndicesKnown: true, mappings: mappings)
+            isLive: true, targetIndicesKnown: true, mappings: mappings,
+            mappingVersions: Dictionary(uniqueKeysWithValues: mappings.keys.map { ($0, info.version) }))
     }
 
     private func planSnapshot(path: String, name: String) throws -> Plan {
@@ -86,6 +89,7 @@ struct BackfillPlanner {
             let snapshot = try repository.snapshot(named: name)
             var units: [PlannedUnit] = []
             var mappings: [String: JSONValue] = [:]
+            var versions: [String: ClusterVersion] = [:]
             for index in repository.data.indices(of: snapshot) where options.selection.selects(index.name) {
                 let metadata = try repository.indexMetadata(index, in: snapshot)
                 if metadata.sourceDisabled {
@@ -94,6 +98,7 @@ struct BackfillPlanner {
                     )
                 }
                 mappings[index.name] = metadata.json["mappings"]
+                versions[index.name] = SnapshotMetadataReader.createdVersion(metadata.json["settings"] ?? .object([:]))
                 for shard in 0..<metadata.numberOfShards {
                     let unit = BackfillUnit(
                         sourceIndex: index.name, targetIndex: options.selection.targetName(for: index.name), kind: .shard(shard))
@@ -106,7 +111,7 @@ struct BackfillPlanner {
             }
             return Plan(
                 units: units, expectedDocuments: nil, sourceSuppliesVersions: false, isLive: false, targetIndicesKnown: true,
-                mappings: mappings)
+                mappings: mappings, mappingVersions: versions)
         } catch let error as SnapshotReaderError {
             throw error.ternError
         }

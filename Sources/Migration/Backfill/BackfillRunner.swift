@@ -106,7 +106,8 @@ public struct BackfillRunner: Sendable {
             tuner = fastLoad
             // A killed run may have left refresh and replicas off; put them back before anything else.
             restored = try await fastLoad.restore()
-            try await TargetIndexPreparer(client: targetClient, logger: logger).prepare(plan: plan, units: pending)
+            try await TargetIndexPreparer(client: targetClient, logger: logger).prepare(
+                plan: plan, units: pending, targetVersion: targetInfo.version)
             if options.fastLoad && plan.targetIndicesKnown {
                 try await fastLoad.apply(indices: Array(Set(pending.map(\.unit.targetIndex))).sorted())
             }

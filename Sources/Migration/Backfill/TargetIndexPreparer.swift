@@ -9,7 +9,7 @@ struct TargetIndexPreparer {
     let client: SearchClient
     let logger: Logger
 
-    func prepare(plan: BackfillPlanner.Plan, units: [BackfillPlanner.PlannedUnit]) async throws {
+    func prepare(plan: BackfillPlanner.Plan, units: [BackfillPlanner.PlannedUnit], targetVersion: ClusterVersion) async throws {
         guard plan.targetIndicesKnown else { return }
         var seen = Set<String>()
         for planned in units where seen.insert(planned.unit.targetIndex).inserted {
@@ -17,10 +17,9 @@ struct TargetIndexPreparer {
             let probe = try await client.send(.HEAD, "/\(name)")
             try client.checkAccess(probe, method: "HEAD", path: "/\(name)")
             guard probe.status == 404 else { continue }
-            var body: JSONValue = .object([:])
-            if let mappings = plan.mappings[planned.unit.sourceIndex].map(Self.typeless), mappings.objectValue?.isEmpty == false {
-                body = .object(["mappings": mappings])
-            }
+            let body = Self.creationBody(
+                mappings: plan.mappings[planned.unit.sourceIndex], sourceVersion: plan.mappingVersions[planned.unit.sourceIndex],
+                targetVersion: targetVersion, source: planned.unit.sourceIndex, target: name, logger: logger)
             let bytes = Array(try JSONEncoderCache.encode(body))
             let response = try await client.send(.PUT, "/\(name)", body: bytes)
             if response.status == 400, response.errorSummary?.contains("resource_already_exists") == true { continue }
@@ -32,6 +31,28 @@ struct TargetIndexPreparer {
             }
             logger.info("created target index", metadata: ["index": "\(name)"])
         }
+    }
+
+    /// The body that creates a target index: the source's mappings in the REST shape, transformed by the metadata rules
+    /// for the target's version when the source's version is known (types removed, `string` and other retired field
+    /// types converted, plus any setting a rule needs such as `index.knn`), else only without the type wrapper.
+    static func creationBody(
+        mappings: JSONValue?, sourceVersion: ClusterVersion?, targetVersion: ClusterVersion, source: String, target: String, logger: Logger
+    ) -> JSONValue {
+        let shaped = MappingShape.restShape(mappings)
+        guard shaped.objectValue?.isEmpty == false else { return .object([:]) }
+        guard let sourceVersion else { return .object(["mappings": typeless(shaped)]) }
+        let result = MetadataTransformer(source: sourceVersion, target: targetVersion).transform(
+            MetadataItem(kind: .index, name: source, body: .object(["mappings": shaped])), targetName: target)
+        guard let item = result.items.first?.item else { return .object(["mappings": typeless(shaped)]) }
+        for transformation in result.transformations {
+            logger.info("target index mappings transformed", metadata: ["index": "\(target)", "change": "\(transformation)"])
+        }
+        for finding in result.allFindings { logger.warning("\(finding)", metadata: ["index": "\(target)"]) }
+        var body: [String: JSONValue] = [:]
+        if let transformed = item.body["mappings"], transformed.objectValue?.isEmpty == false { body["mappings"] = transformed }
+        if let settings = item.body["settings"], settings.objectValue?.isEmpty == false { body["settings"] = settings }
+        return .object(body)
     }
 
     /// Mappings without the 5.x/6.x type wrapper (`{"_doc": {"properties": ...}}` -> `{"properties": ...}`); several types
