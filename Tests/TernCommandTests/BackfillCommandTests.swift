@@ -223,9 +223,15 @@ import Testing
                 #expect(export.status == 0, "\(export.stderr)")
                 let load = try TernBinary.run([
                     "backfill", "--from-file", file, "--target", target.url.absoluteString, "--state-dir", folder.path, "--rename",
-                    "orders:orders-copy",
+                    "orders:orders-copy", "--json",
                 ])
                 #expect(load.status == 0, "\(load.stderr)")
+                // The import is checked per index the file names, like a copy from a cluster.
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(load.stdout.utf8)) as? [String: Any])
+                let indices = try #require(report["indices"] as? [[String: Any]])
+                let orders = try #require(indices.first { $0["target"] as? String == "orders-copy" })
+                #expect(orders["read"] as? Int == 600 && orders["target_count"] as? Int == 600 && orders["missing"] as? Int == 0)
+                #expect(Set(indices.compactMap { $0["target"] as? String }) == ["orders-copy", "logs", "blobs"])
                 try await Self.expectSameDocuments(
                     source, target, indices: ["orders", "logs", "blobs"], renamed: ["orders": "orders-copy"])
             }

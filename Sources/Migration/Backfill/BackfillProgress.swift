@@ -17,6 +17,14 @@ public final class BackfillProgress: Sendable {
         public var expectedDocuments: Int?
         /// Per target index.
         public var indices: [String: IndexCounts] = [:]
+        /// Per target index named by the lines of an ndjson file.
+        public var fileIndices: [String: FileIndexCounts] = [:]
+    }
+
+    /// Documents of one index read from an ndjson file, and how many of them the target refused.
+    public struct FileIndexCounts: Sendable, Equatable {
+        public var read = 0
+        public var failed = 0
     }
 
     /// One target index's share of the work.

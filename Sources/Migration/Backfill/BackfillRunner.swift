@@ -152,12 +152,11 @@ public struct BackfillRunner: Sendable {
         let allUnits = summary?.units ?? []
         let done = allUnits.allSatisfy { $0.status == .done }
         var indices = try await verify(plan: plan, units: allUnits, targetClient: targetClient, sourceClient: sourceClient)
-        indices.sort { $0.target < $1.target }
-        let totals = allUnits.reduce(UnitCounts()) { total, unit in
-            UnitCounts(
-                read: total.read + unit.counts.read, written: total.written + unit.counts.written,
-                alreadyNewer: total.alreadyNewer + unit.counts.alreadyNewer, failed: total.failed + unit.counts.failed)
+        if !plan.targetIndicesKnown, done, !trial, let targetClient {
+            indices = try await verifyFileIndices(progress.snapshot.fileIndices, client: targetClient)
         }
+        indices.sort { $0.target < $1.target }
+        let totals = totals(allUnits)
         let missing = indices.reduce(Int64(0)) { $0 + ($1.missing ?? 0) }
         let complete = done && !trial && totals.failed == 0 && missing == 0
         if done && !trial {
@@ -225,6 +224,11 @@ public struct BackfillRunner: Sendable {
                 $0.failed += outcome.failed
                 $0.sourceBytes += bytes
                 $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].read += batch.count
+                if planned.unit.kind == .file {
+                    // A file names the index on each line: count per index too, to check each one on the target.
+                    for document in batch { $0.fileIndices[document.index, default: BackfillProgress.FileIndexCounts()].read += 1 }
+                    for index in outcome.failedIndices { $0.fileIndices[index, default: BackfillProgress.FileIndexCounts()].failed += 1 }
+                }
             }
             return !stoppedByLimit
         }
@@ -234,6 +238,32 @@ public struct BackfillRunner: Sendable {
             $0.unitsDone += 1
             $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].unitsDone += 1
         }
+    }
+
+    private func totals(_ units: [UnitRecord]) -> UnitCounts {
+        units.reduce(UnitCounts()) { total, unit in
+            UnitCounts(
+                read: total.read + unit.counts.read, written: total.written + unit.counts.written,
+                alreadyNewer: total.alreadyNewer + unit.counts.alreadyNewer, failed: total.failed + unit.counts.failed)
+        }
+    }
+
+    /// Per index named in an imported file: documents read for it, refused, and what the target counts afterwards.
+    /// (A file's lines carry no versions, so every accepted document was written.)
+    private func verifyFileIndices(_ counts: [String: BackfillProgress.FileIndexCounts], client: SearchClient) async throws
+        -> [BackfillReport.IndexResult]
+    {
+        var results: [BackfillReport.IndexResult] = []
+        for (name, counts) in counts.sorted(by: { $0.key < $1.key }) {
+            _ = try? await client.send(.POST, "/\(name)/_refresh")
+            var result = BackfillReport.IndexResult(
+                source: name, target: name, read: counts.read, written: counts.read - counts.failed, alreadyNewer: 0, failed: counts.failed)
+            result.sourceCount = Int64(counts.read)
+            result.targetCount = try await client.documentCount(index: name, query: nil)
+            if let target = result.targetCount { result.missing = max(0, Int64(counts.read - counts.failed) - target) }
+            results.append(result)
+        }
+        return results
     }
 
     /// Compares, per target index, what the target holds with what the source holds.

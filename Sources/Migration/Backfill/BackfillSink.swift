@@ -10,13 +10,17 @@ enum BackfillSink: Sendable {
         var written: Int
         var alreadyNewer: Int
         var failed: Int
+        /// The target index of each refused document.
+        var failedIndices: [String] = []
     }
 
     func write(_ documents: [Document]) async throws -> Outcome {
         switch self {
         case .cluster(let writer):
             let outcome = try await writer.write(documents)
-            return Outcome(written: outcome.written, alreadyNewer: outcome.alreadyNewer, failed: outcome.failed.count)
+            return Outcome(
+                written: outcome.written, alreadyNewer: outcome.alreadyNewer, failed: outcome.failed.count,
+                failedIndices: outcome.failed.map(\.document.index))
         case .file(let sink):
             try await sink.write(documents)
             return Outcome(written: documents.count, alreadyNewer: 0, failed: 0)
