@@ -45,6 +45,10 @@ step "tern check (both clusters from tern.yml)"
 (cd "$work" && "$tern" check)
 step "tern check --json (what scripts read)"
 (cd "$work" && "$tern" check --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"source": {k: r["source"][k] for k in ("distribution","version","document_count")}, "recommended": r["recommended"]}, indent=2))')
+step "tern metadata evaluate: what the metadata migration would create and change (the target is not touched)"
+(cd "$work" && "$tern" metadata evaluate)
+step "tern metadata migrate: create the indices (settings, mappings, aliases) and templates, then read them back"
+(cd "$work" && "$tern" metadata migrate | tail -1)
 step "tern backfill: copy every document into the target (resumable; kill it and rerun to see it finish)"
 (cd "$work" && "$tern" backfill)
 step "tern backfill status"

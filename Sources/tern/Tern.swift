@@ -8,11 +8,13 @@ struct Tern: AsyncParsableCommand {
         abstract: "Move search data between clusters: Elasticsearch to OpenSearch, OpenSearch to a newer OpenSearch.",
         discussion: """
             Tern runs a blue-green upgrade end to end: check both clusters, copy metadata, copy every document, keep the \
-            target in sync, validate, cut over. Today: check, backfill, and reading snapshots and Lucene folders.
+            target in sync, validate, cut over. Today: check, metadata, backfill, and reading snapshots and Lucene folders.
 
             Start with:
               tern init                                   write a commented tern.yml
               tern check                                  check the clusters in tern.yml
+              tern metadata evaluate                      preview the metadata migration
+              tern metadata migrate                       copy templates, indices, aliases
               tern backfill                               copy every document, resumably
               tern check --source-version es-oss:7.10.2 --target-version os:2.19.1
 
@@ -20,6 +22,8 @@ struct Tern: AsyncParsableCommand {
             credentials refused.
             """,
         version: TernVersion.current,
-        subcommands: [CheckCommand.self, InitCommand.self, BackfillCommand.self, SnapshotCommand.self, LuceneCommand.self]
+        subcommands: [
+            CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, SnapshotCommand.self, LuceneCommand.self,
+        ]
     )
 }

@@ -21,6 +21,17 @@ import Testing
         #expect(MetadataComparison.compare(desired, existing: existing) == .identical)
     }
 
+    /// An OpenSearch 2+ source reports `index.replication.type` and the item carries it: the target's value then counts.
+    @Test func targetAddedSettingCountsWhenTheItemSetsIt() {
+        let desired = MetadataItem(
+            kind: .index, name: "a",
+            body: F.json(#"{"settings": {"index": {"number_of_shards": "1", "replication": {"type": "DOCUMENT"}}}}"#))
+        let same = F.json(#"{"settings": {"index": {"number_of_shards": "1", "replication": {"type": "DOCUMENT"}, "uuid": "x"}}}"#)
+        #expect(MetadataComparison.compare(desired, existing: same) == .identical)
+        let other = F.json(#"{"settings": {"index": {"number_of_shards": "1", "replication": {"type": "SEGMENT"}}}}"#)
+        #expect(MetadataComparison.compare(desired, existing: other) == .different(["/settings/index/replication/type"]))
+    }
+
     @Test func numbersAsStringsAndFlatFormsAreEqualInSettings() {
         let desired = MetadataItem(
             kind: .index, name: "a", body: F.json(#"{"settings": {"index": {"number_of_replicas": 1, "hidden": true}}}"#))

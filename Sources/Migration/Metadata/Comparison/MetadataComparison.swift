@@ -19,7 +19,13 @@ public enum MetadataComparison {
     ///   - existing: the body the target returns for the same name (same shape as the item's body).
     public static func compare(_ desired: MetadataItem, existing: JSONValue) -> Outcome {
         let left = canonical(desired.body, kind: desired.kind, ignoring: [])
-        let right = canonical(existing, kind: desired.kind, ignoring: targetAddedSettings)
+        // A setting the target adds on its own is ignored only when the item does not set it: an OpenSearch 2+ source
+        // sends `index.replication.type` itself, and then the target's value must match it.
+        var sets: Set<String> = []
+        if let pointer = desired.settingsPointer, let settings = desired.body.value(atPointer: pointer) {
+            sets = Set(SettingsNormalizer.flatten(settings).map(\.key))
+        }
+        let right = canonical(existing, kind: desired.kind, ignoring: targetAddedSettings.subtracting(sets))
         var pointers: [JSONPointer] = []
         difference(left, right, at: JSONPointer(), into: &pointers)
         return pointers.isEmpty ? .identical : .different(pointers.sorted().map(\.description))

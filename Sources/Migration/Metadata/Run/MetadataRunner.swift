@@ -181,6 +181,8 @@ public struct MetadataRunner: Sendable {
                 entry.reason = "the target acknowledged \(entry.kind) \(entry.name) but does not list it"
                 return entry
             }
+            // The evaluation's differences described the item that was replaced; from here on only the read-back counts.
+            entry.differences = []
             for dropped in entry.dropped {
                 if let pointer = dropped.split(separator: ":").first.flatMap({ try? JSONPointer(parsing: String($0)) }) {
                     sent.removeValue(atPointer: pointer)

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Migration
+import TernCore
+
+/// What `tern metadata evaluate` and `tern metadata migrate` share: where the metadata comes from, which items, how they
+/// are transformed, and how the target is written. Both commands take the same flags so that an evaluation shows exactly
+/// what the migration with the same flags will do.
+struct MetadataOptions: ParsableArguments {
+    @OptionGroup var clusters: ClusterOptions
+
+    @Option(
+        name: .customLong("snapshot-repo"),
+        help: ArgumentHelp("Read the metadata from this fs snapshot repository instead of a source cluster.", valueName: "path"))
+    var snapshotRepository: String?
+
+    @Option(name: .long, help: ArgumentHelp("The snapshot to read (with --snapshot-repo).", valueName: "name"))
+    var snapshot: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Indices to migrate (glob, repeatable). Default: every index not starting with '.'.", valueName: "glob"))
+    var index: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Indices to leave out (glob, repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Create index OLD as NEW on the target (repeatable; a * on both sides carries the matched part).", valueName: "old:new"))
+    var rename: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Templates and pipelines to migrate (glob, repeatable). Default: all but the stack's own, which need their exact name.",
+            valueName: "glob"))
+    var template: [String] = []
+
+    @Option(
+        name: .customLong("exclude-template"),
+        help: ArgumentHelp("Templates and pipelines to leave out (glob, repeatable).", valueName: "glob"))
+    var excludeTemplate: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A YAML file of rules applied after the built-in ones (see `tern metadata --help`).", valueName: "file"))
+    var rules: String?
+
+    /// The command line's names for `MultiTypePolicy`.
+    enum MultiTypeChoice: String, ExpressibleByArgument, CaseIterable {
+        case union, split, drop
+    }
+
+    @Option(
+        name: .customLong("multi-type"),
+        help: ArgumentHelp(
+            "Indices with several mapping types (Elasticsearch 5 and earlier): union (one index, all fields), split (one index per type), drop (keep the --keep-type types)."
+        ))
+    var multiType: MultiTypeChoice = .union
+
+    @Option(
+        name: .customLong("split-pattern"),
+        help: ArgumentHelp("The index name of each type with --multi-type split; {index} and {type} are replaced.", valueName: "pattern"))
+    var splitPattern: String?
+
+    @Option(
+        name: .customLong("keep-type"),
+        help: ArgumentHelp(
+            "A type to keep with --multi-type drop (repeatable); the other types and their documents are left behind.",
+            valueName: "name"))
+    var keepType: [String] = []
+
+    @Option(
+        name: .customLong("awareness-zones"),
+        help: ArgumentHelp(
+            "The target's allocation awareness zones: raise replica counts so that every zone holds a copy of each shard.",
+            valueName: "n"))
+    var awarenessZones: Int?
+
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Replace templates and pipelines that exist on the target but differ, and recreate differing indices that hold no documents."
+        ))
+    var overwrite = false
+
+    @Flag(
+        name: .customLong("drop-unsupported"),
+        help: ArgumentHelp("When the target refuses a setting or mapping parameter as unknown, create the item without it and list it."))
+    var dropUnsupported = false
+
+    @Flag(name: .long, help: "Print the report as one JSON object.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard clusters.source == nil || snapshotRepository == nil else {
+            throw ValidationError("Give one source: --source (or tern.yml) or --snapshot-repo with --snapshot, not both.")
+        }
+        guard (snapshotRepository == nil) == (snapshot == nil) else {
+            throw ValidationError("--snapshot-repo and --snapshot go together: the repository folder and the snapshot in it.")
+        }
+        if splitPattern != nil && multiType != .split {
+            throw ValidationError("--split-pattern names the indices of --multi-type split; add --multi-type split or leave it out.")
+        }
+        if let splitPattern, !splitPattern.contains("{type}") {
+            throw ValidationError(
+                "--split-pattern '\(splitPattern)' has no {type}, so every type would get the same index; write it like '{index}_{type}'.")
+        }
+        if !keepType.isEmpty && multiType != .drop {
+            throw ValidationError("--keep-type chooses the types --multi-type drop keeps; add --multi-type drop or leave it out.")
+        }
+        if multiType == .drop && keepType.isEmpty {
+            throw ValidationError("--multi-type drop needs the types to keep: add --keep-type NAME (repeatable).")
+        }
+        if let awarenessZones, awarenessZones < 1 {
+            throw ValidationError("--awareness-zones must be 1 or more (the number of zones the target spreads copies over).")
+        }
+    }
+
+    /// The multi-type policy the flags choose.
+    var multiTypePolicy: MultiTypePolicy {
+        switch multiType {
+        case .union: .union
+        case .split: .split(namePattern: splitPattern ?? MultiTypePolicy.defaultSplitPattern)
+        case .drop: .drop(keeping: keepType)
+        }
+    }
+
+    /// The library's options; reads the rule file.
+    /// - Parameter apply: create items on the target (migrate) or only evaluate.
+    /// - Throws: `TernError` (usage) for a bad `--rename` or a rule file that cannot be read or parsed.
+    func runOptions(apply: Bool) throws -> MetadataRunOptions {
+        MetadataRunOptions(
+            selection: IndexSelection(include: index, exclude: exclude, renames: try IndexSelection.parseRenames(rename)),
+            templates: template, excludeTemplates: excludeTemplate,
+            transform: TransformOptions(multiTypePolicy: multiTypePolicy, awarenessZones: awarenessZones),
+            userRules: try rules.map { try UserRules.load(path: $0) }, apply: apply, overwrite: overwrite,
+            dropUnsupported: dropUnsupported)
+    }
+
+    /// Where the metadata is read from: the snapshot, else the source cluster of the configuration.
+    func sourceSpec(_ configuration: TernConfiguration) throws -> MetadataSourceSpec {
+        if let snapshotRepository, let snapshot {
+            return .snapshot(repository: snapshotRepository, snapshot: snapshot)
+        }
+        return .cluster(try configuration.requireSource())
+    }
+}
