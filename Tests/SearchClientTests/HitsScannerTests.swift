@@ -9,6 +9,26 @@ import Testing
 /// those versions runs here), hostile sources, escaped ids, corrupt bytes, and random sources that must come back
 /// byte for byte.
 @Suite struct HitsScannerTests {
+    /// The 8-bytes-at-a-time test agrees with looking at each byte, for every special byte at every position among
+    /// plain ASCII and UTF-8 bytes.
+    @Test func wordScanFindsEverySpecialByte() {
+        let plain: [UInt8] = [0x20, 0x41, 0x7E, 0x80, 0xC3, 0xFF, 0x21, 0x23, 0x5B, 0x5D]
+        let special: [UInt8] = [0x22, 0x5C] + Array(0x00..<0x20)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            var bytes = (0..<8).map { _ in plain.randomElement(using: &generator)! }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            #expect(!HitsScanner.Cursor.hasSpecialByte(word), "\(bytes)")
+            for position in 0..<8 {
+                let saved = bytes[position]
+                bytes[position] = special.randomElement(using: &generator)!
+                let marked = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(HitsScanner.Cursor.hasSpecialByte(marked), "\(bytes)")
+                bytes[position] = saved
+            }
+        }
+    }
+
     func scan(_ text: String) throws -> HitsScanner.Page {
         try HitsScanner.scan(Array(text.utf8))
     }
