@@ -81,6 +81,9 @@ import Testing
                 process.waitUntilExit()
                 #expect(during == ["index.refresh_interval": "-1", "index.number_of_replicas": "0"])
                 #expect(try await Self.loadSettings(target, "events")["index.refresh_interval"] == "-1", "the kill came too late")
+                let status = try TernBinary.run(["backfill", "status", "--state-dir", state.path])
+                #expect(status.stdout.contains("--fast-load left index.refresh_interval of events"), "\(status.stdout)")
+                #expect(status.stdout.contains("(was 3s)"), "\(status.stdout)")
                 // The next run, even without --fast-load, first puts back what the killed one changed.
                 let next = try TernBinary.run(common + ["--json"])
                 #expect(next.status == 0, "\(next.stderr)")

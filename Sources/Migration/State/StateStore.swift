@@ -327,6 +327,14 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Every setting still to put back, on any cluster (for `tern backfill status`).
+    public func allSettingsToRestore() async throws -> [RememberedSetting] {
+        try await read("read the settings to restore in \(path)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM remembered_setting ORDER BY cluster, index_name, setting").map(
+                RememberedSetting.init(row:))
+        }
+    }
+
     /// Forgets a setting once the cluster acknowledged its restored value.
     public func forgetSetting(cluster: String, index: String, setting: String) async throws {
         try await write("forget setting \(setting) of index \(index) in \(path)") { db in

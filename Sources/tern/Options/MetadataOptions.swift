@@ -16,19 +16,7 @@ struct MetadataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The snapshot to read (with --snapshot-repo).", valueName: "name"))
     var snapshot: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("Indices to migrate (glob, repeatable). Default: every index not starting with '.'.", valueName: "glob"))
-    var index: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Indices to leave out (glob, repeatable).", valueName: "glob"))
-    var exclude: [String] = []
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Create index OLD as NEW on the target (repeatable; a * on both sides carries the matched part).", valueName: "old:new"))
-    var rename: [String] = []
+    @OptionGroup var indices: IndexSelectionOptions
 
     @Option(
         name: .long,
@@ -134,7 +122,7 @@ struct MetadataOptions: ParsableArguments {
     /// - Throws: `TernError` (usage) for a bad `--rename` or a rule file that cannot be read or parsed.
     func runOptions(apply: Bool) throws -> MetadataRunOptions {
         MetadataRunOptions(
-            selection: IndexSelection(include: index, exclude: exclude, renames: try IndexSelection.parseRenames(rename)),
+            selection: try indices.selection(),
             templates: template, excludeTemplates: excludeTemplate,
             transform: TransformOptions(multiTypePolicy: multiTypePolicy, awarenessZones: awarenessZones),
             userRules: try rules.map { try UserRules.load(path: $0) }, apply: apply, overwrite: overwrite,

@@ -45,19 +45,7 @@ struct BackfillRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("to-file"), help: ArgumentHelp("Write documents to an ndjson file instead of a cluster.", valueName: "file"))
     var toFile: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("Indices to copy (glob, repeatable). Default: every index not starting with '.'.", valueName: "glob"))
-    var index: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Indices to leave out (glob, repeatable).", valueName: "glob"))
-    var exclude: [String] = []
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Copy OLD into NEW on the target (repeatable; a * on both sides carries the matched part).", valueName: "old:new"))
-    var rename: [String] = []
+    @OptionGroup var indices: IndexSelectionOptions
 
     @Option(name: .long, help: ArgumentHelp("Copy only documents matching this query object (live sources).", valueName: "json"))
     var query: String?
@@ -202,7 +190,7 @@ struct BackfillRunCommand: AsyncParsableCommand {
             queryBytes = Array(query.utf8)
         }
         let options = BackfillOptions(
-            selection: IndexSelection(include: index, exclude: exclude, renames: try IndexSelection.parseRenames(rename)),
+            selection: try indices.selection(),
             query: queryBytes,
             limit: limit, versioning: versioning.value, readMode: readMode.value, slices: slices, concurrency: concurrency,
             pageSize: pageSize,

@@ -18,7 +18,9 @@ struct BackfillStatusCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: stateDirectory) else {
             throw TernError(.invalidArgument, "No state folder at \(stateDirectory): no backfill has run here yet (or pass --state-dir).")
         }
-        let runs = try await StateStore(folder: stateDirectory).runs(kind: "backfill")
+        let store = try StateStore(folder: stateDirectory)
+        let runs = try await store.runs(kind: "backfill")
+        let pendingSettings = try await store.allSettingsToRestore()
         if json {
             Terminal.standardOutput.write(try JSONOutput.encode(runs) + "\n")
             return
@@ -33,6 +35,10 @@ struct BackfillStatusCommand: AsyncParsableCommand {
             out += "run \(summary.run.id) \(summary.run.status.rawValue): \(summary.run.description)\n"
             out +=
                 "  units \(summary.doneUnits) done, \(summary.pendingUnits) pending; \(totals.read) read, \(totals.written) written, \(totals.alreadyNewer) already newer, \(totals.failed) failed\n"
+        }
+        for setting in pendingSettings {
+            out +=
+                "--fast-load left \(setting.setting) of \(setting.index) on \(setting.cluster) changed (was \(setting.originalValue ?? "unset")); the next backfill to that target puts it back\n"
         }
         Terminal.standardOutput.write(out)
     }
