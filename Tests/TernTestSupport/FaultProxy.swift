@@ -45,15 +45,13 @@ public final class FaultProxy: Sendable {
     private let server: ServerProcess
     public let url: URL
 
-    /// - Parameter port: where to listen; nil for a free port. A fixed port lets a test stop the proxy (so the upstream
-    ///   looks unreachable) and start another one where clients expect it.
-    public init(upstream: URL, faults: Faults = Faults(), port: Int? = nil) throws {
+    public init(upstream: URL, faults: Faults = Faults()) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py").path
         server = try ServerProcess(
             executable: "/usr/bin/env",
             arguments: [
                 "python3", script, "--upstream", upstream.absoluteString, "--reject", String(faults.itemRejection), "--drop",
-                String(faults.drop), "--whole", String(faults.wholeRejection), "--seed", String(faults.seed), "--port", String(port ?? 0),
+                String(faults.drop), "--whole", String(faults.wholeRejection), "--seed", String(faults.seed),
             ])
         guard let port = server.announcement["port"] as? Int else {
             server.stop()
@@ -63,6 +61,17 @@ public final class FaultProxy: Sendable {
     }
 
     public func stop() { server.stop() }
+
+    /// From now on every connection is reset, as if the upstream had crashed; the proxy keeps its port, so no other
+    /// server can take it while clients retry.
+    public func goDown() {
+        kill(server.process.processIdentifier, SIGUSR1)
+    }
+
+    /// Ends ``goDown()``.
+    public func comeBack() {
+        kill(server.process.processIdentifier, SIGUSR2)
+    }
 
     /// Runs `body` with a proxy in front of `upstream` and stops it afterwards.
     public static func with<T>(upstream: URL, faults: Faults, _ body: (FaultProxy) async throws -> T) async throws -> T {

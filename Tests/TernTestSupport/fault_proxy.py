@@ -9,9 +9,10 @@ in front of a real osmem-server. For POST/PUT .../_bulk requests it can
     were applied but the client never hears about it),
   - answer the whole request with 429.
 Every other request passes through unchanged. Randomness is seeded; GET /_proxy/stats returns the counters, so tests
-can check that the faults really happened.
+can check that the faults really happened. SIGUSR1 makes it reset every connection (the upstream looks down, and the
+port stays taken); SIGUSR2 ends that.
 
-Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N] [--port N]
+Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N]
 Prints {"port": N} on one line when ready; exits when its parent process goes away.
 """
 import argparse
@@ -19,7 +20,9 @@ import http.client
 import json
 import os
 import random
+import signal
 import socket
+import struct
 import socketserver
 import threading
 import time
@@ -34,11 +37,17 @@ parser.add_argument("--reject", type=float, default=0.0, help="probability that 
 parser.add_argument("--drop", type=float, default=0.0, help="probability that a bulk request's connection is dropped")
 parser.add_argument("--whole", type=float, default=0.0, help="probability that a whole bulk request is answered 429")
 parser.add_argument("--seed", type=int, default=1)
-parser.add_argument("--port", type=int, default=0, help="listen on this port (0: a free one)")
 options = parser.parse_args()
 upstream = urllib.parse.urlsplit(options.upstream)
 
 lock = threading.Lock()
+# SIGUSR1 takes the "server" down: every connection is reset, without giving up the port (another test's server could
+# take a freed port, and a client retrying would then talk to it). SIGUSR2 brings it back.
+down = threading.Event()
+signal.signal(signal.SIGUSR1, lambda *_: down.set())
+signal.signal(signal.SIGUSR2, lambda *_: down.clear())
+# A parent may have these blocked, and the mask is inherited.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1, signal.SIGUSR2})
 rng = random.Random(options.seed)
 stats = {"requests": 0, "passthrough": 0, "bulk_requests": 0, "items": 0, "items_rejected": 0, "items_forwarded": 0,
          "drops_before": 0, "drops_after": 0, "items_applied_unanswered": 0, "whole_rejections": 0,
@@ -102,6 +111,11 @@ class Upstream:
             self.connection.close()
 
 
+def reset(conn):
+    """Closes with a TCP reset, as a crashed server's kernel would."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
 class Handler(socketserver.BaseRequestHandler):
     def handle(self):
         conn = self.request
@@ -110,8 +124,14 @@ class Handler(socketserver.BaseRequestHandler):
         self.buffer = b""
         try:
             while True:
+                if down.is_set():
+                    reset(conn)
+                    return
                 request = self.read_request(conn)
                 if request is None:
+                    return
+                if down.is_set():
+                    reset(conn)
                     return
                 count("requests")
                 try:
@@ -294,7 +314,7 @@ def watch_parent(parent):
 
 
 def main():
-    server = Server(("127.0.0.1", options.port), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
     server.serve_forever()
