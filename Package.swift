@@ -59,6 +59,7 @@ let package = Package(
                 "SearchClient",
                 "SnapshotReader",
                 "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

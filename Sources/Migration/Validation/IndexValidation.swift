@@ -1,0 +1,85 @@
+import Foundation
+import SearchClient
+import TernCore
+
+/// Validates one (source index, target index) pair: counts, then a digest of every document on both sides compared
+/// partition by partition, so memory stays bounded by one partition whatever the index size.
+public struct IndexValidation: Sendable {
+    /// How both sides are read and compared.
+    public struct Options: Sendable {
+        /// Reading options for both sides; its `transform` applies to the source side only.
+        public var reading: DocumentDigestReader.Options
+        /// Ids kept of each kind of difference.
+        public var sampleLimit: Int
+        /// Records one partition may hold; the partition count follows from the larger count.
+        public var recordsPerPartition: Int
+        /// Where the partition files go while the pair is compared (removed afterwards).
+        public var workFolder: String
+
+        public init(
+            reading: DocumentDigestReader.Options = DocumentDigestReader.Options(), sampleLimit: Int = 20,
+            recordsPerPartition: Int = 1_000_000, workFolder: String = FileManager.default.temporaryDirectory.path
+        ) {
+            self.reading = reading
+            self.sampleLimit = sampleLimit
+            self.recordsPerPartition = recordsPerPartition
+            self.workFolder = workFolder
+        }
+    }
+
+    public let source: SearchClient
+    public let sourceCluster: ClusterInfo
+    public let target: SearchClient
+    public let targetCluster: ClusterInfo
+    public let options: Options
+
+    /// - Parameters:
+    ///   - sourceCluster: who the source is (``SearchClient/info(retries:)``), for its request shapes; `targetCluster` the same.
+    public init(source: SearchClient, sourceCluster: ClusterInfo, target: SearchClient, targetCluster: ClusterInfo, options: Options) {
+        self.source = source
+        self.sourceCluster = sourceCluster
+        self.target = target
+        self.targetCluster = targetCluster
+        self.options = options
+    }
+
+    /// Refreshes the target index (so recent writes count), counts both sides, digests both and compares them.
+    /// - Throws: `TernError` from reading either side or writing the digest files.
+    public func run(sourceIndex: String, targetIndex: String) async throws -> IndexValidationResult {
+        try await refresh(targetIndex)
+        async let sourceCount = source.documentCount(index: sourceIndex, query: nil)
+        async let targetCount = target.documentCount(index: targetIndex, query: nil)
+        let counts = (source: try await sourceCount, target: try await targetCount)
+        let rate = options.reading.sampleRate
+        let expected = Int64((Double(max(counts.source, counts.target)) * min(1, max(0, rate))).rounded(.up))
+        let partitionCount = DigestPartitions.partitionCount(expectedRecords: expected, recordsPerPartition: options.recordsPerPartition)
+        let folder = "\(options.workFolder)/tern-validate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let sourceDigests = try DigestPartitions(folder: "\(folder)/source", partitionCount: partitionCount)
+        let targetDigests = try DigestPartitions(folder: "\(folder)/target", partitionCount: partitionCount)
+        var targetReading = options.reading
+        // The target already holds transformed documents.
+        targetReading.transform = nil
+        let sourceReader = DocumentDigestReader(client: source, cluster: sourceCluster, options: options.reading)
+        let targetReader = DocumentDigestReader(client: target, cluster: targetCluster, options: targetReading)
+        async let sourceRead = sourceReader.read(index: sourceIndex, into: sourceDigests)
+        async let targetRead = targetReader.read(index: targetIndex, into: targetDigests)
+        let summaries = (source: try await sourceRead, target: try await targetRead)
+        let comparison = try DigestPartitions.compare(source: sourceDigests, target: targetDigests, sampleLimit: options.sampleLimit)
+        return IndexValidationResult(
+            sourceIndex: sourceIndex, targetIndex: targetIndex, sourceCount: counts.source, targetCount: counts.target, sampleRate: rate,
+            sourceDigested: summaries.source.digested, targetDigested: summaries.target.digested, comparison: comparison)
+    }
+
+    private func refresh(_ index: String) async throws {
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let path = "/\(index.addingPercentEncoding(withAllowedCharacters: unreserved) ?? index)/_refresh"
+        let response = try await target.send(.POST, path)
+        guard response.isSuccess else {
+            throw TernError(
+                response.status == 404 ? .indexNotFound : .httpStatus,
+                "The \(target.displayName) answered POST \(path) with HTTP \(response.status); check that index '\(index)' exists and the user may refresh it."
+            )
+        }
+    }
+}
