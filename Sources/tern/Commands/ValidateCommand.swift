@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Migration
+import TernCore
+
+/// `tern validate`
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Prove the target holds what the source holds: counts, every document, and representative queries.",
+        discussion: """
+            For each selected index (and its --rename target) both sides are counted, and every document's canonical \
+            digest (key order and number formatting do not count; array order does) is compared: documents missing on \
+            the target, extra on the target, and different, with sample ids. Memory stays bounded: digests are \
+            partitioned by a hash of _id into files in the temporary folder. --sample 0.1 compares a tenth of the ids \
+            (the same ids on both sides) for a quick check.
+
+            --queries FILE runs each request of an ndjson file ({"index": "logs", "body": {...}, "name": "..."}) on \
+            both clusters and compares total hits, the top hits' ids (order among equal scores is free) and \
+            aggregations (buckets by key, floating-point values within --tolerance).
+
+            Examples:
+              tern validate --source http://old:9200 --target http://new:9200
+              tern validate --index 'logs-*' --sample 0.05 --queries dashboards.ndjson --report change-1234.html
+
+            Exit code 0 when the selected indices hold the same documents (and the requests answer alike), 1 when \
+            anything differs, 2 for usage mistakes, 3 when a cluster cannot be reached.
+            """)
+
+    @OptionGroup var clusters: ClusterOptions
+    @OptionGroup var indices: IndexSelectionOptions
+
+    @Option(name: .long, help: ArgumentHelp("Compare this share of the documents, 0 < rate <= 1 (default 1: all).", valueName: "rate"))
+    var sample: Double = 1
+
+    @Option(name: .long, help: ArgumentHelp("An ndjson file of representative requests to run on both clusters.", valueName: "file"))
+    var queries: String?
+
+    @Option(name: .customLong("top-hits"), help: ArgumentHelp("Top hits whose ids must agree per request.", valueName: "n"))
+    var topHits = 10
+
+    @Option(name: .long, help: ArgumentHelp("Relative tolerance for floating-point aggregation values.", valueName: "x"))
+    var tolerance = 1e-6
+
+    @Option(name: .long, help: ArgumentHelp("Slices each index is read with, on each side.", valueName: "n"))
+    var slices = 4
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Also write the report to this file: HTML when it ends in .html, Markdown otherwise.", valueName: "file"))
+    var report: String?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard sample > 0, sample <= 1 else { throw ValidationError("--sample must be more than 0 and at most 1 (0.1 compares a tenth).") }
+        guard topHits > 0, slices > 0, tolerance >= 0 else { throw ValidationError("--top-hits and --slices must be positive.") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        let configuration = try clusters.load()
+        let options = ValidationRunner.Options(
+            selection: try indices.selection(), sampleRate: sample, queries: try queries.map { try QueryCase.load(path: $0) } ?? [],
+            comparison: SearchAnswerComparison(topHits: topHits, tolerance: tolerance), slices: slices)
+        let result = try await ValidationRunner(
+            source: try configuration.requireSource(), target: try configuration.requireTarget(), options: options, logger: logger
+        ).run()
+        let printer = ValidationReportPrinter(report: result)
+        if let report {
+            let text = report.lowercased().hasSuffix(".html") ? printer.html() : printer.markdown()
+            do {
+                try text.write(toFile: report, atomically: true, encoding: .utf8)
+            } catch {
+                throw TernError(
+                    .invalidArgument, "Cannot write the report to \(report): \(error.localizedDescription); choose a writable path.")
+            }
+        }
+        Terminal.standardOutput.write(json ? try JSONOutput.encode(result) + "\n" : printer.human())
+        if !result.ok { throw ExitCode(TernExitCode.failure.rawValue) }
+    }
+}

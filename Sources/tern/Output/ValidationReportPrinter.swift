@@ -1,0 +1,116 @@
+import Foundation
+import Migration
+
+/// `tern validate` output: a terminal summary, and the Markdown or HTML report an operator attaches to a change ticket.
+struct ValidationReportPrinter {
+    let report: ValidationReport
+
+    func human() -> String {
+        var out = "Validation of \(report.source) -> \(report.target)\n"
+        if !report.indices.isEmpty {
+            let width = max(5, report.indices.map { label($0).count }.max() ?? 0)
+            out += "INDEX".padding(toLength: width, withPad: " ", startingAt: 0) + "      SOURCE      TARGET  MISSING    EXTRA  DIFFERENT\n"
+            for index in report.indices {
+                out += label(index).padding(toLength: width, withPad: " ", startingAt: 0)
+                out += column(index.sourceCount, 12) + column(index.targetCount, 12) + column(index.missing, 9) + column(index.extra, 9)
+                out += column(index.different, 11) + (index.isClean ? "" : "  <-") + "\n"
+                out += samples(index).map { "    \($0)\n" }.joined()
+            }
+        }
+        for query in report.queries {
+            let title = query.name.map { "\($0) (\(query.origin))" } ?? query.origin
+            out += query.differences.isEmpty ? "query \(title): same answer\n" : "query \(title): DIFFERENT\n"
+            out += query.differences.map { "    \($0)\n" }.joined()
+        }
+        let sampled = report.indices.contains { $0.sampleRate < 1 }
+        out +=
+            report.ok
+            ? "The target holds the same documents\(sampled ? " (among the sampled ids)" : "")\(report.queries.isEmpty ? "" : " and answers the requests alike").\n"
+            : "DIFFERENCES FOUND: see above.\n"
+        return out
+    }
+
+    func markdown() -> String {
+        var out = "# Tern validation report\n\n"
+        out += "- Source: `\(report.source)`\n- Target: `\(report.target)`\n"
+        out += "- Started: \(ISO8601DateFormatter().string(from: report.startedAt)), took \(String(format: "%.1f", report.seconds)) s\n"
+        out += "- Result: **\(report.ok ? "no differences" : "differences found")**\n\n"
+        if !report.indices.isEmpty {
+            out +=
+                "## Documents\n\n| index | target index | source | target | missing | extra | different | compared |\n|---|---|---:|---:|---:|---:|---:|---|\n"
+            for index in report.indices {
+                out +=
+                    "| \(index.sourceIndex) | \(index.targetIndex) | \(index.sourceCount) | \(index.targetCount) | \(index.missing) | \(index.extra) | \(index.different) | \(index.sampleRate < 1 ? "\(Int(index.sampleRate * 100))% sample" : "every document") |\n"
+            }
+            for index in report.indices where !index.isClean {
+                out += "\n### \(index.sourceIndex)\n\n" + samples(index).map { "- \($0)\n" }.joined()
+            }
+        }
+        if !report.queries.isEmpty {
+            out += "\n## Queries and aggregations\n\n"
+            for query in report.queries {
+                out +=
+                    "- \(query.name ?? query.origin) on `\(query.index)`: \(query.differences.isEmpty ? "same answer" : "**different**")\n"
+                out += query.differences.map { "  - \($0)\n" }.joined()
+            }
+        }
+        return out
+    }
+
+    func html() -> String {
+        var rows = ""
+        for index in report.indices {
+            rows +=
+                "<tr class=\"\(index.isClean ? "ok" : "bad")\"><td>\(escape(index.sourceIndex))</td><td>\(escape(index.targetIndex))</td><td>\(index.sourceCount)</td><td>\(index.targetCount)</td><td>\(index.missing)</td><td>\(index.extra)</td><td>\(index.different)</td></tr>\n"
+        }
+        var details = ""
+        for index in report.indices where !index.isClean {
+            details += "<h3>\(escape(index.sourceIndex))</h3><ul>" + samples(index).map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        for query in report.queries {
+            details +=
+                "<p>\(escape(query.name ?? query.origin)) on <code>\(escape(query.index))</code>: \(query.differences.isEmpty ? "same answer" : "<strong>different</strong>")</p>"
+            if !query.differences.isEmpty { details += "<ul>" + query.differences.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n" }
+        }
+        return """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>Tern validation report</title>
+            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}\
+            td:first-child,td:nth-child(2){text-align:left}tr.bad{background:#fdd}</style></head><body>
+            <h1>Tern validation report</h1>
+            <p>Source <code>\(escape(report.source))</code>, target <code>\(escape(report.target))</code>, started \
+            \(ISO8601DateFormatter().string(from: report.startedAt)), \(String(format: "%.1f", report.seconds)) s.</p>
+            <p><strong>\(report.ok ? "No differences." : "Differences found.")</strong></p>
+            <table><tr><th>index</th><th>target index</th><th>source</th><th>target</th><th>missing</th><th>extra</th><th>different</th></tr>
+            \(rows)</table>
+            \(details)
+            </body></html>
+
+            """
+    }
+
+    private func label(_ index: IndexValidationResult) -> String {
+        index.sourceIndex == index.targetIndex ? index.sourceIndex : "\(index.sourceIndex) -> \(index.targetIndex)"
+    }
+
+    private func samples(_ index: IndexValidationResult) -> [String] {
+        var lines: [String] = []
+        if !index.samples.missing.isEmpty { lines.append("missing on the target: " + index.samples.missing.joined(separator: ", ")) }
+        if !index.samples.extra.isEmpty { lines.append("extra on the target: " + index.samples.extra.joined(separator: ", ")) }
+        if !index.samples.different.isEmpty { lines.append("different: " + index.samples.different.joined(separator: ", ")) }
+        if index.sourceCount != index.targetCount {
+            lines.append("counts differ: \(index.sourceCount) on the source, \(index.targetCount) on the target")
+        }
+        return lines
+    }
+
+    private func column(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: " ", count: max(1, width - text.count)) + text
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
+    }
+}
