@@ -55,6 +55,8 @@ step "tern backfill status"
 (cd "$work" && "$tern" backfill status)
 step "tern backfill again: external versions make the target keep what it has"
 (cd "$work" && "$tern" backfill | tail -2)
+step "tern validate: counts and every document compared on both sides, plus a report to attach to a change ticket"
+(cd "$work" && "$tern" validate --report validation.md && echo "(report: $work/validation.md)")
 step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
 "$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
 
