@@ -43,9 +43,9 @@ Environment: TMPDIR (cache folder parent, default /tmp).
 EOF
 }
 
-die() { echo "backfill-bench: error: $*" >&2; exit 1; }
-say() { echo "==> $*" >&2; }
-posint() { [[ ${1:-} =~ ^[1-9][0-9]*$ ]]; }
+BENCH_NAME=backfill-bench
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 while (($#)); do
     case "$1" in
@@ -72,12 +72,7 @@ START_UPTIME=$(uptime)
 for tool in swift python3 curl awk sha256sum; do
     command -v "$tool" > /dev/null || die "$tool is not on PATH (scripts/setup.sh installs what the project needs)"
 done
-if [[ ! -x /usr/bin/time ]]; then
-    say "GNU time is missing: installing Debian's 'time' package"
-    SUDO=()
-    ((EUID == 0)) || SUDO=(sudo)
-    "${SUDO[@]}" apt-get install -y time > /dev/null || die "could not install GNU time (apt-get install time)"
-fi
+ensure_gnu_time
 # The interpreter itself, not a pyenv shim (a shim adds ~0.3 s of bash to every start).
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 OSMEM=$(python3 -c 'import osmem_server; print(osmem_server.resolve_binary())' 2> /dev/null) ||
@@ -98,23 +93,7 @@ fi
 
 # MARK: tern, release build in its own scratch folder
 
-if ((BUILD)); then
-    say "building tern (release, $SCRATCH); a first build takes 10-15 minutes"
-    build_log=$(mktemp)
-    for attempt in 1 2 3; do
-        if swift build -c release --product tern --scratch-path "$SCRATCH" > "$build_log" 2>&1; then break; fi
-        # Someone editing the sources while we build: try again with the saved files.
-        if ((attempt < 3)) && grep -q "was modified during the build" "$build_log"; then
-            say "a source file changed during the build; building again"
-            sleep 5
-            continue
-        fi
-        tail -40 "$build_log" >&2
-        die "swift build failed (full log: $build_log)"
-    done
-    rm -f "$build_log"
-fi
-TERN="$SCRATCH/release/tern"
+build_tern
 [[ -x $TERN ]] || die "$TERN does not exist: run without --no-build"
 
 # MARK: helpers

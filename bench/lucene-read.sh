@@ -42,8 +42,9 @@ Environment: TMPDIR (cache folder parent, default /tmp), JAVA_OPTS (extra JVM op
 EOF
 }
 
-die() { echo "lucene-read: error: $*" >&2; exit 1; }
-say() { echo "==> $*" >&2; }
+BENCH_NAME=lucene-read
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 while (($#)); do
     case "$1" in
@@ -74,34 +75,13 @@ if [[ " ${MODES[*]} " == *" pinned "* ]]; then
     command -v taskset > /dev/null || die "taskset is missing (Debian package util-linux)"
     taskset -c "$CPU" true 2> /dev/null || die "cannot pin to core $CPU (nproc is $(nproc))"
 fi
-if [[ ! -x /usr/bin/time ]]; then
-    say "GNU time is missing: installing Debian's 'time' package"
-    SUDO=()
-    ((EUID == 0)) || SUDO=(sudo)
-    "${SUDO[@]}" apt-get install -y time > /dev/null || die "could not install GNU time (apt-get install time)"
-fi
+ensure_gnu_time
 HAVE_FINCORE=0
 command -v fincore > /dev/null && HAVE_FINCORE=1
 
 # MARK: tern, release build in its own scratch folder
 
-if ((BUILD)); then
-    say "building tern (release, $SCRATCH); a first build takes 10-15 minutes"
-    build_log=$(mktemp)
-    for attempt in 1 2 3; do
-        if swift build -c release --product tern --scratch-path "$SCRATCH" > "$build_log" 2>&1; then break; fi
-        # Someone editing the sources while we build: try again with the saved files.
-        if ((attempt < 3)) && grep -q "was modified during the build" "$build_log"; then
-            say "a source file changed during the build; building again"
-            sleep 5
-            continue
-        fi
-        tail -40 "$build_log" >&2
-        die "swift build failed (full log: $build_log)"
-    done
-    rm -f "$build_log"
-fi
-TERN="$SCRATCH/release/tern"
+build_tern
 if ((!PREPARE_ONLY)); then
     [[ -x $TERN ]] || die "$TERN does not exist: run without --no-build"
 fi

@@ -18,9 +18,9 @@ BUILD=1
 INDICES=2
 SHARDS=4
 
-die() { echo "validate-bench: error: $*" >&2; exit 1; }
-say() { echo "==> $*" >&2; }
-posint() { [[ ${1:-} =~ ^[1-9][0-9]*$ ]]; }
+BENCH_NAME=validate-bench
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 while (($#)); do
     case "$1" in
@@ -38,20 +38,12 @@ done
 for tool in swift python3 curl awk sha256sum; do
     command -v "$tool" > /dev/null || die "$tool is not on PATH (scripts/setup.sh installs what the project needs)"
 done
-if [[ ! -x /usr/bin/time ]]; then
-    SUDO=()
-    ((EUID == 0)) || SUDO=(sudo)
-    "${SUDO[@]}" apt-get install -y time > /dev/null || die "could not install GNU time (apt-get install time)"
-fi
+ensure_gnu_time
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 OSMEM=$(python3 -c 'import osmem_server; print(osmem_server.resolve_binary())' 2> /dev/null) ||
     die "osmem-server is not installed: run scripts/setup.sh"
 
-if ((BUILD)); then
-    say "building tern (release, $SCRATCH)"
-    (cd "$ROOT" && swift build -c release --product tern --scratch-path "$SCRATCH" > /dev/null) || die "the release build failed"
-fi
-TERN="$SCRATCH/release/tern"
+build_tern
 [[ -x $TERN ]] || die "no release build at $TERN (run without --no-build)"
 
 WORK=$(mktemp -d)

@@ -151,10 +151,15 @@ public struct BackfillRunner: Sendable {
         let summary = try await store.runs(kind: "backfill").first { $0.run.id == state.run.id }
         let allUnits = summary?.units ?? []
         let done = allUnits.allSatisfy { $0.status == .done }
-        var indices = try await verify(plan: plan, units: allUnits, targetClient: targetClient, sourceClient: sourceClient)
-        if !plan.targetIndicesKnown, done, !trial, let targetClient {
-            indices = try await verifyFileIndices(progress.snapshot.fileIndices, client: targetClient)
-        }
+        // A file names its indices line by line, so it is checked per index this run read (an earlier run that
+        // finished the file left nothing to read: its unit counts stand instead).
+        let fileIndices = progress.snapshot.fileIndices
+        var indices =
+            if !plan.targetIndicesKnown, done, !trial, !fileIndices.isEmpty, let targetClient {
+                try await verifyFileIndices(fileIndices, client: targetClient)
+            } else {
+                try await verify(plan: plan, units: allUnits, targetClient: targetClient, sourceClient: sourceClient)
+            }
         indices.sort { $0.target < $1.target }
         let totals = totals(allUnits)
         let missing = indices.reduce(Int64(0)) { $0 + ($1.missing ?? 0) }

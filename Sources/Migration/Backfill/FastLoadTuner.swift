@@ -81,7 +81,7 @@ struct FastLoadTuner {
     @discardableResult
     private func put(index: String, settings: [String: JSONValue], purpose: String) async throws -> Bool {
         let path = "/\(index)/_settings"
-        let response = try await client.send(.PUT, path, body: try JSONEncoderCache.encode(.object(settings)))
+        let response = try await client.send(.PUT, path, body: try RequestBody.encode(.object(settings)))
         try client.checkAccess(response, method: "PUT", path: path)
         if response.status == 404 { return false }
         guard response.isSuccess else {

@@ -20,7 +20,7 @@ struct TargetIndexPreparer {
             let body = Self.creationBody(
                 mappings: plan.mappings[planned.unit.sourceIndex], sourceVersion: plan.mappingVersions[planned.unit.sourceIndex],
                 targetVersion: targetVersion, source: planned.unit.sourceIndex, target: name, logger: logger)
-            let bytes = Array(try JSONEncoderCache.encode(body))
+            let bytes = Array(try RequestBody.encode(body))
             let response = try await client.send(.PUT, "/\(name)", body: bytes)
             if response.status == 400, response.errorSummary?.contains("resource_already_exists") == true { continue }
             guard response.isSuccess else {
@@ -42,17 +42,28 @@ struct TargetIndexPreparer {
         let shaped = MappingShape.restShape(mappings)
         guard shaped.objectValue?.isEmpty == false else { return .object([:]) }
         guard let sourceVersion else { return .object(["mappings": typeless(shaped)]) }
+        return transformed(
+            .object(["mappings": shaped]), sourceVersion: sourceVersion, targetVersion: targetVersion, source: source, target: target,
+            logger: logger) ?? .object(["mappings": typeless(shaped)])
+    }
+
+    /// A `PUT /<index>` body (`settings`, `mappings`) made fit for the target's version by the metadata rules, with each
+    /// change logged; empty sections are left out. Nil when the rules produce no index (cannot happen for one index today).
+    static func transformed(
+        _ body: JSONValue, sourceVersion: ClusterVersion, targetVersion: ClusterVersion, source: String, target: String, logger: Logger
+    ) -> JSONValue? {
         let result = MetadataTransformer(source: sourceVersion, target: targetVersion).transform(
-            MetadataItem(kind: .index, name: source, body: .object(["mappings": shaped])), targetName: target)
-        guard let item = result.items.first?.item else { return .object(["mappings": typeless(shaped)]) }
+            MetadataItem(kind: .index, name: source, body: body), targetName: target)
+        guard let item = result.items.first?.item else { return nil }
         for transformation in result.transformations {
-            logger.info("target index mappings transformed", metadata: ["index": "\(target)", "change": "\(transformation)"])
+            logger.info("target index definition transformed", metadata: ["index": "\(target)", "change": "\(transformation)"])
         }
         for finding in result.allFindings { logger.warning("\(finding)", metadata: ["index": "\(target)"]) }
-        var body: [String: JSONValue] = [:]
-        if let transformed = item.body["mappings"], transformed.objectValue?.isEmpty == false { body["mappings"] = transformed }
-        if let settings = item.body["settings"], settings.objectValue?.isEmpty == false { body["settings"] = settings }
-        return .object(body)
+        var out: [String: JSONValue] = [:]
+        for section in ["settings", "mappings"] {
+            if let value = item.body[section], value.objectValue?.isEmpty == false { out[section] = value }
+        }
+        return .object(out)
     }
 
     /// Mappings without the 5.x/6.x type wrapper (`{"_doc": {"properties": ...}}` -> `{"properties": ...}`); several types
@@ -72,14 +83,5 @@ struct TargetIndexPreparer {
             }
         }
         return .object(["properties": .object(properties)])
-    }
-}
-
-/// JSON encoding of `JSONValue` for request bodies.
-enum JSONEncoderCache {
-    static func encode(_ value: JSONValue) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
     }
 }

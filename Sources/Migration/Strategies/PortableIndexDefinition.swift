@@ -17,13 +17,9 @@ struct PortableIndexDefinition: Sendable, Equatable {
         mappings = typeless?.objectValue?.isEmpty == false ? typeless : nil
         sourceDisabled = typeless?.value(at: "_source.enabled")?.boolValue == false
         var portable: [String: JSONValue] = [:]
-        let settings = index["settings"]
-        if let shards = settings?.value(at: "index.number_of_shards") ?? settings?["index.number_of_shards"] {
-            portable["number_of_shards"] = shards
-        }
-        if let analysis = settings?.value(at: "index.analysis") ?? Self.nestFlat(settings, prefix: "index.analysis.") {
-            portable["analysis"] = analysis
-        }
+        let settings = index["settings"].map(SettingsNormalizer.normalize)
+        if let shards = settings?.value(at: "index.number_of_shards") { portable["number_of_shards"] = shards }
+        if let analysis = settings?.value(at: "index.analysis") { portable["analysis"] = analysis }
         self.settings = portable.isEmpty ? nil : .object(["index": .object(portable)])
     }
 
@@ -33,22 +29,5 @@ struct PortableIndexDefinition: Sendable, Equatable {
         if let settings { body["settings"] = settings }
         if let mappings { body["mappings"] = mappings }
         return .object(body)
-    }
-
-    /// Flat keys under `prefix` (`index.analysis.analyzer.folded.type`) as one nested object.
-    private static func nestFlat(_ settings: JSONValue?, prefix: String) -> JSONValue? {
-        guard let flat = settings?.objectValue?.filter({ $0.key.hasPrefix(prefix) }), !flat.isEmpty else { return nil }
-        var root: JSONValue = .object([:])
-        for (key, value) in flat {
-            root = inserting(value, at: key.dropFirst(prefix.count).split(separator: ".").map(String.init)[...], into: root)
-        }
-        return root
-    }
-
-    private static func inserting(_ value: JSONValue, at path: ArraySlice<String>, into node: JSONValue) -> JSONValue {
-        guard let first = path.first else { return value }
-        var object = node.objectValue ?? [:]
-        object[first] = inserting(value, at: path.dropFirst(), into: object[first] ?? .object([:]))
-        return .object(object)
     }
 }

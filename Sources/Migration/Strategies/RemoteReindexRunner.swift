@@ -74,7 +74,7 @@ private struct RemoteReindexExecution {
     var logger: Logger { runner.logger }
 
     func run(started: ContinuousClock.Instant) async throws -> BackfillReport {
-        _ = try await source.info(retries: RetrySettings(maxAttempts: 2))
+        let sourceInfo = try await source.info(retries: RetrySettings(maxAttempts: 2))
         let targetInfo = try await target.info(retries: RetrySettings(maxAttempts: 2))
         let all = try await source.indices()
         for index in all where options.selection.selects(index.name) && index.status == "close" {
@@ -111,7 +111,8 @@ private struct RemoteReindexExecution {
             try await probe(
                 sourceIndex: index.name, targetIndex: options.selection.targetName(for: index.name), targetVersion: targetInfo.version)
         }
-        let creator = TargetIndexCreator(source: source, target: target, logger: logger)
+        let creator = TargetIndexCreator(
+            source: source, target: target, versions: (sourceInfo.version, targetInfo.version), logger: logger)
         var budget = options.limit
         var trial = false
         var base = UnitCounts()

@@ -7,6 +7,9 @@ import TernCore
 struct TargetIndexCreator: Sendable {
     let source: SearchClient
     let target: SearchClient
+    /// The two versions, when known: the definition then goes through the same metadata rules as everywhere else
+    /// (analysis renames, retired field types...), not only with the type wrapper removed.
+    var versions: (source: ClusterVersion, target: ClusterVersion)?
     let logger: Logger
 
     /// The source index's definition (`GET /<index>`).
@@ -30,7 +33,14 @@ struct TargetIndexCreator: Sendable {
             logger.info("target index exists; keeping its settings and mappings", metadata: ["index": "\(name)"])
             return false
         }
-        let response = try await target.send(.PUT, path, body: try RequestBody.encode(definition.createBody))
+        var body = definition.createBody
+        if let versions,
+            let transformed = TargetIndexPreparer.transformed(
+                body, sourceVersion: versions.source, targetVersion: versions.target, source: name, target: name, logger: logger)
+        {
+            body = transformed
+        }
+        let response = try await target.send(.PUT, path, body: try RequestBody.encode(body))
         try target.checkAccess(response, method: "PUT", path: path)
         if response.status == 400, response.errorSummary?.contains("resource_already_exists") == true { return false }
         guard response.isSuccess else {

@@ -16,6 +16,11 @@ public struct ClusterMetadataReader: Sendable {
 
     /// - Parameter selection: which indices to read (system indices only when named); templates are all read.
     public func read(selection: IndexSelection) async throws -> SourceMetadata {
+        try await read(indexNames: selection.select(try await client.indices().map(\.name)).sorted())
+    }
+
+    /// Reads these indices (those that exist; an absent one is no error) and every template and pipeline.
+    public func read(indexNames names: [String]) async throws -> SourceMetadata {
         let info = try await client.info()
         var items: [MetadataItem] = []
         var notes: [String] = []
@@ -30,12 +35,10 @@ public struct ClusterMetadataReader: Sendable {
             guard let name = entry["name"]?.stringValue, let body = entry["component_template"] else { continue }
             items.append(MetadataItem(kind: .componentTemplate, name: name, body: body))
         }
-        let names = selection.select(try await client.indices().map(\.name)).sorted()
-        // One request per index keeps answers small and a missing (just deleted) index from failing the others.
+        // One request per index keeps answers small and a missing (just deleted) index from failing the others. An alias
+        // answers under its indices' names: that is not an index of this name, so it is left out.
         for name in names {
-            guard let answer = try await optionalJSON("/\(name)"), let body = answer[name] ?? answer.objectValue?.values.first else {
-                continue
-            }
+            guard let answer = try await optionalJSON("/\(name)"), let body = answer[name] else { continue }
             var index = body.objectValue ?? [:]
             index["settings"] = index["settings"] ?? .object([:])
             index["mappings"] = index["mappings"] ?? .object([:])

@@ -94,7 +94,7 @@ public struct MetadataRunner: Sendable {
     private func readTarget(_ client: SearchClient, results: [TransformResult]) async throws -> [MetadataKey: JSONValue] {
         let indexNames = results.flatMap(\.items).map(\.item).filter { $0.kind == .index }.map(\.name)
         let targetMetadata = try await ClusterMetadataReader(client: client, logger: logger).read(
-            selection: IndexSelection(include: indexNames.isEmpty ? ["\u{0}none"] : indexNames))
+            indexNames: indexNames)
         var existing: [MetadataKey: JSONValue] = [:]
         for item in targetMetadata.items { existing[MetadataKey(item.kind, item.name)] = item.body }
         return existing
@@ -168,7 +168,7 @@ public struct MetadataRunner: Sendable {
         guard !written.isEmpty else { return entries }
         let indexNames = written.filter { $0.kind == MetadataKind.index.rawValue }.map(\.name)
         let now = try await ClusterMetadataReader(client: client, logger: logger).read(
-            selection: IndexSelection(include: indexNames.isEmpty ? ["\u{0}none"] : indexNames))
+            indexNames: indexNames)
         var bodies: [MetadataKey: JSONValue] = [:]
         for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
         return entries.map { entry in

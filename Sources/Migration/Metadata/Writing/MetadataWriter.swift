@@ -42,7 +42,7 @@ public struct MetadataWriter: Sendable {
         var dropped: [String] = []
         let path = Self.path(for: item)
         for _ in 0..<16 {
-            let response = try await client.send(.PUT, path, body: try JSONEncoderCache.encode(body.body))
+            let response = try await client.send(.PUT, path, body: try RequestBody.encode(body.body))
             try client.checkAccess(response, method: "PUT", path: path)
             if response.isSuccess {
                 logger.info("metadata created", metadata: ["item": "\(item.label)"])

@@ -43,7 +43,7 @@ public struct QueryParity: Sendable {
             // Both sides count every hit, so totals beyond 10,000 compare exactly.
             var body = query.body.objectValue ?? [:]
             if body["track_total_hits"] == nil { body["track_total_hits"] = .bool(true) }
-            let bytes = try JSONEncoderCache.encode(.object(body))
+            let bytes = try RequestBody.encode(.object(body))
             let sourceAnswer = try await answer(source, index: query.index, body: bytes, query: query)
             let targetAnswer = try await answer(target, index: targetIndex, body: bytes, query: query)
             results.append(
