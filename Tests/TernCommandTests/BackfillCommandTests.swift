@@ -52,14 +52,14 @@ import Testing
                     "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--state-dir", state.path,
                     "--json",
                 ]
-                let first = try TernBinary.run(arguments)
+                let first = try await TernBinary.run(arguments)
                 #expect(first.status == 0, "\(first.stderr)")
                 let report = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
                 #expect(report["read"] as? Int == 1001)
                 #expect(report["complete"] as? Bool == true)
                 try await Self.expectSameDocuments(source, target, indices: ["orders", "logs", "blobs", "empty"])
                 // A second run copies again; external versions make the target keep what it has.
-                let second = try TernBinary.run(arguments)
+                let second = try await TernBinary.run(arguments)
                 #expect(second.status == 0, "\(second.stderr)")
                 let again = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
                 #expect(again["already_newer"] as? Int == 1001)
@@ -95,7 +95,7 @@ import Testing
                     process.waitUntilExit()
                 }
                 #expect(kills > 0, "the copy finished before any kill; make it larger")
-                let final = try TernBinary.run(arguments + ["--json"])
+                let final = try await TernBinary.run(arguments + ["--json"])
                 #expect(final.status == 0, "\(final.stderr)")
                 let report = try #require(try JSONSerialization.jsonObject(with: Data(final.stdout.utf8)) as? [String: Any])
                 #expect(report["complete"] as? Bool == true)
@@ -117,7 +117,7 @@ import Testing
         try await OsmemServer.with { target in
             let state = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: state) }
-            let result = try TernBinary.run([
+            let result = try await TernBinary.run([
                 "backfill", "--snapshot-repo", SnapshotCommandTests.repository(repository), "--snapshot", snapshot, "--target",
                 target.url.absoluteString,
                 "--state-dir", state.path,
@@ -138,7 +138,7 @@ import Testing
         try await OsmemServer.with { target in
             let state = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: state) }
-            let result = try TernBinary.run([
+            let result = try await TernBinary.run([
                 "backfill", "--snapshot-repo", SnapshotCommandTests.repository("ES_5_6_Updates_Deletes"), "--snapshot", "rfs_snapshot",
                 "--target", target.url.absoluteString, "--state-dir", state.path,
             ])
@@ -165,7 +165,7 @@ import Testing
                 ) { proxy in
                     let state = try TernBinary.temporaryFolder()
                     defer { try? FileManager.default.removeItem(at: state) }
-                    let result = try TernBinary.run([
+                    let result = try await TernBinary.run([
                         "backfill", "--source", source.url.absoluteString, "--target", proxy.url.absoluteString, "--state-dir", state.path,
                         "--page-size", "200", "--json",
                     ])
@@ -193,7 +193,7 @@ import Testing
                     "people", body: #"{"mappings":{"properties":{"name":{"type":"keyword"},"age":{"type":"integer"}}}}"#)
                 let state = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: state) }
-                let result = try TernBinary.run([
+                let result = try await TernBinary.run([
                     "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--state-dir", state.path,
                     "--json",
                 ])
@@ -217,11 +217,11 @@ import Testing
                 let folder = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: folder) }
                 let file = folder.appendingPathComponent("export.ndjson.gz").path
-                let export = try TernBinary.run([
+                let export = try await TernBinary.run([
                     "backfill", "--source", source.url.absoluteString, "--to-file", file, "--state-dir", folder.path,
                 ])
                 #expect(export.status == 0, "\(export.stderr)")
-                let load = try TernBinary.run([
+                let load = try await TernBinary.run([
                     "backfill", "--from-file", file, "--target", target.url.absoluteString, "--state-dir", folder.path, "--rename",
                     "orders:orders-copy", "--json",
                 ])
@@ -238,17 +238,17 @@ import Testing
         }
     }
 
-    @Test func badInvocationsAreUsageErrors() throws {
-        let both = try TernBinary.run([
+    @Test func badInvocationsAreUsageErrors() async throws {
+        let both = try await TernBinary.run([
             "backfill", "--source", "http://127.0.0.1:9", "--from-file", "x.ndjson", "--target", "http://127.0.0.1:9",
         ])
         #expect(both.status == 2)
         #expect(both.stderr.contains("Give one source"))
-        let missingFile = try TernBinary.run(["backfill", "--from-file", "/nonexistent.ndjson", "--to-file", "/tmp/out.ndjson"])
+        let missingFile = try await TernBinary.run(["backfill", "--from-file", "/nonexistent.ndjson", "--to-file", "/tmp/out.ndjson"])
         #expect(missingFile.status == 2)
         #expect(missingFile.stderr == "error: Cannot read /nonexistent.ndjson: the file does not exist or is not readable.\n")
         let port = try FaultyServer.closedPort()
-        let unreachable = try TernBinary.run([
+        let unreachable = try await TernBinary.run([
             "backfill", "--source", "http://127.0.0.1:\(port)", "--to-file", "/tmp/out.ndjson", "--state-dir",
             NSTemporaryDirectory() + "tern-\(UUID().uuidString)",
         ])

@@ -24,6 +24,8 @@ import Testing
     static func waitForDocuments(_ server: OsmemServer, _ index: String, atLeast count: Int, seconds: Double) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
+            // Refresh first: documents only count once refreshed, and --fast-load turns periodic refreshes off.
+            _ = try? await server.send(.POST, "/\(index)/_refresh")
             if let bytes = try? await server.send(.GET, "/\(index)/_count"),
                 let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], (json["count"] as? Int ?? 0) >= count
             {
@@ -45,7 +47,7 @@ import Testing
                 try await target.createIndex("events", body: #"{"settings":{"index":{"refresh_interval":"7s","number_of_replicas":2}}}"#)
                 let state = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: state) }
-                let result = try TernBinary.run([
+                let result = try await TernBinary.run([
                     "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--state-dir", state.path,
                     "--fast-load", "--json",
                 ])
@@ -76,16 +78,18 @@ import Testing
                 ]
                 let process = try TernBinary.start(common + ["--fast-load"])
                 #expect(try await Self.waitForDocuments(target, "events", atLeast: 200, seconds: 60), "the copy never started")
-                let during = try await Self.loadSettings(target, "events")
+                // Killed at once: reading the settings first would give the copy time to finish and restore them.
+                #expect(process.isRunning, "the copy finished before the kill; make it larger")
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
+                let during = try await Self.loadSettings(target, "events")
                 #expect(during == ["index.refresh_interval": "-1", "index.number_of_replicas": "0"])
                 #expect(try await Self.loadSettings(target, "events")["index.refresh_interval"] == "-1", "the kill came too late")
-                let status = try TernBinary.run(["backfill", "status", "--state-dir", state.path])
+                let status = try await TernBinary.run(["backfill", "status", "--state-dir", state.path])
                 #expect(status.stdout.contains("--fast-load left index.refresh_interval of events"), "\(status.stdout)")
                 #expect(status.stdout.contains("(was 3s)"), "\(status.stdout)")
                 // The next run, even without --fast-load, first puts back what the killed one changed.
-                let next = try TernBinary.run(common + ["--json"])
+                let next = try await TernBinary.run(common + ["--json"])
                 #expect(next.status == 0, "\(next.stderr)")
                 #expect(try await Self.loadSettings(target, "events") == ["index.refresh_interval": "3s", "index.number_of_replicas": "1"])
                 try await BackfillCommandTests.expectSameDocuments(source, target, indices: ["events"])
@@ -109,6 +113,7 @@ import Testing
                 let errors = state.appendingPathComponent("stderr.txt")
                 let process = try TernBinary.start(arguments, stderr: errors)
                 #expect(try await Self.waitForDocuments(target, "events", atLeast: 300, seconds: 60), "the copy never started")
+                #expect(process.isRunning, "the copy finished before the target went away; make it larger")
                 proxy.goDown()
                 let exit = await Task.detached {
                     process.waitUntilExit()
@@ -121,9 +126,9 @@ import Testing
                 #expect(!message.contains("Fatal error") && !message.contains("Stack"), "\(message)")
                 // Once the target is back, the same command finishes the job.
                 proxy.comeBack()
-                let status = try TernBinary.run(["backfill", "status", "--state-dir", state.path, "--json"])
+                let status = try await TernBinary.run(["backfill", "status", "--state-dir", state.path, "--json"])
                 #expect(status.stdout.contains("\"running\""), "\(status.stdout)")
-                let next = try TernBinary.run(arguments + ["--json"])
+                let next = try await TernBinary.run(arguments + ["--json"])
                 #expect(next.status == 0, "\(next.stderr)")
                 let report = try #require(try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])
                 #expect(report["resumed"] as? Bool == true)

@@ -12,7 +12,7 @@ import Testing
                 try await source.seed(index: "logs", documents: [OsmemServer.SeedDocument(id: "1", source: #"{"a":1}"#)])
                 let state = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: state) }
-                let result = try TernBinary.run([
+                let result = try await TernBinary.run([
                     "backfill", "--strategy", "remote-reindex", "--source", source.url.absoluteString, "--target",
                     target.url.absoluteString,
                     "--state-dir", state.path,
@@ -26,18 +26,18 @@ import Testing
         }
     }
 
-    @Test func strategiesRefuseOptionsThatDoNotApply() throws {
-        let fileTarget = try TernBinary.run([
+    @Test func strategiesRefuseOptionsThatDoNotApply() async throws {
+        let fileTarget = try await TernBinary.run([
             "backfill", "--strategy", "remote-reindex", "--source", "http://127.0.0.1:9", "--to-file", "/tmp/x.ndjson",
         ])
         #expect(fileTarget.status == 2)
         #expect(fileTarget.stderr.contains("runs between two clusters"))
-        let noLocation = try TernBinary.run([
+        let noLocation = try await TernBinary.run([
             "backfill", "--strategy", "snapshot-restore", "--source", "http://127.0.0.1:9", "--target", "http://127.0.0.1:9",
         ])
         #expect(noLocation.status == 2)
         #expect(noLocation.stderr.contains("--repository-location"))
-        let fastLoad = try TernBinary.run([
+        let fastLoad = try await TernBinary.run([
             "backfill", "--strategy", "remote-reindex", "--source", "http://127.0.0.1:9", "--target", "http://127.0.0.1:9", "--fast-load",
         ])
         #expect(fastLoad.status == 2)

@@ -9,7 +9,9 @@ import Testing
             try await OsmemServer.with { target in
                 try await source.createIndex("orders")
                 try await source.seed(index: "orders", documents: (1...40).map { (String($0), #"{"n":\#($0)}"#) })
-                let result = try TernBinary.run(["check", "--source", source.url.absoluteString, "--target", target.url.absoluteString])
+                let result = try await TernBinary.run([
+                    "check", "--source", source.url.absoluteString, "--target", target.url.absoluteString,
+                ])
                 #expect(result.status == 0, "\(result.stderr)")
                 #expect(result.stdout.contains("Source  \(source.url.absoluteString)"))
                 #expect(result.stdout.contains("OpenSearch 3.8.0 · cluster osmem"))
@@ -22,7 +24,7 @@ import Testing
     @Test func jsonContract() async throws {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in
-                let result = try TernBinary.run([
+                let result = try await TernBinary.run([
                     "check", "--json", "--source", source.url.absoluteString, "--target", target.url.absoluteString,
                 ])
                 #expect(result.status == 0, "\(result.stderr)")
@@ -42,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func offlineVerdictAsJSON() throws {
-        let result = try TernBinary.run([
+    @Test func offlineVerdictAsJSON() async throws {
+        let result = try await TernBinary.run([
             "check", "--json", "--source-version", "elasticsearch:7.17.9", "--target-version", "opensearch:2.19.1",
         ])
         #expect(result.status == 0)
@@ -55,52 +57,52 @@ import Testing
         #expect(rolling?["possible"] as? Bool == false)
     }
 
-    @Test func unreachableSourceExitsWith3AndOneSentence() throws {
+    @Test func unreachableSourceExitsWith3AndOneSentence() async throws {
         let port = try FaultyServer.closedPort()
-        let result = try TernBinary.run(["check", "--source", "http://127.0.0.1:\(port)", "--target-version", "opensearch:2.19.1"])
+        let result = try await TernBinary.run(["check", "--source", "http://127.0.0.1:\(port)", "--target-version", "opensearch:2.19.1"])
         #expect(result.status == 3)
         #expect(result.stdout.contains("unreachable: Connection refused by 127.0.0.1:\(port) (source cluster)"))
         #expect(!result.stderr.contains("Fatal error") && !result.stdout.contains("Fatal error"))
     }
 
-    @Test func refusedCredentialsExitWith3() throws {
+    @Test func refusedCredentialsExitWith3() async throws {
         let server = try FaultyServer(.unauthorized)
         defer { server.stop() }
-        let result = try TernBinary.run(["check", "--json", "--source", server.httpURL, "--target-version", "opensearch:2.19.1"])
+        let result = try await TernBinary.run(["check", "--json", "--source", server.httpURL, "--target-version", "opensearch:2.19.1"])
         #expect(result.status == 3)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(((json["source"] as? [String: Any])?["error"] as? String)?.contains("HTTP 401") == true)
         #expect(json["recommended"] is NSNull)
     }
 
-    @Test func configurationMistakesExitWith2() throws {
+    @Test func configurationMistakesExitWith2() async throws {
         let folder = try TernBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "source:\n  endpoint: http://localhost:9200\n  auth:\n    type: basik\n".write(
             to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
-        let result = try TernBinary.run(["check"], in: folder)
+        let result = try await TernBinary.run(["check"], in: folder)
         #expect(result.status == 2)
         #expect(
             result.stderr
                 == "error: tern.yml line 4, source.auth.type: 'basik' is not an auth type; use one of none, basic, api_key, bearer, aws_sigv4.\n"
         )
 
-        let missing = try TernBinary.run(["check"], in: folder.appendingPathComponent("..").standardized)
+        let missing = try await TernBinary.run(["check"], in: folder.appendingPathComponent("..").standardized)
         #expect(missing.status == 2 || missing.status == 3)
 
-        let badVersion = try TernBinary.run(["check", "--source-version", "7.10.2", "--target-version", "opensearch:2.19.1"])
+        let badVersion = try await TernBinary.run(["check", "--source-version", "7.10.2", "--target-version", "opensearch:2.19.1"])
         #expect(badVersion.status == 2)
         #expect(badVersion.stderr.hasPrefix("error: --source-version '7.10.2' has no distribution"))
 
-        let unknownFlag = try TernBinary.run(["check", "--sauce", "x"])
+        let unknownFlag = try await TernBinary.run(["check", "--sauce", "x"])
         #expect(unknownFlag.status == 2)
         #expect(unknownFlag.stderr.contains("Unknown option '--sauce'"))
     }
 
-    @Test func missingSourceExitsWith2() throws {
+    @Test func missingSourceExitsWith2() async throws {
         let folder = try TernBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try TernBinary.run(["check", "--target-version", "opensearch:2.19.1"], in: folder)
+        let result = try await TernBinary.run(["check", "--target-version", "opensearch:2.19.1"], in: folder)
         #expect(result.status == 2)
         #expect(
             result.stderr

@@ -18,7 +18,7 @@ import Testing
                 "--snapshot-repo", SnapshotCommandTests.repository(repository), "--snapshot", snapshot, "--target",
                 target.url.absoluteString, "--json",
             ]
-            let evaluation = try Self.report(["metadata", "evaluate"] + arguments, status: 0)
+            let evaluation = try await Self.report(["metadata", "evaluate"] + arguments, status: 0)
             #expect(evaluation["applied"]?.boolValue == false)
             let promised = Self.entries(evaluation)
             #expect(!promised.isEmpty)
@@ -28,7 +28,7 @@ import Testing
             }
             #expect(try await Self.inventory(target).isEmpty, "evaluate changed the target")
 
-            let migration = try Self.report(["metadata", "migrate"] + arguments, status: 0)
+            let migration = try await Self.report(["metadata", "migrate"] + arguments, status: 0)
             #expect(migration["ok"]?.boolValue == true)
             for entry in Self.entries(migration) {
                 #expect(entry["action"]?.stringValue == "created", "\(Self.label(entry)): \(entry["reason"]?.stringValue ?? "")")
@@ -68,7 +68,7 @@ import Testing
             }
 
             // Again: nothing to do, and that is success.
-            let again = try Self.report(["metadata", "migrate"] + arguments, status: 0)
+            let again = try await Self.report(["metadata", "migrate"] + arguments, status: 0)
             for entry in Self.entries(again) {
                 #expect(entry["status"]?.stringValue == "identical", "\(Self.label(entry)) in \(repository)")
                 #expect(entry["action"]?.stringValue == "skipped")
@@ -78,7 +78,7 @@ import Testing
 
     @Test func splitPolicyMakesOneIndexPerType() async throws {
         try await OsmemServer.with { target in
-            let evaluation = try Self.report(
+            let evaluation = try await Self.report(
                 [
                     "metadata", "evaluate", "--snapshot-repo", SnapshotCommandTests.repository("ES_5_6_Updates_Deletes"), "--snapshot",
                     "rfs_snapshot", "--target", target.url.absoluteString, "--multi-type", "split", "--split-pattern", "{index}-{type}",
@@ -127,10 +127,10 @@ import Testing
             try await OsmemServer.with { target in
                 try await Self.seedSource(source)
                 let arguments = ["--source", source.url.absoluteString, "--target", target.url.absoluteString]
-                let evaluation = try Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
+                let evaluation = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
                 #expect(Self.entries(evaluation).map(Self.label) == Self.liveItems)
                 #expect(Self.entries(evaluation).allSatisfy { $0["status"]?.stringValue == "create" })
-                let table = try TernBinary.run(["metadata", "evaluate"] + arguments)
+                let table = try await TernBinary.run(["metadata", "evaluate"] + arguments)
                 #expect(table.status == 0, "\(table.stderr)")
                 #expect(table.stdout.contains("Evaluation only: nothing on the target was changed."))
                 #expect(table.stdout.contains("KIND"))
@@ -138,7 +138,7 @@ import Testing
                 #expect(table.stdout.contains("Every selected item can be migrated as shown (5 to create, 0 already identical)."))
                 #expect(try await Self.inventory(target).isEmpty, "evaluate changed the target")
 
-                let migration = try Self.report(["metadata", "migrate", "--json"] + arguments, status: 0)
+                let migration = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 0)
                 #expect(Self.entries(migration).allSatisfy { $0["action"]?.stringValue == "created" })
                 #expect(try await Self.inventory(target) == Self.liveItems)
                 for entry in Self.entries(evaluation) {
@@ -148,7 +148,7 @@ import Testing
                 #expect(products["aliases"]?["cheap"]?["filter"]?["range"]?["price"]?["lt"] == .int(10))
                 #expect(products["settings"]?["index"]?["number_of_shards"] == .string("3"))
 
-                let again = try TernBinary.run(["metadata", "migrate"] + arguments)
+                let again = try await TernBinary.run(["metadata", "migrate"] + arguments)
                 #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
                 #expect(again.stdout.contains("The target holds every selected item as promised (0 created, 5 already identical)."))
             }
@@ -166,18 +166,18 @@ import Testing
                     "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--template", "legacy-metrics", "--index",
                     "none-of-them",
                 ]
-                let evaluation = try Self.report(["metadata", "evaluate", "--json"] + arguments, status: 1)
+                let evaluation = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 1)
                 let entry = try Self.entry(evaluation, "legacy-template", "legacy-metrics")
                 #expect(entry["status"]?.stringValue == "different")
                 #expect(
                     Set(Self.strings(entry["differences"])).isSuperset(of: [
                         "/order", "/settings/index/number_of_shards", "/mappings/properties/value/type",
                     ]))
-                let preview = try TernBinary.run(["metadata", "evaluate", "--overwrite"] + arguments)
+                let preview = try await TernBinary.run(["metadata", "evaluate", "--overwrite"] + arguments)
                 #expect(preview.status == 0, "\(preview.stdout)")
                 #expect(preview.stdout.contains("would replace"))
 
-                let kept = try Self.report(["metadata", "migrate", "--json"] + arguments, status: 1)
+                let kept = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 1)
                 let skipped = try Self.entry(kept, "legacy-template", "legacy-metrics")
                 #expect(skipped["action"]?.stringValue == "skipped")
                 #expect(skipped["reason"]?.stringValue?.contains("--overwrite") == true)
@@ -185,7 +185,7 @@ import Testing
                 #expect(untouched["order"] == .int(3))
                 #expect(untouched["settings"]?["index"]?["number_of_shards"] == .string("4"))
 
-                let replaced = try Self.report(["metadata", "migrate", "--overwrite", "--json"] + arguments, status: 0)
+                let replaced = try await Self.report(["metadata", "migrate", "--overwrite", "--json"] + arguments, status: 0)
                 let overwritten = try Self.entry(replaced, "legacy-template", "legacy-metrics")
                 #expect(overwritten["action"]?.stringValue == "overwritten")
                 Self.expectHolds(try #require(entry["body"]), try await Self.targetBody(target, overwritten), "legacy-metrics")
@@ -209,7 +209,7 @@ import Testing
                     "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--index", "products", "--rename",
                     "products:catalog", "--template", "none-of-them", "--rules", rules.path,
                 ]
-                let evaluation = try Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
+                let evaluation = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
                 let entry = try Self.entry(evaluation, "index", "catalog")
                 #expect(entry["source"]?.stringValue == "products")
                 #expect(
@@ -217,11 +217,11 @@ import Testing
                         "[user-rule #1] /settings/index/refresh_interval: set `/settings/index/refresh_interval` from 5s to 30s (\(rules.path) line 2)"
                     ))
                 #expect(entry["body"]?["settings"]?["index"]?["refresh_interval"] == .string("30s"))
-                let table = try TernBinary.run(["metadata", "evaluate"] + arguments)
+                let table = try await TernBinary.run(["metadata", "evaluate"] + arguments)
                 #expect(table.stdout.contains("products -> catalog"))
                 #expect(table.stdout.contains("~ [user-rule #1] /settings/index/refresh_interval"))
 
-                _ = try Self.report(["metadata", "migrate", "--json"] + arguments, status: 0)
+                _ = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 0)
                 #expect(try await Self.inventory(target) == ["index catalog"])
                 let catalog = try await Self.targetBody(target, entry)
                 Self.expectHolds(try #require(entry["body"]), catalog, "catalog")
@@ -249,9 +249,9 @@ import Testing
                     "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--index", "products", "--template",
                     "none-of-them", "--rules", rules.path,
                 ]
-                _ = try Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
+                _ = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
 
-                let refused = try Self.report(["metadata", "migrate", "--json"] + arguments, status: 1)
+                let refused = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 1)
                 let failed = try Self.entry(refused, "index", "products")
                 #expect(failed["action"]?.stringValue == "failed")
                 #expect(
@@ -259,12 +259,12 @@ import Testing
                         == "the target refused it: settings_exception: unknown setting [index.foo] please check that any required plugins are installed, or check the breaking changes documentation for removed settings"
                 )
                 #expect(try await Self.inventory(target).isEmpty)
-                let table = try TernBinary.run(["metadata", "migrate"] + arguments)
+                let table = try await TernBinary.run(["metadata", "migrate"] + arguments)
                 #expect(table.status == 1)
                 #expect(table.stdout.contains("reason: the target refused it: settings_exception: unknown setting [index.foo]"))
                 #expect(table.stdout.contains("1 item needs attention: see the reasons above."))
 
-                let dropping = try Self.report(["metadata", "migrate", "--drop-unsupported", "--json"] + arguments, status: 0)
+                let dropping = try await Self.report(["metadata", "migrate", "--drop-unsupported", "--json"] + arguments, status: 0)
                 let created = try Self.entry(dropping, "index", "products")
                 #expect(created["action"]?.stringValue == "created")
                 let dropped = Self.strings(created["dropped"])
@@ -285,7 +285,7 @@ import Testing
 
     // MARK: Usage errors
 
-    @Test func aRuleFileWithAYAMLErrorIsAUsageErrorNamingFileAndLine() throws {
+    @Test func aRuleFileWithAYAMLErrorIsAUsageErrorNamingFileAndLine() async throws {
         let folder = try TernBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let rules = folder.appendingPathComponent("rules.yml")
@@ -295,7 +295,7 @@ import Testing
             set: {"/settings/index/refresh_interval": "30s"}
         """.write(to: rules, atomically: true, encoding: .utf8)
         // The file is read before any cluster is asked, so these addresses are never contacted.
-        let result = try TernBinary.run([
+        let result = try await TernBinary.run([
             "metadata", "evaluate", "--source", "http://127.0.0.1:9", "--target", "http://127.0.0.1:9", "--rules", rules.path,
         ])
         #expect(result.status == 2)
@@ -317,14 +317,14 @@ import Testing
         ["--awareness-zones", "0"],
         ["--rename", "nocolon"],
     ])
-    func badCombinationsAreUsageErrors(_ flags: [String]) throws {
-        let result = try TernBinary.run(["metadata", "migrate", "--target", "http://127.0.0.1:9"] + flags)
+    func badCombinationsAreUsageErrors(_ flags: [String]) async throws {
+        let result = try await TernBinary.run(["metadata", "migrate", "--target", "http://127.0.0.1:9"] + flags)
         #expect(result.status == 2, "\(flags): \(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
 
-    @Test func anUnreachableTargetIsExitCode3() throws {
-        let result = try TernBinary.run([
+    @Test func anUnreachableTargetIsExitCode3() async throws {
+        let result = try await TernBinary.run([
             "metadata", "evaluate", "--snapshot-repo", SnapshotCommandTests.repository("ES_7_10_Single"), "--snapshot",
             "global_state_snapshot", "--target", "http://127.0.0.1:9",
         ])
@@ -332,22 +332,22 @@ import Testing
         #expect(result.stderr.contains("127.0.0.1:9"))
     }
 
-    @Test func helpTeaches() throws {
-        let help = try TernBinary.run(["metadata", "migrate", "--help"])
+    @Test func helpTeaches() async throws {
+        let help = try await TernBinary.run(["metadata", "migrate", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--drop-unsupported"))
         #expect(help.stdout.contains("tern metadata migrate --source URL --target URL"))
-        let group = try TernBinary.run(["metadata", "--help"])
+        let group = try await TernBinary.run(["metadata", "--help"])
         #expect(group.stdout.contains("rules:"))
-        let root = try TernBinary.run(["--help"])
+        let root = try await TernBinary.run(["--help"])
         #expect(root.stdout.contains("tern metadata evaluate"))
     }
 
     // MARK: Helpers
 
     /// Runs the binary, checks its exit code and decodes its `--json` report.
-    static func report(_ arguments: [String], status: Int32) throws -> JSONValue {
-        let result = try TernBinary.run(arguments)
+    static func report(_ arguments: [String], status: Int32) async throws -> JSONValue {
+        let result = try await TernBinary.run(arguments)
         #expect(result.status == status, "\(arguments.prefix(2).joined(separator: " ")): \(result.stderr)\(result.stdout.prefix(4000))")
         return try JSONValue.parse(Array(result.stdout.utf8))
     }

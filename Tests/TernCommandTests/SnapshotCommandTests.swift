@@ -11,17 +11,17 @@ import Testing
 
     static func repository(_ name: String) -> String { snapshots.appendingPathComponent(name).path }
 
-    @Test func listsSnapshots() throws {
-        let table = try TernBinary.run(["snapshot", "list", Self.repository("ES_7_10_Single")])
+    @Test func listsSnapshots() async throws {
+        let table = try await TernBinary.run(["snapshot", "list", Self.repository("ES_7_10_Single")])
         #expect(table.status == 0)
         #expect(table.stdout.contains("global_state_snapshot  SUCCESS   7.10.2   2: posts_2023_02_25, posts_2024_01_01"))
-        let json = try TernBinary.run(["snapshot", "list", "--json", Self.repository("ES_5_6_Updates_Deletes")])
+        let json = try await TernBinary.run(["snapshot", "list", "--json", Self.repository("ES_5_6_Updates_Deletes")])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.first?["name"] as? String == "rfs_snapshot")
     }
 
-    @Test func printsDocumentsAsNDJSONAndCountsThem() throws {
-        let result = try TernBinary.run(["snapshot", "docs", Self.repository("ES_6_8_Single"), "global_state_snapshot"])
+    @Test func printsDocumentsAsNDJSONAndCountsThem() async throws {
+        let result = try await TernBinary.run(["snapshot", "docs", Self.repository("ES_6_8_Single"), "global_state_snapshot"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 4)
@@ -33,32 +33,32 @@ import Testing
         #expect(documents.filter { $0["_routing"] as? String == "user123" }.count == 3)
         #expect(documents.allSatisfy { $0["_source"] is [String: Any] })
 
-        let count = try TernBinary.run([
+        let count = try await TernBinary.run([
             "snapshot", "docs", "--count", "--index", "posts_2024_01_01", Self.repository("ES_6_8_Single"), "global_state_snapshot",
         ])
         #expect(count.stdout == "posts_2024_01_01\t3\n")
     }
 
-    @Test func showsMetadata() throws {
-        let result = try TernBinary.run([
+    @Test func showsMetadata() async throws {
+        let result = try await TernBinary.run([
             "snapshot", "show", Self.repository("ES_7_10_Single"), "global_state_snapshot", "--index", "posts_2024_01_01",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["shards"] as? Int == 1)
         #expect((json["metadata"] as? [String: Any])?["mappings"] != nil)
-        let whole = try TernBinary.run(["snapshot", "show", Self.repository("ES_7_10_Single"), "global_state_snapshot"])
+        let whole = try await TernBinary.run(["snapshot", "show", Self.repository("ES_7_10_Single"), "global_state_snapshot"])
         #expect(whole.stdout.contains("posts_index_template"))
     }
 
-    @Test func badInputExitsWithOneSentence() throws {
-        let notRepository = try TernBinary.run(["snapshot", "list", "/tmp"])
+    @Test func badInputExitsWithOneSentence() async throws {
+        let notRepository = try await TernBinary.run(["snapshot", "list", "/tmp"])
         #expect(notRepository.status == 2)
         #expect(
             notRepository.stderr
                 == "error: /tmp is not a snapshot repository: it has no index-N file. Give the repository's root folder (the path.repo location registered with the cluster).\n"
         )
-        let noSnapshot = try TernBinary.run(["snapshot", "docs", Self.repository("ES_6_8_Single"), "nightly"])
+        let noSnapshot = try await TernBinary.run(["snapshot", "docs", Self.repository("ES_6_8_Single"), "nightly"])
         #expect(noSnapshot.status == 2)
         #expect(noSnapshot.stderr.contains("No snapshot 'nightly'"))
 
@@ -80,7 +80,7 @@ import Testing
                 return size(lhs) < size(rhs)
             })
         try FileManager.default.removeItem(at: copy.appendingPathComponent("\(shardFolder)/\(victim)"))
-        let damaged = try TernBinary.run(["snapshot", "docs", copy.path, "global_state_snapshot"])
+        let damaged = try await TernBinary.run(["snapshot", "docs", copy.path, "global_state_snapshot"])
         #expect(damaged.status == 1)
         #expect(damaged.stderr.hasPrefix("error: "))
         #expect(damaged.stderr.contains("(blob \(victim) of shard 0 of index"))
@@ -88,10 +88,10 @@ import Testing
         #expect(!damaged.stderr.contains("Fatal error"))
     }
 
-    @Test func rescuesDocumentsFromALuceneFolder() throws {
+    @Test func rescuesDocumentsFromALuceneFolder() async throws {
         let index = try LuceneFixtures.index("soft-deletes")
         let expected = try index.expectedDocuments()
-        let result = try TernBinary.run(["lucene", "docs", index.folder.path, "--index-name", "rescued"])
+        let result = try await TernBinary.run(["lucene", "docs", index.folder.path, "--index-name", "rescued"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == expected.count)
@@ -107,9 +107,9 @@ import Testing
             let canonical = String(decoding: try JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys]), as: UTF8.self)
             #expect(found[document.id] == canonical, "\(document.id)")
         }
-        let count = try TernBinary.run(["lucene", "docs", "--count", index.folder.path, "--index-name", "rescued"])
+        let count = try await TernBinary.run(["lucene", "docs", "--count", index.folder.path, "--index-name", "rescued"])
         #expect(count.stdout == "rescued\t\(expected.count)\n")
-        let notIndex = try TernBinary.run(["lucene", "docs", "/tmp"])
+        let notIndex = try await TernBinary.run(["lucene", "docs", "/tmp"])
         #expect(notIndex.status == 2)
         #expect(
             notIndex.stderr

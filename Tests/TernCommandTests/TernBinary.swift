@@ -20,7 +20,17 @@ enum TernBinary {
         return root.appendingPathComponent(".build/debug/tern").path
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary to its end. The waiting happens on a thread of its own: blocking one of the few cooperative
+    /// threads for a whole command would starve every other test running meanwhile (and skew their time bounds).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, in: directory, environment: environment) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -38,7 +38,7 @@ import Testing
                 try #"{"index":"orders","name":"tiers","body":{"size":0,"aggs":{"tiers":{"terms":{"field":"customer.tier.keyword"}}}}}"#
                     .write(to: queries, atomically: true, encoding: .utf8)
                 let reportFile = folder.appendingPathComponent("report.html").path
-                let result = try TernBinary.run([
+                let result = try await TernBinary.run([
                     "validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--rename",
                     "orders:orders-new",
                     "--queries", queries.path, "--report", reportFile, "--json",
@@ -70,18 +70,18 @@ import Testing
                 let folder = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: folder) }
                 let reportFile = folder.appendingPathComponent("report.md").path
-                let result = try TernBinary.run([
+                let result = try await TernBinary.run([
                     "validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--report", reportFile,
                 ])
                 #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
                 #expect(result.stdout.contains("The target holds the same documents."), "\(result.stdout)")
                 let markdown = try String(contentsOfFile: reportFile, encoding: .utf8)
                 #expect(markdown.contains("| orders | orders | 200 | 200 | 0 | 0 | 0 | every document |"), "\(markdown)")
-                let sampled = try TernBinary.run([
+                let sampled = try await TernBinary.run([
                     "validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--sample", "0.3",
                 ])
                 #expect(sampled.status == 0 && sampled.stdout.contains("among the sampled ids"), "\(sampled.stdout)")
-                let bad = try TernBinary.run([
+                let bad = try await TernBinary.run([
                     "validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--sample", "2",
                 ])
                 #expect(bad.status == 2)
