@@ -1,6 +1,14 @@
 /// One document on its way between clusters. The source stays the bytes that were read: never decoded and re-encoded
 /// unless a transform asks for it.
 public struct Document: Sendable, Equatable {
+    /// What a write does with the document.
+    public enum Operation: Sendable, Hashable {
+        /// Create or replace it with `source`.
+        case index
+        /// Remove it (its `source` is empty and not sent); replay and repair write deletions too.
+        case delete
+    }
+
     public var index: String
     public var id: String
     /// The mapping type of Elasticsearch 5.x/6.x indices (`_doc`, or a custom name); nil for typeless indices.
@@ -12,10 +20,11 @@ public struct Document: Sendable, Equatable {
     public var version: Int64?
     /// `_source` as JSON bytes.
     public var source: [UInt8]
+    public var operation: Operation
 
     public init(
         index: String, id: String, type: String? = nil, routing: String? = nil, seqNo: Int64? = nil, primaryTerm: Int64? = nil,
-        version: Int64? = nil, source: [UInt8]
+        version: Int64? = nil, source: [UInt8], operation: Operation = .index
     ) {
         self.index = index
         self.id = id
@@ -25,5 +34,6 @@ public struct Document: Sendable, Equatable {
         self.primaryTerm = primaryTerm
         self.version = version
         self.source = source
+        self.operation = operation
     }
 }

@@ -105,9 +105,13 @@ public final class DigestPartitions: @unchecked Sendable {
     }
 
     /// Compares two finished sides partition by partition.
-    /// - Parameter sampleLimit: how many ids of each kind of difference to keep.
-    /// - Throws: `TernError` when the sides were partitioned differently or a file cannot be read.
-    public static func compare(source: DigestPartitions, target: DigestPartitions, sampleLimit: Int = 20) throws -> DigestComparison {
+    /// - Parameters:
+    ///   - sampleLimit: how many ids of each kind of difference to keep.
+    ///   - differences: where every difference is recorded, for a repair; nil to keep only the samples.
+    /// - Throws: `TernError` when the sides were partitioned differently or a file cannot be read or written.
+    public static func compare(
+        source: DigestPartitions, target: DigestPartitions, sampleLimit: Int = 20, differences: DocumentDifferences? = nil
+    ) throws -> DigestComparison {
         guard source.partitionCount == target.partitionCount else {
             throw TernError(
                 .invalidArgument,
@@ -130,11 +134,22 @@ public final class DigestPartitions: @unchecked Sendable {
                 guard let expected = remaining.removeValue(forKey: record.id) else {
                     result.extra += 1
                     if result.samples.extra.count < sampleLimit { extra.append(record.id) }
+                    try differences?.record(.init(kind: .extra, id: record.id, routing: record.routing))
                     return
                 }
                 if expected.digest != record.digest || expected.routing != record.routing {
                     result.different += 1
                     if result.samples.different.count < sampleLimit { different.append(record.id) }
+                    try differences?.record(.init(kind: .different, id: record.id, routing: expected.routing))
+                    if expected.routing != record.routing {
+                        // Under another routing the target copy lives in another shard: it goes, the source copy comes.
+                        try differences?.record(.init(kind: .extra, id: record.id, routing: record.routing))
+                    }
+                }
+            }
+            if let differences {
+                for record in remaining.values.sorted(by: { $0.id < $1.id }) {
+                    try differences.record(.init(kind: .missing, id: record.id, routing: record.routing))
                 }
             }
             result.missing += Int64(remaining.count)

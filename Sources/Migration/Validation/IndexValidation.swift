@@ -44,8 +44,10 @@ public struct IndexValidation: Sendable {
     }
 
     /// Refreshes the target index (so recent writes count), counts both sides, digests both and compares them.
+    /// - Parameter differences: where every difference is recorded for a repair; nil to keep only samples.
     /// - Throws: `TernError` from reading either side or writing the digest files.
-    public func run(sourceIndex: String, targetIndex: String) async throws -> IndexValidationResult {
+    public func run(sourceIndex: String, targetIndex: String, differences: DocumentDifferences? = nil) async throws -> IndexValidationResult
+    {
         try await refresh(targetIndex)
         async let sourceCount = source.documentCount(index: sourceIndex, query: nil)
         async let targetCount = target.documentCount(index: targetIndex, query: nil)
@@ -65,7 +67,8 @@ public struct IndexValidation: Sendable {
         async let sourceRead = sourceReader.read(index: sourceIndex, into: sourceDigests)
         async let targetRead = targetReader.read(index: targetIndex, into: targetDigests)
         let summaries = (source: try await sourceRead, target: try await targetRead)
-        let comparison = try DigestPartitions.compare(source: sourceDigests, target: targetDigests, sampleLimit: options.sampleLimit)
+        let comparison = try DigestPartitions.compare(
+            source: sourceDigests, target: targetDigests, sampleLimit: options.sampleLimit, differences: differences)
         return IndexValidationResult(
             sourceIndex: sourceIndex, targetIndex: targetIndex, sourceCount: counts.source, targetCount: counts.target, sampleRate: rate,
             sourceDigested: summaries.source.digested, targetDigested: summaries.target.digested, comparison: comparison)

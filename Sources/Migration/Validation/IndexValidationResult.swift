@@ -20,6 +20,8 @@ public struct IndexValidationResult: Sendable, Equatable, Codable {
     public var different: Int64
     /// The first ids of each kind of difference.
     public var samples: DigestComparison.Samples
+    /// The target index's mappings and settings against the transformed source definition; nil when not checked.
+    public var metadata: IndexMetadataCheck?
 
     public init(
         sourceIndex: String, targetIndex: String, sourceCount: Int64, targetCount: Int64, sampleRate: Double, sourceDigested: Int64,
@@ -39,7 +41,12 @@ public struct IndexValidationResult: Sendable, Equatable, Codable {
     }
 
     /// Whether the target holds exactly the source's documents (among the sampled ids) and the counts agree.
-    public var isClean: Bool { missing == 0 && extra == 0 && different == 0 && sourceCount == targetCount }
+    public var isClean: Bool {
+        missing == 0 && extra == 0 && different == 0 && sourceCount == targetCount && (metadata?.isClean ?? true)
+    }
+
+    /// Whether the documents (not the definition) agree: what a repair can fix.
+    public var documentsAgree: Bool { missing == 0 && extra == 0 && different == 0 && sourceCount == targetCount }
 
     enum CodingKeys: String, CodingKey {
         case sourceIndex = "source_index"
@@ -49,6 +56,6 @@ public struct IndexValidationResult: Sendable, Equatable, Codable {
         case sampleRate = "sample_rate"
         case sourceDigested = "source_digested"
         case targetDigested = "target_digested"
-        case missing, extra, different, samples
+        case missing, extra, different, samples, metadata
     }
 }

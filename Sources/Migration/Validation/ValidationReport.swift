@@ -8,11 +8,16 @@ public struct ValidationReport: Sendable, Codable {
     public var seconds: Double
     public var indices: [IndexValidationResult]
     public var queries: [QueryParity.Result]
+    /// What `--repair` did per index, when it ran; `indices` and `queries` are then the validation after the repair.
+    public var repairs: [IndexRepair.Result]?
+    /// The validation that found what the repair fixed.
+    public var beforeRepair: [IndexValidationResult]?
     /// Whether every selected index holds the same documents on both sides and every request answered alike.
     public var ok: Bool
 
     public init(
-        source: String, target: String, startedAt: Date, seconds: Double, indices: [IndexValidationResult], queries: [QueryParity.Result]
+        source: String, target: String, startedAt: Date, seconds: Double, indices: [IndexValidationResult], queries: [QueryParity.Result],
+        repairs: [IndexRepair.Result]? = nil, beforeRepair: [IndexValidationResult]? = nil
     ) {
         self.source = source
         self.target = target
@@ -20,11 +25,14 @@ public struct ValidationReport: Sendable, Codable {
         self.seconds = seconds
         self.indices = indices
         self.queries = queries
+        self.repairs = repairs
+        self.beforeRepair = beforeRepair
         self.ok = indices.allSatisfy(\.isClean) && queries.allSatisfy { $0.differences.isEmpty }
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, target, seconds, indices, queries, ok
+        case source, target, seconds, indices, queries, ok, repairs
+        case beforeRepair = "before_repair"
         case startedAt = "started_at"
     }
 }

@@ -22,6 +22,10 @@ public enum HitsScanner {
         public var source: Range<Int>?
         /// The exact bytes of the `sort` array, to send back as `search_after`.
         public var sort: Range<Int>?
+        /// `found` of an `_mget` answer's document: false when the index has no such document.
+        public var found: Bool?
+        /// The exact bytes of an `_mget` document's `error` (its index is missing or closed, for example).
+        public var error: Range<Int>?
 
         public init() {}
     }
@@ -41,6 +45,7 @@ public enum HitsScanner {
         public var failedShards: Int64 = 0
         /// The bytes of `_shards.failures`, decoded only when something failed.
         public var shardFailures: Range<Int>?
+        /// The elements of `hits.hits`, or of `docs` in an `_mget` answer.
         public var hits: [Hit] = []
 
         public init() {}
@@ -108,6 +113,13 @@ extension HitsScanner {
                 case .timedOut: page.timedOut = try cursor.readBool()
                 case .shards: try cursor.readShards(into: &page)
                 case .hits: try cursor.readHits(into: &page)
+                case .docs:
+                    guard try cursor.consumeNull() == false else { return }
+                    try cursor.expect(UInt8(ascii: "["))
+                    if try cursor.consume(UInt8(ascii: "]")) { return }
+                    repeat {
+                        page.hits.append(try cursor.readHit())
+                    } while try cursor.nextElement(closing: UInt8(ascii: "]"))
                 default: try cursor.skipValue()
                 }
             }
@@ -180,6 +192,8 @@ extension HitsScanner {
                 case .version: hit.version = try cursor.readOptionalInteger()
                 case .source: hit.source = try cursor.readRawValue()
                 case .sort: hit.sort = try cursor.readRawValue()
+                case .found: hit.found = try cursor.readBool()
+                case .error: hit.error = try cursor.readRawValue()
                 case .fields:
                     let routing = try cursor.readRoutingField()
                     if hit.routing == nil { hit.routing = routing }
@@ -240,7 +254,7 @@ extension HitsScanner {
         /// The keys this scanner acts on; everything else is skipped.
         enum Key {
             case scrollID, pitID, id, documentID, timedOut, shards, failed, failures, hits, total, value
-            case index, type, routing, seqNo, primaryTerm, version, source, sort, fields, other
+            case index, type, routing, seqNo, primaryTerm, version, source, sort, fields, docs, found, error, other
         }
 
         private mutating func readKey() throws -> Key {
@@ -264,11 +278,14 @@ extension HitsScanner {
             case 4:
                 if equals("hits") { return .hits }
                 if equals("sort") { return .sort }
+                if equals("docs") { return .docs }
                 return .other
             case 5:
                 if equals("_type") { return .type }
                 if equals("total") { return .total }
                 if equals("value") { return .value }
+                if equals("found") { return .found }
+                if equals("error") { return .error }
                 return .other
             case 6:
                 if equals("_index") { return .index }

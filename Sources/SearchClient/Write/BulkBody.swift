@@ -19,6 +19,9 @@ public struct BulkBody: Sendable {
         /// `version_type: external` with the document's `_seq_no` (else its `_version`): an older copy never
         /// overwrites a newer one, so backfill and replay may run in any order.
         case external
+        /// `version_type: external_gte`: like `external`, but the same version may overwrite. Repair uses it to put
+        /// the source's content over a different copy that carries the same version.
+        case externalGTE
     }
 
     /// What the target needs in each action line.
@@ -43,11 +46,13 @@ public struct BulkBody: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
-    /// Appends the action line and the source line of `document`.
+    /// Appends the action line and, for an `index` operation, the source line of `document`.
     public mutating func append(_ document: Document) {
         Self.appendActionLine(for: document, options: options, to: &bytes)
-        NDJSONLine.appendSingleLine(document.source, to: &bytes)
-        bytes.append(0x0A)
+        if document.operation == .index {
+            NDJSONLine.appendSingleLine(document.source, to: &bytes)
+            bytes.append(0x0A)
+        }
         documentCount += 1
     }
 
@@ -63,9 +68,10 @@ public struct BulkBody: Sendable {
             + (document.type?.utf8.count ?? 0) + 140
     }
 
-    /// `{"index":{"_index":"i","_id":"1","routing":"r","version":7,"version_type":"external"}}` and a newline.
+    /// `{"index":{"_index":"i","_id":"1","routing":"r","version":7,"version_type":"external"}}` and a newline
+    /// (`delete` for a deletion).
     public static func appendActionLine(for document: Document, options: Options, to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"index":{"_index":"#.utf8)
+        output.append(contentsOf: document.operation == .delete ? #"{"delete":{"_index":"#.utf8 : #"{"index":{"_index":"#.utf8)
         NDJSONLine.appendJSONString(document.index, to: &output)
         if options.includeType {
             output.append(contentsOf: #","_type":"#.utf8)
@@ -78,10 +84,11 @@ public struct BulkBody: Sendable {
             output.append(contentsOf: #","routing":"#.utf8)
             NDJSONLine.appendJSONString(routing, to: &output)
         }
-        if options.versioning == .external, let version = externalVersion(of: document) {
+        if options.versioning != .none, let version = externalVersion(of: document) {
             output.append(contentsOf: #","version":"#.utf8)
             output.append(contentsOf: String(version).utf8)
-            output.append(contentsOf: #","version_type":"external""#.utf8)
+            output.append(
+                contentsOf: options.versioning == .external ? #","version_type":"external""#.utf8 : #","version_type":"external_gte""#.utf8)
         }
         output.append(contentsOf: "}}\n".utf8)
     }

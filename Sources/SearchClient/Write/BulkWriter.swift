@@ -117,12 +117,14 @@ public actor BulkWriter {
         case written, alreadyNewer, rejected, serverError, permanent
     }
 
-    static func verdict(status: Int, errorType: String?, versioning: BulkWriterOptions.Versioning) -> Verdict {
+    static func verdict(status: Int, errorType: String?, versioning: BulkWriterOptions.Versioning, action: String = "index") -> Verdict {
         let type = errorType ?? ""
         if (200..<300).contains(status) { return .written }
+        // A deletion of a document the target does not hold (`result: not_found`): the end state is what was asked.
+        if action == "delete" && status == 404 && errorType == nil { return .written }
         if type == "version_conflict_engine_exception" {
             // Without external versioning an `index` action never conflicts; if it does, it is not ours to ignore.
-            return versioning == .external ? .alreadyNewer : .permanent
+            return versioning == .none ? .permanent : .alreadyNewer
         }
         // `es_rejected_execution_exception` (Elasticsearch), `rejected_execution_exception` (OpenSearch).
         if status == 429 || status == 503 || type.hasSuffix("rejected_execution_exception") || type == "circuit_breaking_exception" {
@@ -186,7 +188,7 @@ public actor BulkWriter {
                 let pending = items[item.position]
                 let type = item.errorType ?? ""
                 let reason = item.errorReason ?? ""
-                switch Self.verdict(status: item.status, errorType: item.errorType, versioning: options.versioning) {
+                switch Self.verdict(status: item.status, errorType: item.errorType, versioning: options.versioning, action: item.action) {
                 case .written: run.outcome.written += 1
                 case .alreadyNewer: run.outcome.alreadyNewer += 1
                 case .permanent: try fail(pending, documents, status: item.status, type: type, reason: reason, run: &run)

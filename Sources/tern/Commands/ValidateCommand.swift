@@ -15,6 +15,14 @@ struct ValidateCommand: AsyncParsableCommand {
             partitioned by a hash of _id into files in the temporary folder. --sample 0.1 compares a tenth of the ids \
             (the same ids on both sides) for a quick check.
 
+            Each target index's mappings and settings are compared with the source's after the transformations the \
+            metadata rules apply: a mapping difference fails the validation; settings and aliases that differ (replicas, \
+            refresh) are reported only. --no-metadata skips this.
+
+            --repair copies missing and different documents from the source (as they are now, with external_gte \
+            versions so a concurrent replay still wins with newer writes), deletes extra ones from the target, then \
+            validates everything again; the exit code follows the second validation.
+
             --queries FILE runs each request of an ndjson file ({"index": "logs", "body": {...}, "name": "..."}) on \
             both clusters and compares total hits, the top hits' ids (order among equal scores is free) and \
             aggregations (buckets by key, floating-point values within --tolerance).
@@ -22,6 +30,7 @@ struct ValidateCommand: AsyncParsableCommand {
             Examples:
               tern validate --source http://old:9200 --target http://new:9200
               tern validate --index 'logs-*' --sample 0.05 --queries dashboards.ndjson --report change-1234.html
+              tern validate --rename 'orders:orders-v2' --repair
 
             Exit code 0 when the selected indices hold the same documents (and the requests answer alike), 1 when \
             anything differs, 2 for usage mistakes, 3 when a cluster cannot be reached.
@@ -50,6 +59,14 @@ struct ValidateCommand: AsyncParsableCommand {
         help: ArgumentHelp("Also write the report to this file: HTML when it ends in .html, Markdown otherwise.", valueName: "file"))
     var report: String?
 
+    @Flag(
+        name: .long,
+        help: "Fix what differs from the source (copy missing and different documents, delete extra ones), then validate again.")
+    var repair = false
+
+    @Flag(name: .customLong("no-metadata"), help: "Do not compare mappings and settings.")
+    var noMetadata = false
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -65,7 +82,8 @@ struct ValidateCommand: AsyncParsableCommand {
         let configuration = try clusters.load()
         let options = ValidationRunner.Options(
             selection: try indices.selection(), sampleRate: sample, queries: try queries.map { try QueryCase.load(path: $0) } ?? [],
-            comparison: SearchAnswerComparison(topHits: topHits, tolerance: tolerance), slices: slices)
+            comparison: SearchAnswerComparison(topHits: topHits, tolerance: tolerance), slices: slices, checkMetadata: !noMetadata,
+            repair: repair)
         let result = try await ValidationRunner(
             source: try configuration.requireSource(), target: try configuration.requireTarget(), options: options, logger: logger
         ).run()

@@ -17,6 +17,7 @@ struct ValidationReportPrinter {
                 out += samples(index).map { "    \($0)\n" }.joined()
             }
         }
+        out += repairLines().map { "\($0)\n" }.joined()
         for query in report.queries {
             let title = query.name.map { "\($0) (\(query.origin))" } ?? query.origin
             out += query.differences.isEmpty ? "query \(title): same answer\n" : "query \(title): DIFFERENT\n"
@@ -42,9 +43,13 @@ struct ValidationReportPrinter {
                 out +=
                     "| \(index.sourceIndex) | \(index.targetIndex) | \(index.sourceCount) | \(index.targetCount) | \(index.missing) | \(index.extra) | \(index.different) | \(index.sampleRate < 1 ? "\(Int(index.sampleRate * 100))% sample" : "every document") |\n"
             }
-            for index in report.indices where !index.isClean {
+            for index in report.indices where !index.isClean || !(index.metadata?.otherDifferences.isEmpty ?? true) {
                 out += "\n### \(index.sourceIndex)\n\n" + samples(index).map { "- \($0)\n" }.joined()
             }
+        }
+        let repairs = repairLines()
+        if !repairs.isEmpty {
+            out += "\n## Repair\n\n" + repairs.map { "- \($0)\n" }.joined()
         }
         if !report.queries.isEmpty {
             out += "\n## Queries and aggregations\n\n"
@@ -64,7 +69,11 @@ struct ValidationReportPrinter {
                 "<tr class=\"\(index.isClean ? "ok" : "bad")\"><td>\(escape(index.sourceIndex))</td><td>\(escape(index.targetIndex))</td><td>\(index.sourceCount)</td><td>\(index.targetCount)</td><td>\(index.missing)</td><td>\(index.extra)</td><td>\(index.different)</td></tr>\n"
         }
         var details = ""
-        for index in report.indices where !index.isClean {
+        let repairs = repairLines()
+        if !repairs.isEmpty {
+            details += "<h2>Repair</h2><ul>" + repairs.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        for index in report.indices where !index.isClean || !(index.metadata?.otherDifferences.isEmpty ?? true) {
             details += "<h3>\(escape(index.sourceIndex))</h3><ul>" + samples(index).map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
         for query in report.queries {
@@ -89,6 +98,25 @@ struct ValidationReportPrinter {
             """
     }
 
+    /// What a `--repair` did and what it started from; empty when no repair ran.
+    private func repairLines() -> [String] {
+        guard let repairs = report.repairs else { return [] }
+        guard !repairs.isEmpty else { return ["repair: nothing to repair"] }
+        var lines: [String] = []
+        for repair in repairs {
+            let name = repair.sourceIndex == repair.targetIndex ? repair.sourceIndex : "\(repair.sourceIndex) -> \(repair.targetIndex)"
+            if let before = report.beforeRepair?.first(where: { $0.sourceIndex == repair.sourceIndex }) {
+                lines.append("\(name) before the repair: \(before.missing) missing, \(before.extra) extra, \(before.different) different")
+            }
+            var line = "\(name) repaired: \(repair.copied) copied from the source, \(repair.deleted) deleted from the target"
+            if repair.alreadyNewer > 0 { line += ", \(repair.alreadyNewer) already newer on the target" }
+            if repair.failed > 0 { line += ", \(repair.failed) FAILED" }
+            lines.append(line)
+            lines += repair.failures.map { "    \($0)" }
+        }
+        return lines
+    }
+
     private func label(_ index: IndexValidationResult) -> String {
         index.sourceIndex == index.targetIndex ? index.sourceIndex : "\(index.sourceIndex) -> \(index.targetIndex)"
     }
@@ -100,6 +128,18 @@ struct ValidationReportPrinter {
         if !index.samples.different.isEmpty { lines.append("different: " + index.samples.different.joined(separator: ", ")) }
         if index.sourceCount != index.targetCount {
             lines.append("counts differ: \(index.sourceCount) on the source, \(index.targetCount) on the target")
+        }
+        if let metadata = index.metadata {
+            if metadata.status == "missing" { lines.append("the target has no such index") }
+            if metadata.status == "cannot-convert" {
+                lines.append("the source definition cannot be converted for the target (see tern metadata evaluate)")
+            }
+            if !metadata.mappingDifferences.isEmpty {
+                lines.append("mappings differ at: " + metadata.mappingDifferences.joined(separator: ", "))
+            }
+            if !metadata.otherDifferences.isEmpty {
+                lines.append("settings or aliases differ (reported, not failing): " + metadata.otherDifferences.joined(separator: ", "))
+            }
         }
         return lines
     }

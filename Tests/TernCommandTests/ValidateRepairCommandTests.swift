@@ -1,0 +1,105 @@
+import Foundation
+import TernTestSupport
+import Testing
+
+/// `tern validate --repair` and the mappings check, with the built binary between two real osmem clusters.
+@Suite(.serialized) struct ValidateRepairCommandTests {
+    static let mappings =
+        #"{"properties":{"n":{"type":"long"},"price":{"type":"double"},"customer":{"properties":{"name":{"type":"keyword"},"tier":{"type":"keyword"}}},"tags":{"type":"keyword"}}}"#
+
+    static func document(_ n: Int, tier: String = "gold", tags: String = #"["a","b"]"#, price: String? = nil) -> String {
+        #"{"n":\#(n),"price":\#(price ?? "\(n).5"),"customer":{"name":"c\#(n)","tier":"\#(tier)"},"tags":\#(tags)}"#
+    }
+
+    static func sourceDocuments() -> [OsmemServer.SeedDocument] {
+        (1...300).map { OsmemServer.SeedDocument(id: "o\($0)", source: document($0), routing: $0 % 7 == 0 ? "r\($0 % 3)" : nil) }
+    }
+
+    @Test func repairRemovesEveryPlantedDifferenceAndASecondValidationIsClean() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                let index = #"{"settings":{"number_of_shards":3},"mappings":\#(Self.mappings)}"#
+                try await source.createIndex("orders", body: index)
+                try await source.seed(index: "orders", documents: Self.sourceDocuments())
+                try await target.createIndex("orders-v2", body: index)
+                var copies = Self.sourceDocuments()
+                copies[10].source = Self.document(11, price: "99.5")  // a changed field
+                copies[20].source = Self.document(21, tier: "silver")  // a changed nested value, which moves an aggregation
+                copies[30].source = Self.document(31, tags: #"["b","a"]"#)  // a changed array order
+                copies[40].routing = "elsewhere"  // the same content under another routing
+                copies.removeAll { $0.id == "o7" || $0.id == "o100" }  // missing (one of them routed)
+                copies.append(OsmemServer.SeedDocument(id: "x1", source: #"{"n":999}"#))  // extra
+                copies.append(OsmemServer.SeedDocument(id: "x2", source: #"{"n":998}"#, routing: "r1"))  // extra, routed
+                try await target.seed(index: "orders-v2", documents: copies)
+                let folder = try TernBinary.temporaryFolder()
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let queries = folder.appendingPathComponent("queries.ndjson")
+                try
+                    #"{"index":"orders","name":"tiers","body":{"size":0,"aggs":{"tiers":{"terms":{"field":"customer.tier"}},"revenue":{"sum":{"field":"price"}}}}}"#
+                    .write(to: queries, atomically: true, encoding: .utf8)
+                let arguments = [
+                    "validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--rename",
+                    "orders:orders-v2",
+                    "--queries", queries.path, "--json",
+                ]
+                let before = try await TernBinary.run(arguments)
+                #expect(before.status == 1, "\(before.stderr)")
+                let found = try Self.json(before.stdout)
+                let first = try #require((found["indices"] as? [[String: Any]])?.first)
+                #expect(first["missing"] as? Int == 2 && first["extra"] as? Int == 2 && first["different"] as? Int == 4, "\(first)")
+                let query = try #require((found["queries"] as? [[String: Any]])?.first)
+                #expect((query["differences"] as? [String])?.isEmpty == false, "the changed tier and price move the aggregations: \(query)")
+
+                let repaired = try await TernBinary.run(arguments + ["--repair"])
+                #expect(repaired.status == 0, "\(repaired.stdout)\(repaired.stderr)")
+                let report = try Self.json(repaired.stdout)
+                let repair = try #require((report["repairs"] as? [[String: Any]])?.first, "\(report)")
+                // 2 missing + 4 different copied; 2 extra and the copy under the wrong routing deleted.
+                #expect(repair["copied"] as? Int == 6 && repair["deleted"] as? Int == 3 && repair["failed"] as? Int == 0, "\(repair)")
+                let beforeRepair = try #require((report["before_repair"] as? [[String: Any]])?.first)
+                #expect(beforeRepair["different"] as? Int == 4)
+                let after = try #require((report["indices"] as? [[String: Any]])?.first)
+                #expect(after["missing"] as? Int == 0 && after["extra"] as? Int == 0 && after["different"] as? Int == 0, "\(after)")
+                #expect(after["source_count"] as? Int == 300 && after["target_count"] as? Int == 300)
+
+                let again = try await TernBinary.run(Array(arguments.dropLast()))
+                #expect(again.status == 0, "\(again.stdout)")
+                let stored = try await target.documents(in: "orders-v2")
+                let expected = try await source.documents(in: "orders")
+                #expect(stored == expected)
+            }
+        }
+    }
+
+    @Test func aMappingDifferenceFailsAndSettingsDifferencesAreOnlyReported() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await source.createIndex("orders", body: #"{"settings":{"number_of_replicas":1},"mappings":\#(Self.mappings)}"#)
+                try await source.seed(index: "orders", documents: Self.sourceDocuments())
+                try await target.createIndex("orders", body: #"{"settings":{"number_of_replicas":0},"mappings":\#(Self.mappings)}"#)
+                try await target.seed(index: "orders", documents: Self.sourceDocuments())
+                let arguments = ["validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--json"]
+                let settingsOnly = try await TernBinary.run(arguments)
+                #expect(settingsOnly.status == 0, "\(settingsOnly.stdout)\(settingsOnly.stderr)")
+                let metadata = try #require(
+                    ((try Self.json(settingsOnly.stdout)["indices"] as? [[String: Any]])?.first)?["metadata"] as? [String: Any])
+                #expect(metadata["status"] as? String == "different", "\(metadata)")
+                #expect((metadata["other_differences"] as? [String])?.contains("/settings/index/number_of_replicas") == true, "\(metadata)")
+                #expect((metadata["mapping_differences"] as? [String])?.isEmpty == true)
+
+                try await target.send(.PUT, "/orders/_mapping", body: Array(#"{"properties":{"note":{"type":"text"}}}"#.utf8))
+                let mapping = try await TernBinary.run(arguments)
+                #expect(mapping.status == 1, "\(mapping.stdout)")
+                let changed = try #require(
+                    ((try Self.json(mapping.stdout)["indices"] as? [[String: Any]])?.first)?["metadata"] as? [String: Any])
+                #expect((changed["mapping_differences"] as? [String])?.contains("/mappings/properties/note") == true, "\(changed)")
+                let human = try await TernBinary.run(Array(arguments.dropLast()))
+                #expect(human.stdout.contains("/mappings/properties/note"), "\(human.stdout)")
+            }
+        }
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+}
