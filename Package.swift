@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SearchClient", targets: ["SearchClient"]),
         .library(name: "SnapshotReader", targets: ["SnapshotReader"]),
         .library(name: "Migration", targets: ["Migration"]),
+        .library(name: "Capture", targets: ["Capture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -65,6 +66,22 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Keeping the target in sync: the capture proxy (SwiftNIO), the durable capture log, the replayer.
+        .target(
+            name: "Capture",
+            dependencies: [
+                "TernCore",
+                "SearchClient",
+                "Migration",
+                "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line: parses arguments and prints, nothing more.
         .executableTarget(
             name: "tern",
@@ -73,6 +90,7 @@ let package = Package(
                 "SearchClient",
                 "SnapshotReader",
                 "Migration",
+                "Capture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,6 +109,7 @@ let package = Package(
             name: "MigrationTests",
             dependencies: ["Migration", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TernTestSupport"]),
         .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "TernTestSupport"]),
     ]
 )

@@ -1,0 +1,236 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TernCore
+
+/// Decides what happens to one client request: admin endpoint, read passed through, or write captured then forwarded.
+final class RequestRouter: Sendable {
+    private let configuration: CaptureProxyConfiguration
+    private let modes: ModeController
+    private let metrics: ProxyMetrics
+    private let source: UpstreamCluster
+    private let target: UpstreamCluster?
+    private let sourceSink: any CaptureSink
+    private let targetSink: (any CaptureSink)?
+    private let admin: AdminEndpoints
+    private let logger: Logger
+
+    init(
+        configuration: CaptureProxyConfiguration, modes: ModeController, metrics: ProxyMetrics, source: UpstreamCluster,
+        target: UpstreamCluster?, sourceSink: any CaptureSink, targetSink: (any CaptureSink)?, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.modes = modes
+        self.metrics = metrics
+        self.source = source
+        self.target = target
+        self.sourceSink = sourceSink
+        self.targetSink = targetSink
+        self.logger = logger
+        admin = AdminEndpoints(
+            token: configuration.adminToken, metricsRequireToken: configuration.metricsRequireToken, modes: modes, metrics: metrics,
+            sourceSink: sourceSink, targetSink: targetSink, logger: logger)
+    }
+
+    func respond(to request: ProxyRequest) async -> ProxyAnswer {
+        if AdminEndpoints.matches(request) {
+            return .buffered(admin.respond(to: request))
+        }
+        metrics.requests.add(1, ordering: .relaxed)
+        metrics.inFlight.add(1, ordering: .relaxed)
+        defer { metrics.inFlight.subtract(1, ordering: .relaxed) }
+        guard request.head.uri.hasPrefix("/") else {
+            return failure(
+                .badRequest, type: "tern_proxy_bad_request",
+                reason: "The capture proxy serves origin-form request targets (/index/_doc/1) only, not \(request.head.uri.prefix(80)).")
+        }
+        let kind = WriteClassifier.classify(method: request.head.method.rawValue, uri: request.head.uri)
+        guard kind.isCaptured else { return await forwardRead(request) }
+        return await forwardWrite(request)
+    }
+
+    /// Answers a request that was refused before it reached the router (413 for a body over the limit).
+    func refuse(_ status: HTTPResponseStatus, type: String, reason: String) -> ProxyResponse {
+        metrics.requests.add(1, ordering: .relaxed)
+        metrics.errors.add(1, ordering: .relaxed)
+        return .error(status, type: type, reason: reason)
+    }
+
+    // MARK: Reads
+
+    private func forwardRead(_ request: ProxyRequest) async -> ProxyAnswer {
+        metrics.reads.add(1, ordering: .relaxed)
+        let upstream = modes.mode == .target ? (target ?? source) : source
+        let started = ContinuousClock.now
+        do {
+            let response = try await upstream.execute(
+                method: request.head.method, uri: request.head.uri, headers: ProxyHeaders.upstreamRequest(request.head.headers),
+                body: request.body)
+            metrics.recordLatency(ContinuousClock.now - started)
+            return .streamed(response)
+        } catch {
+            metrics.upstreamFailures.add(1, ordering: .relaxed)
+            return failure(
+                .badGateway, type: "tern_proxy_upstream_unreachable",
+                reason: "The \(upstream.displayName) did not answer (\(Self.describe(error))); try again once it is reachable.")
+        }
+    }
+
+    // MARK: Writes
+
+    private func forwardWrite(_ request: ProxyRequest) async -> ProxyAnswer {
+        let admission = await modes.admitWrite(timeout: configuration.holdTimeout) {
+            metrics.writesHeld.add(1, ordering: .relaxed)
+        }
+        let mode: ProxyMode
+        switch admission {
+        case .proceed(let admitted):
+            mode = admitted
+        case .timedOut:
+            metrics.holdTimeouts.add(1, ordering: .relaxed)
+            var headers = HTTPHeaders()
+            headers.add(name: "Retry-After", value: "5")
+            return failure(
+                .serviceUnavailable, type: "tern_proxy_writes_held",
+                reason:
+                    "Writes are on hold for a cluster switch and this one waited \(Self.seconds(configuration.holdTimeout)) without being released; retry shortly.",
+                headers: headers)
+        case .shuttingDown:
+            return failure(
+                .serviceUnavailable, type: "tern_proxy_shutting_down",
+                reason: "The capture proxy is shutting down; the write was not forwarded.")
+        }
+        guard mode == .target, let target, let targetSink else {
+            return await capture(request, upstream: source, sink: sourceSink)
+        }
+        return await capture(request, upstream: target, sink: targetSink)
+    }
+
+    /// Records the request, forwards it, records the answer durably, then answers: the log never misses a write the
+    /// client saw succeed.
+    private func capture(_ request: ProxyRequest, upstream: UpstreamCluster, sink: any CaptureSink) async -> ProxyAnswer {
+        metrics.inFlightWrites.add(1, ordering: .relaxed)
+        defer { metrics.inFlightWrites.subtract(1, ordering: .relaxed) }
+        let exchange = sink.nextExchange()
+        let method = request.head.method.rawValue
+        var captured = true
+        do {
+            try await sink.recordRequest(
+                exchange: exchange, timestampMillis: request.receivedAtMillis, method: method, uri: request.head.uri,
+                headers: ProxyHeaders.recordable(request.head.headers), body: request.body)
+        } catch {
+            metrics.captureFailures.add(1, ordering: .relaxed)
+            logCaptureFailure(request, upstream: upstream, error: error, stage: "request")
+            guard configuration.onCaptureFailure == .forwardUncaptured else {
+                return failure(
+                    .serviceUnavailable, type: "tern_capture_failed",
+                    reason:
+                        "The capture log could not be written (\(Self.describe(error))), so the write was not forwarded to the \(upstream.configuration.role) cluster; free disk space or fix the log, then retry."
+                )
+            }
+            captured = false
+        }
+
+        // The response is recorded as the cluster encoded it; asking for identity keeps it readable in the log.
+        var headers = ProxyHeaders.upstreamRequest(request.head.headers)
+        headers.remove(name: "accept-encoding")
+        let started = ContinuousClock.now
+        let status: HTTPResponseStatus
+        let responseHeaders: HTTPHeaders
+        let body: ByteBuffer
+        do {
+            let response = try await upstream.execute(
+                method: request.head.method, uri: request.head.uri, headers: headers, body: request.body)
+            status = response.status
+            responseHeaders = ProxyHeaders.downstreamResponse(response.headers, keepLength: false)
+            body = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
+            metrics.recordLatency(ContinuousClock.now - started)
+        } catch {
+            metrics.upstreamFailures.add(1, ordering: .relaxed)
+            if captured {
+                // Status 0: the request may or may not have been applied; replay decides, knowing that.
+                do {
+                    try await sink.recordResponse(
+                        exchange: exchange, timestampMillis: Self.nowMillis(), status: 0, headers: [], body: ByteBuffer())
+                } catch let recordError {
+                    metrics.captureFailures.add(1, ordering: .relaxed)
+                    logCaptureFailure(request, upstream: upstream, error: recordError, stage: "unknown-outcome response")
+                }
+            } else {
+                metrics.writesUncaptured.add(1, ordering: .relaxed)
+            }
+            return failure(
+                .badGateway, type: "tern_proxy_upstream_unreachable",
+                reason:
+                    "The \(upstream.displayName) did not answer the write (\(Self.describe(error))); it may or may not have been applied, check before retrying a non-idempotent request."
+            )
+        }
+
+        if captured {
+            do {
+                try await sink.recordResponse(
+                    exchange: exchange, timestampMillis: Self.nowMillis(), status: Int(status.code),
+                    headers: responseHeaders.map { ($0.name, $0.value) }, body: body)
+                metrics.writesCaptured.add(1, ordering: .relaxed)
+            } catch {
+                metrics.captureFailures.add(1, ordering: .relaxed)
+                logCaptureFailure(request, upstream: upstream, error: error, stage: "response")
+                guard configuration.onCaptureFailure == .forwardUncaptured else {
+                    return failure(
+                        .serviceUnavailable, type: "tern_capture_failed",
+                        reason:
+                            "The write reached the \(upstream.configuration.role) cluster (HTTP \(status.code)) but the capture log could not record the outcome (\(Self.describe(error))); fix the log before cutting over."
+                    )
+                }
+                metrics.writesUncaptured.add(1, ordering: .relaxed)
+            }
+        } else {
+            metrics.writesUncaptured.add(1, ordering: .relaxed)
+        }
+        return .buffered(ProxyResponse(status: status, headers: responseHeaders, body: body))
+    }
+
+    // MARK: Helpers
+
+    private func failure(_ status: HTTPResponseStatus, type: String, reason: String, headers: HTTPHeaders = HTTPHeaders()) -> ProxyAnswer {
+        metrics.errors.add(1, ordering: .relaxed)
+        return .buffered(.error(status, type: type, reason: reason, headers: headers))
+    }
+
+    private func logCaptureFailure(_ request: ProxyRequest, upstream: UpstreamCluster, error: any Error, stage: String) {
+        let consequence: String
+        switch (stage, configuration.onCaptureFailure) {
+        case ("request", .reject): consequence = "refused with 503, not forwarded"
+        case ("request", .forwardUncaptured): consequence = "forwarded WITHOUT capture: the other cluster will miss it"
+        case (_, .reject): consequence = "applied, but its outcome is not in the log; the client got 503"
+        case (_, .forwardUncaptured): consequence = "applied, but its outcome is not in the log"
+        }
+        // Method and path only: the query or body may hold data the operator did not agree to see in logs.
+        logger.error(
+            "CAPTURE LOG WRITE FAILED",
+            metadata: [
+                "write": "\(consequence)", "stage": "\(stage)", "method": "\(request.head.method.rawValue)", "path": "\(request.path)",
+                "cluster": "\(upstream.configuration.role)", "error": "\(Self.describe(error))",
+            ])
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? TernError { return error.message }
+        if let error = error as? HTTPClientError { return "\(error)" }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first { return "\(first.error)" }
+        return "\(error)"
+    }
+
+    static func nowMillis() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let components = duration.components
+        let millis = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        return millis % 1000 == 0 ? "\(millis / 1000) s" : "\(millis) ms"
+    }
+}
