@@ -110,6 +110,6 @@ let package = Package(
             dependencies: ["Migration", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TernTestSupport"]),
-        .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "TernTestSupport"]),
+        .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "Capture", "TernTestSupport"]),
     ]
 )

@@ -57,6 +57,31 @@ step "tern backfill again: external versions make the target keep what it has"
 (cd "$work" && "$tern" backfill | tail -2)
 step "tern validate: counts and every document compared on both sides, plus a report to attach to a change ticket"
 (cd "$work" && "$tern" validate --report validation.md && echo "(report: $work/validation.md)")
+step "tern proxy: clients write through it; every write is logged durably before the client gets its answer"
+TERN_PROXY_TOKEN=demo-token "$tern" proxy --listen 127.0.0.1:0 --capture-dir "$work/.tern/capture" --json \
+  --source "$source_url" > "$work/proxy.json" 2> "$work/proxy.log" &
+proxy_pid=$!
+pids+=("$proxy_pid")
+for _ in $(seq 100); do
+  grep -q '"listen"' "$work/proxy.json" 2>/dev/null && break
+  sleep 0.1
+done
+proxy_url="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["listen"])' "$work/proxy.json")"
+echo "proxy listening on $proxy_url"
+curl -sf -XPUT "$proxy_url/orders/_doc/o-live-1" -H 'Content-Type: application/json' -d '{"customer":"c7","total":12.5}' > /dev/null
+curl -sf -XPOST "$proxy_url/orders/_update/o1" -H 'Content-Type: application/json' -d '{"doc":{"status":"shipped"}}' > /dev/null
+curl -sf -XDELETE "$proxy_url/orders/_doc/o2" > /dev/null
+curl -sf -XPOST "$proxy_url/_bulk" -H 'Content-Type: application/x-ndjson' --data-binary $'{"index":{"_index":"orders"}}\n{"customer":"c9","total":3}\n' > /dev/null
+(cd "$work" && TERN_PROXY_TOKEN=demo-token "$tern" proxy status --proxy "$proxy_url")
+kill "$proxy_pid"
+wait "$proxy_pid" 2>/dev/null || true
+step "tern replay --until-drained: apply the logged writes to the target (updates re-read from the source)"
+(cd "$work" && "$tern" replay --until-drained)
+step "tern validate --repair: a document deleted behind Tern's back on the target is found, copied back, and validated again"
+curl -sf -XDELETE "$target_url/products/_doc/p3?refresh=true" > /dev/null
+(cd "$work" && "$tern" validate --repair --index products | tail -4)
+step "tern status: backfill, replay and its lag, validations"
+(cd "$work" && "$tern" status)
 step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
 "$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
 

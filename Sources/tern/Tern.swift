@@ -8,7 +8,8 @@ struct Tern: AsyncParsableCommand {
         abstract: "Move search data between clusters: Elasticsearch to OpenSearch, OpenSearch to a newer OpenSearch.",
         discussion: """
             Tern runs a blue-green upgrade end to end: check both clusters, copy metadata, copy every document, keep the \
-            target in sync, validate, cut over. Today: check, metadata, backfill, validate, and reading snapshots and Lucene folders.
+            target in sync, validate, cut over. Today: check, metadata, backfill, proxy and replay, validate, status, and reading \
+            snapshots and Lucene folders.
 
             Start with:
               tern init                                   write a commented tern.yml
@@ -16,7 +17,10 @@ struct Tern: AsyncParsableCommand {
               tern metadata evaluate                      preview the metadata migration
               tern metadata migrate                       copy templates, indices, aliases
               tern backfill                               copy every document, resumably
+              tern proxy --listen 0.0.0.0:9300            point clients here: every write is logged
+              tern replay                                 apply the logged writes to the target
               tern validate                               compare every document, counts and queries
+              tern status                                 backfill, replay lag, validations, proxy
               tern check --source-version es-oss:7.10.2 --target-version os:2.19.1
 
             Exit codes: 0 ok, 1 failed checks or differences, 2 usage or configuration error, 3 cluster unreachable or \
@@ -24,8 +28,8 @@ struct Tern: AsyncParsableCommand {
             """,
         version: TernVersion.current,
         subcommands: [
-            CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, ValidateCommand.self, SnapshotCommand.self,
-            LuceneCommand.self,
+            CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, ProxyCommand.self, ReplayCommand.self,
+            ValidateCommand.self, StatusCommand.self, SnapshotCommand.self, LuceneCommand.self,
         ]
     )
 }

@@ -128,7 +128,8 @@ import Testing
         #expect(summary.itemCount == 50_000)
         #expect(summary.failures.count == 50)
         #expect(summary.failures.allSatisfy { $0.position % 1000 == 7 })
-        #expect(elapsed < .seconds(5), "\(bytes.count) bytes in \(elapsed)")
+        // A guard against quadratic scanning (alone this takes milliseconds), not a speed goal: bench/ measures speed.
+        #expect(elapsed < .seconds(30), "\(bytes.count) bytes in \(elapsed)")
     }
 
     @Test(arguments: [

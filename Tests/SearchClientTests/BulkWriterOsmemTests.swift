@@ -194,8 +194,9 @@ import Testing
             }
             #expect(error?.kind == .connectionRefused)
         }
-        // Alone this takes well under a second; the bound is loose because the whole suite shares two cores.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // Alone this takes well under a second; the bound only guards against retrying forever, since the whole suite
+        // (proxies, replays, kill tests) shares two cores.
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     // MARK: - Helpers

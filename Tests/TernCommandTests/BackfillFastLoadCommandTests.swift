@@ -68,16 +68,16 @@ import Testing
     @Test func aKilledFastLoadIsRestoredByTheNextRun() async throws {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in
-                try await Self.seedEvents(source, count: 4000)
+                try await Self.seedEvents(source, count: 8000)
                 try await target.createIndex("events", body: #"{"settings":{"index":{"refresh_interval":"3s","number_of_replicas":1}}}"#)
                 let state = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: state) }
                 let common = [
                     "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--state-dir", state.path,
-                    "--page-size", "100", "--concurrency", "1",
+                    "--page-size", "50", "--concurrency", "1",
                 ]
                 let process = try TernBinary.start(common + ["--fast-load"])
-                #expect(try await Self.waitForDocuments(target, "events", atLeast: 200, seconds: 60), "the copy never started")
+                #expect(try await Self.waitForDocuments(target, "events", atLeast: 100, seconds: 60), "the copy never started")
                 // Killed at once: reading the settings first would give the copy time to finish and restore them.
                 #expect(process.isRunning, "the copy finished before the kill; make it larger")
                 kill(process.processIdentifier, SIGKILL)

@@ -55,6 +55,54 @@ enum StateSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    -- How far a replayer applied a capture log to a target: it resumes here after a restart.
+                    CREATE TABLE replay_progress (
+                        capture_dir TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        segment INTEGER NOT NULL,
+                        byte_offset INTEGER NOT NULL,
+                        exchanges INTEGER NOT NULL DEFAULT 0,
+                        written INTEGER NOT NULL DEFAULT 0,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        already_newer INTEGER NOT NULL DEFAULT 0,
+                        reread INTEGER NOT NULL DEFAULT 0,
+                        admin INTEGER NOT NULL DEFAULT 0,
+                        failed INTEGER NOT NULL DEFAULT 0,
+                        -- When the source answered the last applied write (milliseconds since 1970), for the lag in seconds.
+                        last_write_millis INTEGER,
+                        lag_records INTEGER NOT NULL DEFAULT 0,
+                        lag_seconds REAL NOT NULL DEFAULT 0,
+                        updated_at DATETIME NOT NULL,
+                        PRIMARY KEY (capture_dir, target)
+                    ) WITHOUT ROWID;
+
+                    -- What a replay could not apply exactly: indices to repair, unsupported requests, refused writes.
+                    CREATE TABLE replay_issue (
+                        capture_dir TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('repair', 'unsupported', 'failed')),
+                        index_name TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        occurrences INTEGER NOT NULL,
+                        first_seen DATETIME NOT NULL,
+                        last_seen DATETIME NOT NULL,
+                        PRIMARY KEY (capture_dir, target, kind, index_name, reason)
+                    ) WITHOUT ROWID;
+
+                    -- The outcome of each tern validate, for tern status and the cutover gate.
+                    CREATE TABLE validation_run (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        finished_at DATETIME NOT NULL,
+                        ok INTEGER NOT NULL,
+                        summary TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -348,7 +348,7 @@ public final class StateStore: Sendable {
 
     /// One write transaction, committed (and synced) before return. Bridged by hand rather than with GRDB's async
     /// `write`, which gives up when the task is cancelled: an acknowledged write deserves its record.
-    private func write<T: Sendable>(_ action: String, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ action: String, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let path = self.path
         return try await withCheckedThrowingContinuation { continuation in
             pool.asyncWrite(updates) { _, result in
@@ -357,7 +357,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    private func read<T: Sendable>(_ action: String, _ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ action: String, _ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(value)
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Migration
 import TernCore
 
@@ -67,6 +68,11 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-metadata"), help: "Do not compare mappings and settings.")
     var noMetadata = false
 
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("The state folder, where the outcome is recorded for tern status.", valueName: "path"))
+    var stateDirectory = ".tern"
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -87,6 +93,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let result = try await ValidationRunner(
             source: try configuration.requireSource(), target: try configuration.requireTarget(), options: options, logger: logger
         ).run()
+        await record(result, logger: logger)
         let printer = ValidationReportPrinter(report: result)
         if let report {
             let text = report.lowercased().hasSuffix(".html") ? printer.html() : printer.markdown()
@@ -99,5 +106,25 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         Terminal.standardOutput.write(json ? try JSONOutput.encode(result) + "\n" : printer.human())
         if !result.ok { throw ExitCode(TernExitCode.failure.rawValue) }
+    }
+
+    /// Records the outcome for `tern status`; a state folder that cannot be written costs the record, not the validation.
+    private func record(_ report: ValidationReport, logger: Logger) async {
+        let differences = report.indices.reduce(Int64(0)) { $0 + $1.missing + $1.extra + $1.different }
+        var summary = "\(report.indices.count) indices, \(differences) documents differ"
+        let definitions = report.indices.filter { !($0.metadata?.isClean ?? true) }.count
+        if definitions > 0 { summary += ", \(definitions) mappings differ" }
+        if !report.queries.isEmpty {
+            summary += ", \(report.queries.filter { !$0.differences.isEmpty }.count) of \(report.queries.count) requests differ"
+        }
+        if let repairs = report.repairs, !repairs.isEmpty {
+            summary += ", repaired \(repairs.reduce(Int64(0)) { $0 + $1.copied + $1.deleted }) documents"
+        }
+        do {
+            try await StateStore(folder: stateDirectory).recordValidation(
+                ValidationRecord(source: report.source, target: report.target, ok: report.ok, summary: summary))
+        } catch {
+            logger.warning("validation not recorded in the state folder", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -1,0 +1,165 @@
+import Foundation
+import Migration
+import NIOHTTP1
+import SearchClient
+import TernCore
+
+/// Applies replay actions to the target: documents through the bulk writer with the source's versions as external
+/// versions (so replay and backfill converge in any order), re-reads through `_mget` on the source, index-level calls
+/// one at a time in log order.
+struct ReplayApplier: Sendable {
+    let source: SearchClient
+    let sourceInfo: ClusterInfo
+    let target: SearchClient
+    let targetInfo: ClusterInfo
+    let selection: IndexSelection
+    private let versioned: BulkWriter
+    /// For deletions of documents the source no longer has, whose deleting version the log does not give.
+    private let plain: BulkWriter
+    private let needsType: Bool
+
+    init(source: SearchClient, sourceInfo: ClusterInfo, target: SearchClient, targetInfo: ClusterInfo, selection: IndexSelection) {
+        self.source = source
+        self.sourceInfo = sourceInfo
+        self.target = target
+        self.targetInfo = targetInfo
+        self.selection = selection
+        needsType = BulkWriterOptions.needsType(for: targetInfo.version)
+        versioned = BulkWriter(client: target, options: BulkWriterOptions(versioning: .external, needsType: needsType))
+        plain = BulkWriter(client: target, options: BulkWriterOptions(versioning: .none, needsType: needsType))
+    }
+
+    /// Applies `actions` in order (documents of one stretch between index-level calls go together).
+    /// - Throws: `TernError` when a cluster cannot be reached: nothing of this call counts as applied, the caller keeps
+    ///   its position and the next attempt repeats the same actions (harmless: every write is versioned or idempotent).
+    func apply(_ actions: [ReplayAction], progress: inout ReplayProgress, issues: inout [ReplayIssue]) async throws {
+        var documents: [Document] = []
+        var rereads: [ReplayAction.DocumentKey] = []
+        for action in actions {
+            switch action {
+            case .index(let key, let version, let body):
+                guard selection.selects(key.index) else { continue }
+                documents.append(document(key, version: version, source: Array(body), operation: .index))
+            case .delete(let key, let version):
+                guard selection.selects(key.index) else { continue }
+                documents.append(document(key, version: version, source: [], operation: .delete))
+            case .reread(let key):
+                guard selection.selects(key.index) else { continue }
+                rereads.append(key)
+            case .admin(let method, let path, let body):
+                try await flush(&documents, rereads: &rereads, progress: &progress, issues: &issues)
+                try await applyAdmin(method: method, target: path, body: body, progress: &progress, issues: &issues)
+            case .repair(let indices, let reason):
+                for index in indices where selection.selects(index) {
+                    issues.append(ReplayIssue(kind: .repair, index: index, reason: reason))
+                }
+            case .unsupported(let description):
+                issues.append(ReplayIssue(kind: .unsupported, index: "-", reason: description))
+            }
+        }
+        try await flush(&documents, rereads: &rereads, progress: &progress, issues: &issues)
+    }
+
+    private func document(_ key: ReplayAction.DocumentKey, version: Int64?, source: [UInt8], operation: Document.Operation) -> Document {
+        Document(
+            index: selection.targetName(for: key.index), id: key.id, type: needsType ? key.type : nil, routing: key.routing, seqNo: version,
+            version: version, source: source, operation: operation)
+    }
+
+    private func flush(
+        _ documents: inout [Document], rereads: inout [ReplayAction.DocumentKey], progress: inout ReplayProgress,
+        issues: inout [ReplayIssue]
+    ) async throws {
+        var gone: [Document] = []
+        if !rereads.isEmpty {
+            let answers = try await source.multiGet(
+                rereads.map { DocumentKey(index: $0.index, id: $0.id, routing: $0.routing) }, cluster: sourceInfo)
+            for (key, answer) in zip(rereads, answers) {
+                switch answer {
+                case .found(let current):
+                    documents.append(
+                        document(key, version: BulkBody.externalVersion(of: current), source: current.source, operation: .index))
+                case .notFound:
+                    gone.append(document(key, version: nil, source: [], operation: .delete))
+                case .failed(let reason):
+                    issues.append(ReplayIssue(kind: .failed, index: key.index, reason: "re-reading from the source failed: \(reason)"))
+                    progress.failed += 1
+                }
+            }
+            progress.reread += Int64(rereads.count)
+        }
+        // Versioned writes first: a deletion of what the source no longer holds must come after any older copy.
+        for (writer, batch) in [(versioned, documents), (plain, gone)] where !batch.isEmpty {
+            for operation in [Document.Operation.index, .delete] {
+                let group = batch.filter { $0.operation == operation }
+                guard !group.isEmpty else { continue }
+                let outcome = try await writer.write(group)
+                if operation == .index { progress.written += Int64(outcome.written) } else { progress.deleted += Int64(outcome.written) }
+                progress.alreadyNewer += Int64(outcome.alreadyNewer)
+                progress.failed += Int64(outcome.failed.count)
+                for failure in outcome.failed {
+                    issues.append(
+                        ReplayIssue(kind: .failed, index: failure.document.index, reason: "\(failure.errorType): \(failure.reason)"))
+                }
+            }
+        }
+        documents.removeAll()
+        rereads.removeAll()
+    }
+
+    /// Sends an index-level call with the index names of its path renamed; repeating one that already took effect
+    /// (an index that exists, a deletion of what is gone) counts as applied, since a resumed replay repeats calls.
+    private func applyAdmin(method: String, target path: String, body: [UInt8], progress: inout ReplayProgress, issues: inout [ReplayIssue])
+        async throws
+    {
+        let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var segments = parts[0].split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var index = "-"
+        if let first = segments.first, !first.hasPrefix("_") {
+            let names = first.split(separator: ",").map { $0.removingPercentEncoding ?? String($0) }
+            let selected = names.filter(selection.selects)
+            guard !selected.isEmpty else { return }
+            index = selected.joined(separator: ",")
+            segments[0] = selected.map { selection.targetName(for: $0) }.map(Self.pathSegment).joined(separator: ",")
+        }
+        let query: [(String, String)] =
+            parts.count > 1
+            ? parts[1].split(separator: "&").map { pair in
+                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                return (kv[0], kv.count > 1 ? kv[1] : "")
+            } : []
+        guard let httpMethod = Self.method(method) else {
+            issues.append(ReplayIssue(kind: .unsupported, index: index, reason: "\(method) \(parts[0])"))
+            return
+        }
+        let response = try await target.send(
+            httpMethod, "/" + segments.joined(separator: "/"), query: query, body: body.isEmpty ? nil : body)
+        let text = response.errorSummary ?? ""
+        let repeated =
+            (response.status == 400 && text.contains("already_exists")) || (httpMethod == .DELETE && response.status == 404)
+        if response.isSuccess || repeated {
+            progress.admin += 1
+        } else {
+            progress.failed += 1
+            issues.append(
+                ReplayIssue(
+                    kind: .failed, index: index,
+                    reason: "\(method) \(parts[0]) answered HTTP \(response.status)\(text.isEmpty ? "" : ": \(text)")"))
+        }
+    }
+
+    private static func method(_ name: String) -> HTTPMethod? {
+        switch name.uppercased() {
+        case "PUT": .PUT
+        case "POST": .POST
+        case "DELETE": .DELETE
+        default: nil
+        }
+    }
+
+    private static func pathSegment(_ name: String) -> String {
+        name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? name
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

@@ -1,0 +1,110 @@
+import Foundation
+import TernCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The capture proxy's admin token: where it comes from, read and (for the proxy) generated. The token itself is never
+/// printed; only the file that holds it is named.
+enum AdminToken {
+    /// The environment variable that may hold the token.
+    static let environmentVariable = "TERN_PROXY_TOKEN"
+    /// The generated token's file when the capture folder is the default one.
+    static let defaultFile = ".tern/proxy.token"
+
+    /// Where the token came from.
+    enum Origin: Sendable, Equatable {
+        case file(String)
+        case environment
+        case generated(String)
+
+        /// The file holding the token, when there is one.
+        var file: String? {
+            switch self {
+            case .file(let path), .generated(let path): path
+            case .environment: nil
+            }
+        }
+    }
+
+    /// The file a proxy writes its generated token to: `proxy.token` in the folder above the capture folder.
+    static func generatedFile(captureDirectory: String) -> String {
+        let trimmed = captureDirectory.hasSuffix("/") && captureDirectory.count > 1 ? String(captureDirectory.dropLast()) : captureDirectory
+        let parent = (trimmed as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "proxy.token" : (parent as NSString).appendingPathComponent("proxy.token")
+    }
+
+    /// The token from `--admin-token-file` or the environment, or nil when neither gives one.
+    static func given(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (Secret, Origin)? {
+        if let file { return (try read(file, flag: "--admin-token-file"), .file(file)) }
+        if let value = environment[environmentVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+            return (Secret(value), .environment)
+        }
+        return nil
+    }
+
+    /// For the admin commands: `--admin-token-file`, `TERN_PROXY_TOKEN`, else the default generated file.
+    static func forClient(file: String?) throws -> Secret {
+        if let (token, _) = try given(file: file) { return token }
+        guard FileManager.default.fileExists(atPath: defaultFile) else {
+            throw TernError.configuration(
+                "No admin token: pass --admin-token-file PATH or set \(environmentVariable) (tern proxy writes a generated token to proxy.token next to its capture folder, \(defaultFile) by default)."
+            )
+        }
+        return try read(defaultFile, flag: "the token file")
+    }
+
+    /// A new random token: 256 bits, hex.
+    static func random() -> Secret {
+        var generator = SystemRandomNumberGenerator()
+        return Secret((0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined())
+    }
+
+    /// Writes `token` to `path`, readable by the owner only, replacing the file.
+    static func write(_ token: Secret, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        // Written to a private temporary file and renamed, so the token is never readable by others, even briefly.
+        let temporary = "\(path).\(getpid()).tmp"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("create", temporary) }
+        let bytes = Array((token.value + "\n").utf8)
+        let written = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
+        let closed = close(descriptor)
+        guard written == bytes.count, closed == 0 else {
+            unlink(temporary)
+            throw failure("write", temporary)
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw failure("write", path)
+        }
+    }
+
+    private static func read(_ path: String, flag: String) throws -> Secret {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TernError.configuration("Cannot read the admin token file \(path) (\(flag)); check the path and its permissions.")
+        }
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else {
+            throw TernError.configuration("The admin token file \(path) is empty; put the token on its first line.")
+        }
+        return Secret(token)
+    }
+
+    private static func failure(_ action: String, _ path: String) -> TernError {
+        TernError.configuration(
+            "Cannot \(action) the admin token file \(path): \(String(cString: strerror(errno))); choose a writable capture folder.")
+    }
+}
+
+// Inside `AdminToken` the name `write` is the method above, not the C function.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(descriptor, buffer, count) }

@@ -1,0 +1,204 @@
+import ArgumentParser
+import Capture
+import Foundation
+import Logging
+import TernCore
+
+/// `tern proxy [serve]`
+struct ProxyServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the capture proxy until Ctrl-C or SIGTERM (the default subcommand of tern proxy).",
+        discussion: """
+            Clients talk to the proxy as they would to the source. Reads are forwarded untouched; each write is \
+            forwarded, and its request and the source's answer are appended to the capture log in --capture-dir and \
+            synced to disk before the client sees the answer. A client that got an answer can count on its write being \
+            in the log, even if the proxy is killed the next moment; a record cut short by a crash is removed the next \
+            time the proxy starts on the same folder (it was never answered), and the startup says so.
+
+            With a target cluster (--target or target: in tern.yml) `tern proxy mode target` sends everything to the \
+            target and captures writes in --target-capture-dir, so a rollback can replay them on the source.
+
+            On start one line goes to standard output with the address it listens on (useful with --listen \
+            127.0.0.1:0, which picks a free port), the capture folder and the file holding the admin token; with \
+            --json it is one JSON object on one line: {"listen", "capture_dir", "target_capture_dir", \
+            "admin_token_file", "source", "mode", "recovered"}. The admin token (header X-Tern-Token on \
+            /_tern/proxy/status and /_tern/proxy/mode) comes from --admin-token-file or TERN_PROXY_TOKEN; without \
+            either a new random one is written to proxy.token in the folder above --capture-dir (mode 0600). It is \
+            never printed.
+
+            Ctrl-C or SIGTERM stops accepting connections, answers held writes with 503, lets requests in flight \
+            finish, and closes the log; a second Ctrl-C quits at once.
+
+            Examples:
+              tern proxy --source http://old:9200
+              tern proxy --listen 0.0.0.0:9200 --config tern.yml --capture-dir /data/capture --max-log-size 50GB
+              tern proxy --listen 127.0.0.1:0 --source http://old:9200 --json
+              tern proxy --sync interval:5 --on-capture-failure reject --tls-cert proxy.pem --tls-key proxy.key
+
+            Exit code 0 after a clean stop; 2 for usage or configuration mistakes (address in use, unreadable \
+            certificate, bad size, capture folder locked by another proxy).
+            """)
+
+    @OptionGroup var clusters: ClusterOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Address to listen on; port 0 picks a free one (default: \(ProxyCommand.defaultHost):\(ProxyCommand.defaultPort)).",
+            valueName: "host:port"))
+    var listen = "\(ProxyCommand.defaultHost):\(ProxyCommand.defaultPort)"
+
+    @Option(
+        name: .customLong("capture-dir"),
+        help: ArgumentHelp("Folder of the capture log for writes sent to the source.", valueName: "path"))
+    var captureDirectory = CaptureLogOptions.defaultDirectory
+
+    @Option(
+        name: .customLong("target-capture-dir"),
+        help: ArgumentHelp("Folder of the capture log for writes sent to the target in target mode (for a rollback).", valueName: "path"))
+    var targetCaptureDirectory = ".tern/capture-target"
+
+    @Option(
+        name: .customLong("admin-token-file"),
+        help: ArgumentHelp(
+            "File holding the admin token (default: $\(AdminToken.environmentVariable), else a generated one in <capture-dir>/../proxy.token).",
+            valueName: "path"))
+    var adminTokenFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the log syncs to disk: every-record (before each answer, shared by concurrent writes) or interval:MS (at most one sync per MS milliseconds; answers still wait for it).",
+            valueName: "policy"))
+    var sync = "every-record"
+
+    @Option(
+        name: .customLong("max-log-size"),
+        help: ArgumentHelp(
+            "Refuse writes (503) rather than let a capture folder grow past this size, e.g. 10GB (default: no limit).", valueName: "size"))
+    var maxLogSize: String?
+
+    @Option(
+        name: .customLong("max-body-size"),
+        help: ArgumentHelp("Largest request body accepted; larger ones get 413, as from the cluster.", valueName: "size"))
+    var maxBodySize = "100mb"
+
+    @Option(
+        name: .customLong("hold-timeout"),
+        help: ArgumentHelp("Seconds a write waits in hold-writes mode before it gets 503.", valueName: "seconds"))
+    var holdTimeout: Double = 30
+
+    enum CaptureFailureChoice: String, ExpressibleByArgument, CaseIterable {
+        case reject, forward
+
+        var policy: CaptureFailurePolicy { self == .reject ? .reject : .forwardUncaptured }
+    }
+
+    @Option(
+        name: .customLong("on-capture-failure"),
+        help: ArgumentHelp(
+            "When a write cannot be logged (disk full, --max-log-size): reject (503, not forwarded; the log stays complete) or forward (forwarded unlogged and counted)."
+        ))
+    var onCaptureFailure: CaptureFailureChoice = .reject
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain for TLS on the listener.", valueName: "path"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key for --tls-cert (unencrypted).", valueName: "path"))
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Print the startup line as one JSON object.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+        guard holdTimeout > 0, holdTimeout.isFinite else { throw ValidationError("--hold-timeout must be a positive number of seconds.") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        let address = try ListenAddress(parsing: listen)
+        let logOptions = CaptureLogOptions(
+            sync: try SyncArgument.parse(sync),
+            maxTotalBytes: try maxLogSize.map { try ByteSize(parsing: $0, flag: "--max-log-size").bytes })
+        let bodyLimit = try ByteSize(parsing: maxBodySize, flag: "--max-body-size").bytes
+        guard bodyLimit <= Int64(Int32.max) else {
+            throw TernError.configuration("--max-body-size \(maxBodySize) is more than the proxy can buffer; stay below 2GB.")
+        }
+        let clusters = try self.clusters.load()
+        let source = try clusters.requireSource()
+        if clusters.target != nil && Self.sameFolder(captureDirectory, targetCaptureDirectory) {
+            throw TernError.configuration("--capture-dir and --target-capture-dir name the same folder; give the target's log its own.")
+        }
+
+        // The folder lock first: a second proxy on the same folder must fail before it replaces the first one's token.
+        let sourceLog = try Self.openLog(captureDirectory, options: logOptions)
+        var logs = [sourceLog]
+        do {
+            let targetLog = try clusters.target.map { _ in try Self.openLog(targetCaptureDirectory, options: logOptions) }
+            if let targetLog { logs.append(targetLog) }
+            // A generated token is written only once the proxy listens: a proxy that fails to start (port in use) must not
+            // replace the token file of one that runs.
+            let given = try AdminToken.given(file: adminTokenFile)
+            let tokenFile = AdminToken.generatedFile(captureDirectory: captureDirectory)
+            let (token, origin) = given ?? (AdminToken.random(), .generated(tokenFile))
+
+            let configuration = CaptureProxyConfiguration(
+                host: address.host, port: address.port, source: source, target: clusters.target, adminToken: token,
+                maxRequestBodyBytes: Int(bodyLimit), holdTimeout: .milliseconds(Int64(holdTimeout * 1000)),
+                onCaptureFailure: onCaptureFailure.policy,
+                listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") })
+            let proxy = try CaptureProxy(configuration: configuration, sourceSink: sourceLog, targetSink: targetLog, logger: logger)
+            let port = try await proxy.start()
+            if given == nil {
+                do {
+                    try AdminToken.write(token, to: tokenFile)
+                } catch {
+                    await proxy.shutdown()
+                    throw error
+                }
+            }
+
+            let recoveries = logs.compactMap(\.recovery)
+            for recovery in recoveries { logger.warning("\(recovery.description)") }
+            let startup = ProxyStartup(
+                listen: address.url(scheme: tlsCertificate == nil ? "http" : "https", port: port), captureDirectory: captureDirectory,
+                targetCaptureDirectory: targetLog?.directory, adminTokenFile: origin.file, source: source.displayEndpoint,
+                target: clusters.target?.displayEndpoint, mode: proxy.mode.rawValue,
+                recovered: recoveries.isEmpty ? nil : recoveries.map(\.description).joined(separator: " "))
+            Terminal.standardOutput.write((json ? try startup.json() : startup.human(origin: origin)) + "\n")
+
+            let interrupt = InterruptHandler { Task { await proxy.shutdown() } }
+            try await proxy.run()
+            withExtendedLifetime(interrupt) {}
+            let statistics = proxy.statistics
+            try await Self.close(logs)
+            let writes = statistics.writesCaptured == 1 ? "1 write" : "\(statistics.writesCaptured) writes"
+            Terminal.standardError.write(
+                "Proxy stopped after \(statistics.requests) requests; \(writes) captured in \(captureDirectory).\n")
+        } catch {
+            try? await Self.close(logs)
+            throw error
+        }
+    }
+
+    private static func openLog(_ directory: String, options: CaptureLogOptions) throws -> CaptureLogWriter {
+        do {
+            return try CaptureLogWriter(directory: directory, options: options)
+        } catch let error as TernError {
+            // The proxy cannot start: a locked or unwritable folder is a setup problem, like a port in use.
+            throw TernError.configuration(error.message)
+        }
+    }
+
+    private static func close(_ logs: [CaptureLogWriter]) async throws {
+        for log in logs { try await log.close() }
+    }
+
+    private static func sameFolder(_ lhs: String, _ rhs: String) -> Bool {
+        URL(fileURLWithPath: lhs).standardizedFileURL.path == URL(fileURLWithPath: rhs).standardizedFileURL.path
+    }
+}

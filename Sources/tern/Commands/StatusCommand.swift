@@ -1,0 +1,116 @@
+import ArgumentParser
+import Capture
+import Foundation
+import Migration
+import TernCore
+
+/// `tern status`: one view of the migration in this workspace.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "One view of the migration: backfills, replays and their lag, validations, and the proxy.",
+        discussion: """
+            Reads the state folder (backfill runs, --fast-load settings still to put back, replay positions, the \
+            latest validations) and the capture log (replay lag now). With --proxy, or when a proxy token file is \
+            in the state folder, it also asks the running proxy for its mode and counters.
+
+            Examples:
+              tern status
+              tern status --proxy http://127.0.0.1:9300 --json
+            """)
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
+    var stateDirectory = ".tern"
+
+    @Option(name: .long, help: ArgumentHelp("A running tern proxy's URL, to include its mode and counters.", valueName: "url"))
+    var proxy: String?
+
+    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("The proxy's admin token file.", valueName: "path"))
+    var adminTokenFile: String?
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    struct Status: Encodable {
+        var backfills: [RunSummary]
+        var fastLoadSettingsToRestore: [RememberedSetting]
+        var replays: [ReplayReport]
+        var validations: [ValidationRecord]
+        var proxy: JSONValue?
+        var proxyError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case backfills, replays, validations, proxy
+            case fastLoadSettingsToRestore = "fast_load_settings_to_restore"
+            case proxyError = "proxy_error"
+        }
+    }
+
+    func run() async throws {
+        _ = global.makeLogger()
+        guard FileManager.default.fileExists(atPath: stateDirectory) else {
+            throw TernError(.invalidArgument, "No state folder at \(stateDirectory): nothing has run here yet (or pass --state-dir).")
+        }
+        let store = try StateStore(folder: stateDirectory)
+        var replays: [ReplayReport] = []
+        for var progress in try await store.allReplayProgress() {
+            let lag = try ReplayStatusCommand.lag(
+                directory: progress.captureDirectory, from: CapturePosition(segment: progress.segment, offset: progress.offset))
+            progress.lagRecords = lag.records
+            progress.lagSeconds = lag.oldestMillis.map { max(0, Date().timeIntervalSince1970 - Double($0) / 1000) } ?? 0
+            replays.append(
+                ReplayReport(
+                    progress: progress,
+                    issues: try await store.replayIssues(captureDirectory: progress.captureDirectory, target: progress.target),
+                    damage: lag.damage.map { [$0] } ?? []))
+        }
+        var status = Status(
+            backfills: Array(try await store.runs(kind: "backfill").prefix(5)),
+            fastLoadSettingsToRestore: try await store.allSettingsToRestore(),
+            replays: replays, validations: try await store.validations())
+        if let proxy {
+            do {
+                let token = try AdminToken.forClient(file: adminTokenFile)
+                let client = ProxyAdminClient(url: try ClusterConfiguration.endpoint(proxy, origin: "--proxy"), token: token)
+                status.proxy = try await client.status()
+            } catch let error as TernError {
+                status.proxyError = error.message
+            }
+        }
+        if json {
+            Terminal.standardOutput.write(try JSONOutput.encode(status) + "\n")
+            return
+        }
+        var out = "Backfill\n"
+        if status.backfills.isEmpty { out += "  none recorded\n" }
+        for summary in status.backfills {
+            let totals = summary.totals
+            out +=
+                "  run \(summary.run.id) \(summary.run.status.rawValue): \(summary.run.description); \(totals.written) written, \(totals.failed) failed, \(summary.pendingUnits) units pending\n"
+        }
+        for setting in status.fastLoadSettingsToRestore {
+            out += "  --fast-load left \(setting.setting) of \(setting.index) changed (was \(setting.originalValue ?? "unset"))\n"
+        }
+        out += "Replay\n"
+        if replays.isEmpty { out += "  none recorded\n" }
+        for report in replays {
+            out += ReplayReportPrinter(report: report).human().split(separator: "\n").map { "  \($0)\n" }.joined()
+        }
+        out += "Validation\n"
+        if status.validations.isEmpty { out += "  none recorded\n" }
+        for validation in status.validations {
+            out +=
+                "  \(ISO8601DateFormatter().string(from: validation.finishedAt)) \(validation.ok ? "clean" : "DIFFERENCES"): \(validation.summary)\n"
+        }
+        if let proxy = status.proxy {
+            out +=
+                "Proxy\n"
+                + ProxyStatusPrinter(proxy: self.proxy ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }.joined()
+        } else if let error = status.proxyError {
+            out += "Proxy\n  \(error)\n"
+        }
+        Terminal.standardOutput.write(out)
+    }
+}
