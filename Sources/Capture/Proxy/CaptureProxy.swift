@@ -39,7 +39,7 @@ public final class CaptureProxy: Sendable {
     private let listenerTLS: NIOSSLContext?
     private let lifecycle = Mutex(Lifecycle.idle)
 
-    private typealias ServerChannel = NIOAsyncChannel<ProxyConnection.Channel, Never>
+    private typealias ServerChannel = NIOAsyncChannel<any Channel, Never>
 
     private enum Lifecycle {
         case idle
@@ -151,7 +151,7 @@ public final class CaptureProxy: Sendable {
 
         let server: ServerChannel
         do {
-            server = try await bind(group: group)
+            server = try await bind(group: group, router: router)
         } catch {
             await upstreams.shutdown()
             throw bindError(error)
@@ -178,19 +178,20 @@ public final class CaptureProxy: Sendable {
             return (server, upstreams)
         }
         defer { lifecycle.withLock { $0 = .stopped } }
-        let registry = self.registry
-        let limit = configuration.maxRequestBodyBytes
         let logger = self.logger
         do {
             try await withTaskCancellationHandler {
                 try await server.executeThenClose { connections in
                     try await withThrowingDiscardingTaskGroup { group in
                         for try await connection in connections {
+                            // The connection serves itself on its event loop (ProxyConnection); this task only waits for
+                            // it to close, so that run() returns after the last answer.
                             group.addTask {
-                                await ProxyConnection(
-                                    channel: connection, router: upstreams.router, registry: registry, maxRequestBodyBytes: limit,
-                                    logger: logger
-                                ).serve()
+                                await withTaskCancellationHandler {
+                                    try? await connection.closeFuture.get()
+                                } onCancel: {
+                                    connection.close(promise: nil)
+                                }
                             }
                         }
                     }
@@ -230,8 +231,11 @@ public final class CaptureProxy: Sendable {
         await action.1?.shutdown()
     }
 
-    private func bind(group: MultiThreadedEventLoopGroup) async throws -> ServerChannel {
+    private func bind(group: MultiThreadedEventLoopGroup, router: RequestRouter) async throws -> ServerChannel {
         let tls = listenerTLS
+        let registry = self.registry
+        let limit = configuration.maxRequestBodyBytes
+        let logger = self.logger
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -243,7 +247,9 @@ public final class CaptureProxy: Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    return try ProxyConnection.Channel(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProxyConnection(router: router, registry: registry, maxRequestBodyBytes: limit, logger: logger))
+                    return channel
                 }
             }
     }

@@ -1,110 +1,210 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Serves one client connection: requests in order (pipelined ones wait their turn), bodies aggregated up to the
-/// limit, keep-alive until the client or a graceful shutdown ends it.
-struct ProxyConnection {
-    typealias Channel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+/// Serves one client connection on its event loop: requests in order (pipelined ones wait their turn in
+/// `HTTPServerPipelineHandler`), bodies aggregated up to the limit, keep-alive until the client or a graceful shutdown
+/// ends it. Reads are forwarded and streamed back without leaving the loop; only captured writes go through Swift
+/// concurrency, once each, for the capture log.
+final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
 
-    let channel: Channel
-    let router: RequestRouter
-    let registry: ConnectionRegistry
-    let maxRequestBodyBytes: Int
-    let logger: Logger
+    private enum State {
+        case idle
+        case reading(HTTPRequestHead, ByteBuffer, receivedAtMillis: Int64)
+        /// The request is with the router; its answer has not been written completely.
+        case answering(HTTPRequestHead)
+        /// A 413 was sent: the rest of the request is ignored until the connection closes.
+        case refused
+    }
 
-    func serve() async {
-        guard let id = registry.register(channel.channel) else { return }
-        defer { registry.remove(id) }
-        do {
-            try await channel.executeThenClose { inbound, outbound in
-                var parts = inbound.makeAsyncIterator()
-                while let part = try await parts.next() {
-                    guard case .head(let head) = part else { continue }
-                    registry.markBusy(id)
-                    guard let request = try await readRequest(head, from: &parts, outbound: outbound) else { return }
-                    let answer = await router.respond(to: request)
-                    let keepAlive = registry.markIdle(id) && head.isKeepAlive
-                    try await write(answer, version: head.version, keepAlive: keepAlive, to: outbound)
-                    if !keepAlive { return }
-                }
+    private let router: RequestRouter
+    private let registry: ConnectionRegistry
+    private let maxRequestBodyBytes: Int
+    private let logger: Logger
+    private var state = State.idle
+    private var id: Int?
+    private var context: ChannelHandlerContext?
+    /// The upstream answer being streamed, paused while this connection's writes are backed up.
+    private var streaming: UpstreamReading?
+
+    init(router: RequestRouter, registry: ConnectionRegistry, maxRequestBodyBytes: Int, logger: Logger) {
+        self.router = router
+        self.registry = registry
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        id = registry.register(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let id { registry.remove(id) }
+        id = nil
+        // Nobody reads the rest of a streamed answer any more: let it drain so that its connection can be reused.
+        streaming?.resume()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { streaming?.resume() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A client that went away or a request that could not be parsed: the connection is closed, nothing to answer.
+        logger.debug("client connection ended", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), .idle):
+            guard let id else { return }
+            registry.markBusy(id)
+            let receivedAt = RequestRouter.nowMillis()
+            if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBodyBytes {
+                refuseTooLarge(head, context: context)
+                return
             }
-        } catch {
-            // A client that went away or an upstream body that broke mid-stream: the connection is closed, nothing to answer.
-            logger.debug("client connection ended", metadata: ["error": "\(error)"])
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+            state = .reading(head, ByteBuffer(), receivedAtMillis: receivedAt)
+        case (.body(var chunk), .reading(let head, var body, let receivedAt)):
+            guard body.readableBytes + chunk.readableBytes <= maxRequestBodyBytes else {
+                refuseTooLarge(head, context: context)
+                return
+            }
+            state = .idle  // drops the state's reference to the body so that appending does not copy it
+            body.writeBuffer(&chunk)
+            state = .reading(head, body, receivedAtMillis: receivedAt)
+        case (.end, .reading(let head, let body, let receivedAt)):
+            state = .answering(head)
+            respond(to: ProxyRequest(head: head, body: body, receivedAtMillis: receivedAt), context: context)
+        case (_, .refused):
+            break
+        default:
+            // A part out of order (the pipeline handler never delivers one): end the connection.
+            context.close(promise: nil)
         }
     }
 
-    /// Aggregates the body; answers 413 itself (and returns `nil`) when it is over the limit.
-    private func readRequest(
-        _ head: HTTPRequestHead, from parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    ) async throws -> ProxyRequest? {
-        let receivedAt = RequestRouter.nowMillis()
-        if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBodyBytes {
-            try await refuseTooLarge(head, outbound: outbound)
-            return nil
-        }
-        if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-            try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
-        }
-        var body = ByteBuffer()
-        while let part = try await parts.next() {
-            switch part {
-            case .body(var chunk):
-                guard body.readableBytes + chunk.readableBytes <= maxRequestBodyBytes else {
-                    try await refuseTooLarge(head, outbound: outbound)
-                    return nil
-                }
-                body.writeBuffer(&chunk)
-            case .end:
-                return ProxyRequest(head: head, body: body, receivedAtMillis: receivedAt)
-            case .head:
-                return nil
+    // MARK: Answers
+
+    private func respond(to request: ProxyRequest, context: ChannelHandlerContext) {
+        switch router.respond(to: request) {
+        case .buffered(let response):
+            writeBuffered(response, for: request.head)
+        case .read:
+            forwardRead(request, context: context)
+        case .write:
+            let eventLoop = context.eventLoop
+            let router = self.router
+            let promise = eventLoop.makePromise(of: ProxyResponse.self)
+            promise.completeWithTask {
+                await router.forwardWrite(request, on: eventLoop)
+            }
+            promise.futureResult.assumeIsolated().whenSuccess { response in
+                self.writeBuffered(response, for: request.head)
             }
         }
-        return nil
+    }
+
+    private func forwardRead(_ request: ProxyRequest, context: ChannelHandlerContext) {
+        let version = request.head.version
+        var keepAlive = false
+        router.forwardRead(request, on: context.eventLoop) { event in
+            guard let context = self.context else { return }
+            switch event {
+            case .refused(let response):
+                self.writeBuffered(response, for: request.head)
+            case .upstream(.head(let head, let reading)):
+                self.streaming = reading
+                var headers = ProxyHeaders.downstreamResponse(head.headers, keepLength: true)
+                // Without a length an HTTP/1.0 client can only find the end by the connection closing.
+                keepAlive =
+                    self.finishRequest(request.head) && (version.minor >= 1 || headers.contains(name: "content-length"))
+                Self.setConnection(&headers, version: version, keepAlive: keepAlive)
+                context.write(
+                    self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: head.status, headers: headers))), promise: nil)
+            case .upstream(.body(let chunk)):
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+            case .upstream(.readComplete):
+                context.flush()
+                if !context.channel.isWritable { self.streaming?.pause() }
+            case .upstream(.end):
+                self.streaming = nil
+                self.writeEnd(keepAlive: keepAlive, context: context)
+            case .upstream(.failed(let error)):
+                self.streaming = nil
+                // The upstream answer broke mid-body: the client can only tell by the connection closing.
+                self.logger.debug("client connection ended", metadata: ["error": "\(error)"])
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    /// Marks the request answered in the registry; returns whether the connection stays open after the answer.
+    private func finishRequest(_ head: HTTPRequestHead) -> Bool {
+        guard let id else { return false }
+        return registry.markIdle(id) && head.isKeepAlive
+    }
+
+    private func writeBuffered(_ response: ProxyResponse, for request: HTTPRequestHead) {
+        guard let context else { return }
+        let keepAlive = finishRequest(request)
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        Self.setConnection(&headers, version: request.version, keepAlive: keepAlive)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))), promise: nil)
+        if response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        writeEnd(keepAlive: keepAlive, context: context)
+    }
+
+    private func writeEnd(keepAlive: Bool, context: ChannelHandlerContext) {
+        if keepAlive {
+            if case .answering = state { state = .idle }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 
     /// 413, then the connection closes: the rest of the body is never read.
-    private func refuseTooLarge(_ head: HTTPRequestHead, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+    private func refuseTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        state = .refused
         let response = router.refuse(
             .payloadTooLarge, type: "tern_proxy_request_too_large",
             reason:
                 "The request body is larger than the proxy's limit of \(maxRequestBodyBytes) bytes (http.max_content_length); send smaller bulk requests."
         )
-        try await write(.buffered(response), version: head.version, keepAlive: false, to: outbound)
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        Self.setConnection(&headers, version: head.version, keepAlive: false)
+        if let id { _ = registry.markIdle(id) }
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        writeEnd(keepAlive: false, context: context)
     }
 
-    private func write(
-        _ answer: ProxyAnswer, version: HTTPVersion, keepAlive: Bool, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    ) async throws {
-        switch answer {
-        case .buffered(let response):
-            var headers = response.headers
-            headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-            setConnection(&headers, version: version, keepAlive: keepAlive)
-            try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-            if response.body.readableBytes > 0 {
-                try await outbound.write(.body(.byteBuffer(response.body)))
-            }
-            try await outbound.write(.end(nil))
-        case .streamed(let response):
-            var headers = ProxyHeaders.downstreamResponse(response.headers, keepLength: true)
-            // Without a length an HTTP/1.0 client can only find the end by the connection closing.
-            let keepAlive = keepAlive && (version.minor >= 1 || headers.contains(name: "content-length"))
-            setConnection(&headers, version: version, keepAlive: keepAlive)
-            try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-            for try await chunk in response.body {
-                try await outbound.write(.body(.byteBuffer(chunk)))
-            }
-            try await outbound.write(.end(nil))
-            if !keepAlive { throw ConnectionDone() }
-        }
-    }
-
-    private func setConnection(_ headers: inout HTTPHeaders, version: HTTPVersion, keepAlive: Bool) {
+    private static func setConnection(_ headers: inout HTTPHeaders, version: HTTPVersion, keepAlive: Bool) {
         headers.remove(name: "connection")
         if !keepAlive {
             headers.add(name: "Connection", value: "close")
@@ -112,7 +212,4 @@ struct ProxyConnection {
             headers.add(name: "Connection", value: "keep-alive")
         }
     }
-
-    /// Ends a connection whose answer could only be delimited by closing it.
-    private struct ConnectionDone: Error {}
 }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
@@ -35,21 +34,24 @@ final class RequestRouter: Sendable {
             sourceSink: sourceSink, targetSink: targetSink, logger: logger)
     }
 
-    func respond(to request: ProxyRequest) async -> ProxyAnswer {
+    /// Decides what to do with a request, on the client connection's event loop. A `.read` or `.write` answer counts as
+    /// in flight until ``forwardRead(_:on:receiver:)`` reported its head or ``forwardWrite(_:on:)`` returned.
+    func respond(to request: ProxyRequest) -> ProxyAnswer {
         if AdminEndpoints.matches(request) {
             return .buffered(admin.respond(to: request))
         }
         metrics.requests.add(1, ordering: .relaxed)
-        metrics.inFlight.add(1, ordering: .relaxed)
-        defer { metrics.inFlight.subtract(1, ordering: .relaxed) }
         guard request.head.uri.hasPrefix("/") else {
-            return failure(
-                .badRequest, type: "tern_proxy_bad_request",
-                reason: "The capture proxy serves origin-form request targets (/index/_doc/1) only, not \(request.head.uri.prefix(80)).")
+            return .buffered(
+                failure(
+                    .badRequest, type: "tern_proxy_bad_request",
+                    reason:
+                        "The capture proxy serves origin-form request targets (/index/_doc/1) only, not \(request.head.uri.prefix(80))."
+                ))
         }
+        metrics.inFlight.add(1, ordering: .relaxed)
         let kind = WriteClassifier.classify(method: request.head.method.rawValue, uri: request.head.uri)
-        guard kind.isCaptured else { return await forwardRead(request) }
-        return await forwardWrite(request)
+        return kind.isCaptured ? .write : .read
     }
 
     /// Answers a request that was refused before it reached the router (413 for a body over the limit).
@@ -61,27 +63,50 @@ final class RequestRouter: Sendable {
 
     // MARK: Reads
 
-    private func forwardRead(_ request: ProxyRequest) async -> ProxyAnswer {
+    /// What a read's client connection receives: the upstream answer as it streams, or the proxy's own error.
+    enum ReadEvent {
+        case upstream(UpstreamEvent)
+        /// The upstream could not be reached or failed before its answer began.
+        case refused(ProxyResponse)
+    }
+
+    /// Forwards a read on `eventLoop` (the caller's); `receiver` gets the answer there, streamed as it arrives.
+    func forwardRead(_ request: ProxyRequest, on eventLoop: any EventLoop, receiver: @escaping (ReadEvent) -> Void) {
         metrics.reads.add(1, ordering: .relaxed)
         let upstream = modes.mode == .target ? (target ?? source) : source
         let started = ContinuousClock.now
-        do {
-            let response = try await upstream.execute(
-                method: request.head.method, uri: request.head.uri, headers: ProxyHeaders.upstreamRequest(request.head.headers),
-                body: request.body)
-            metrics.recordLatency(ContinuousClock.now - started)
-            return .streamed(response)
-        } catch {
-            metrics.upstreamFailures.add(1, ordering: .relaxed)
-            return failure(
-                .badGateway, type: "tern_proxy_upstream_unreachable",
-                reason: "The \(upstream.displayName) did not answer (\(Self.describe(error))); try again once it is reachable.")
+        var answered = false
+        upstream.forward(
+            method: request.head.method, uri: request.head.uri, headers: ProxyHeaders.upstreamRequest(request.head.headers),
+            body: request.body, on: eventLoop
+        ) { event in
+            switch event {
+            case .head:
+                answered = true
+                self.metrics.recordLatency(ContinuousClock.now - started)
+                self.metrics.inFlight.subtract(1, ordering: .relaxed)
+                receiver(.upstream(event))
+            case .failed(let error) where !answered:
+                answered = true
+                self.metrics.inFlight.subtract(1, ordering: .relaxed)
+                self.metrics.upstreamFailures.add(1, ordering: .relaxed)
+                receiver(
+                    .refused(
+                        self.failure(
+                            .badGateway, type: "tern_proxy_upstream_unreachable",
+                            reason:
+                                "The \(upstream.displayName) did not answer (\(Self.describe(error))); try again once it is reachable.")))
+            default:
+                receiver(.upstream(event))
+            }
         }
     }
 
     // MARK: Writes
 
-    private func forwardWrite(_ request: ProxyRequest) async -> ProxyAnswer {
+    /// Admits, captures and forwards a write; the upstream exchange runs on `eventLoop` (the client connection's).
+    func forwardWrite(_ request: ProxyRequest, on eventLoop: any EventLoop) async -> ProxyResponse {
+        defer { metrics.inFlight.subtract(1, ordering: .relaxed) }
         let admission = await modes.admitWrite(timeout: configuration.holdTimeout) {
             metrics.writesHeld.add(1, ordering: .relaxed)
         }
@@ -104,14 +129,16 @@ final class RequestRouter: Sendable {
                 reason: "The capture proxy is shutting down; the write was not forwarded.")
         }
         guard mode == .target, let target, let targetSink else {
-            return await capture(request, upstream: source, sink: sourceSink)
+            return await capture(request, upstream: source, sink: sourceSink, on: eventLoop)
         }
-        return await capture(request, upstream: target, sink: targetSink)
+        return await capture(request, upstream: target, sink: targetSink, on: eventLoop)
     }
 
     /// Records the request, forwards it, records the answer durably, then answers: the log never misses a write the
     /// client saw succeed.
-    private func capture(_ request: ProxyRequest, upstream: UpstreamCluster, sink: any CaptureSink) async -> ProxyAnswer {
+    private func capture(
+        _ request: ProxyRequest, upstream: UpstreamCluster, sink: any CaptureSink, on eventLoop: any EventLoop
+    ) async -> ProxyResponse {
         metrics.inFlightWrites.add(1, ordering: .relaxed)
         defer { metrics.inFlightWrites.subtract(1, ordering: .relaxed) }
         let exchange = sink.nextExchange()
@@ -142,11 +169,12 @@ final class RequestRouter: Sendable {
         let responseHeaders: HTTPHeaders
         let body: ByteBuffer
         do {
-            let response = try await upstream.execute(
-                method: request.head.method, uri: request.head.uri, headers: headers, body: request.body)
-            status = response.status
-            responseHeaders = ProxyHeaders.downstreamResponse(response.headers, keepLength: false)
-            body = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
+            let response = try await upstream.collect(
+                method: request.head.method, uri: request.head.uri, headers: headers, body: request.body,
+                limit: configuration.maxResponseBodyBytes, on: eventLoop)
+            status = response.head.status
+            responseHeaders = ProxyHeaders.downstreamResponse(response.head.headers, keepLength: false)
+            body = response.body
             metrics.recordLatency(ContinuousClock.now - started)
         } catch {
             metrics.upstreamFailures.add(1, ordering: .relaxed)
@@ -190,14 +218,16 @@ final class RequestRouter: Sendable {
         } else {
             metrics.writesUncaptured.add(1, ordering: .relaxed)
         }
-        return .buffered(ProxyResponse(status: status, headers: responseHeaders, body: body))
+        return ProxyResponse(status: status, headers: responseHeaders, body: body)
     }
 
     // MARK: Helpers
 
-    private func failure(_ status: HTTPResponseStatus, type: String, reason: String, headers: HTTPHeaders = HTTPHeaders()) -> ProxyAnswer {
+    private func failure(
+        _ status: HTTPResponseStatus, type: String, reason: String, headers: HTTPHeaders = HTTPHeaders()
+    ) -> ProxyResponse {
         metrics.errors.add(1, ordering: .relaxed)
-        return .buffered(.error(status, type: type, reason: reason, headers: headers))
+        return .error(status, type: type, reason: reason, headers: headers)
     }
 
     private func logCaptureFailure(_ request: ProxyRequest, upstream: UpstreamCluster, error: any Error, stage: String) {
@@ -219,7 +249,6 @@ final class RequestRouter: Sendable {
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? TernError { return error.message }
-        if let error = error as? HTTPClientError { return "\(error)" }
         if let error = error as? NIOConnectionError, let first = error.connectionErrors.first { return "\(first.error)" }
         return "\(error)"
     }

@@ -19,7 +19,7 @@ struct ProxyKillTests {
             let capture = folder.appendingPathComponent("capture").path
             let arguments = ["proxy", "--source", server.url.absoluteString, "--capture-dir", capture, "--json"]
 
-            let first = try ProxyProcess(arguments + ["--listen", "127.0.0.1:0"])
+            let first = try await offCooperativePool { try ProxyProcess(arguments + ["--listen", "127.0.0.1:0"]) }
             let port = first.port
             let load = WriteLoad(url: "http://127.0.0.1:\(port)", workers: 8)
             let running = Task { await load.run() }
@@ -32,7 +32,7 @@ struct ProxyKillTests {
             // A crash can leave half a record at the end; make sure there is one, so the restart must repair it.
             let tornBytes = try Self.tearTail(of: capture)
 
-            let second = try ProxyProcess(arguments + ["--listen", "127.0.0.1:\(port)"])
+            let second = try await offCooperativePool { try ProxyProcess(arguments + ["--listen", "127.0.0.1:\(port)"]) }
             defer { second.kill9() }
             let recovered = second.announcement["recovered"] as? String
             // Either the crash or tearTail left an unfinished record; the restarted writer cuts it and says so.
@@ -43,7 +43,7 @@ struct ProxyKillTests {
             try await load.waitForAcknowledged(acknowledgedAtKill + 150)
             load.stop()
             await running.value
-            #expect(second.terminate() == 0)
+            #expect(try await offCooperativePool { second.terminate() } == 0)
 
             let (entries, damage) = try CaptureLogReader(directory: capture).readToEnd(treatIncompleteTailAsDamage: true)
             #expect(damage == nil, "\(damage?.description ?? "")")
@@ -128,7 +128,7 @@ private final class WriteLoad: Sendable {
     func run() async {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout = .init(connect: .seconds(1))
+        configuration.timeout = .init(connect: .seconds(5))
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
@@ -162,7 +162,7 @@ private final class WriteLoad: Sendable {
     /// Each acknowledged id and the status its client got.
     var acknowledgedWrites: [String: Int] { answers.withLock { $0 } }
 
-    func waitForAcknowledged(_ count: Int, timeout: Duration = .seconds(60)) async throws {
+    func waitForAcknowledged(_ count: Int, timeout: Duration = .seconds(180)) async throws {
         let deadline = ContinuousClock.now + timeout
         while acknowledged < count {
             guard ContinuousClock.now < deadline else {
