@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func unreachableHost() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.blackhole) }
+        let server = try FaultyServer(.blackhole)
         defer { server.stop() }
         var configuration = configuration(server.httpURL)
         configuration.timeouts.connect = .seconds(1)
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func serverThatNeverAnswers() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.silent) }
+        let server = try FaultyServer(.silent)
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL, request: .seconds(1)))
         #expect(error?.kind == .timeout)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func selfSignedCertificate() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.tls) }
+        let server = try FaultyServer(.tls)
         defer { server.stop() }
         let error = await failure(configuration(server.httpsURL))
         #expect(error?.kind == .tls)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func selfSignedCertificateTrustedThroughCAFileOrInsecure() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.tls) }
+        let server = try FaultyServer(.tls)
         defer { server.stop() }
         let trusted = configuration(server.httpsURL, tls: TLSSettings(caFile: server.caFile))
         let info = try await SearchClient.withClient(trusted, logger: logger) { try await $0.info() }
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func credentialsRefused() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.unauthorized) }
+        let server = try FaultyServer(.unauthorized)
         defer { server.stop() }
         let none = await failure(configuration(server.httpURL))
         #expect(none?.kind == .authentication)
@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func permissionDenied() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.forbidden) }
+        let server = try FaultyServer(.forbidden)
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .authorization)
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func aWebServerThatIsNotASearchCluster() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.html) }
+        let server = try FaultyServer(.html)
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .notASearchCluster)
@@ -144,13 +144,13 @@ import Testing
     }
 
     @Test func aJSONServiceThatIsNotASearchCluster() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.notSearch) }
+        let server = try FaultyServer(.notSearch)
         defer { server.stop() }
         #expect(await failure(configuration(server.httpURL))?.kind == .notASearchCluster)
     }
 
     @Test func garbageInsteadOfHTTP() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.garbage) }
+        let server = try FaultyServer(.garbage)
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .badResponse)
@@ -158,7 +158,7 @@ import Testing
     }
 
     @Test func truncatedResponse() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.truncated) }
+        let server = try FaultyServer(.truncated)
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .badResponse)
@@ -169,7 +169,7 @@ import Testing
     }
 
     @Test func clusterWithoutMaster() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.unavailable) }
+        let server = try FaultyServer(.unavailable)
         defer { server.stop() }
         let error = await failure(configuration(server.httpURL))
         #expect(error?.kind == .clusterUnavailable)
@@ -177,7 +177,7 @@ import Testing
     }
 
     @Test func busyAnswersAreRetriedWithBackoff() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.flaky(failures: 3)) }
+        let server = try FaultyServer(.flaky(failures: 3))
         defer { server.stop() }
         var configuration = configuration(server.httpURL)
         configuration.retries = RetrySettings(maxAttempts: 5, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100))
@@ -186,7 +186,7 @@ import Testing
     }
 
     @Test func retriesAreBounded() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.flaky(failures: 100)) }
+        let server = try FaultyServer(.flaky(failures: 100))
         defer { server.stop() }
         var configuration = configuration(server.httpURL)
         configuration.retries = RetrySettings(maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(20))

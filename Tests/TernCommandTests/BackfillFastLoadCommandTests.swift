@@ -101,7 +101,7 @@ import Testing
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in
                 try await Self.seedEvents(source, count: 4000)
-                let proxy = try await offCooperativePool { try FaultProxy(upstream: target.url) }
+                let proxy = try FaultProxy(upstream: target.url)
                 defer { proxy.stop() }
                 let state = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: state) }

@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func refusedCredentialsExitWith3() async throws {
-        let server = try await offCooperativePool { try FaultyServer(.unauthorized) }
+        let server = try FaultyServer(.unauthorized)
         defer { server.stop() }
         let result = try await TernBinary.run(["check", "--json", "--source", server.httpURL, "--target-version", "opensearch:2.19.1"])
         #expect(result.status == 3)

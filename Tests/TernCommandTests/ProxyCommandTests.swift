@@ -46,7 +46,7 @@ struct ProxyCommandTests {
         try await OsmemServer.with { server in
             let folder = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
-            let first = try await offCooperativePool { try RunningProxy(source: server.url, folder: folder) }
+            let first = try RunningProxy(source: server.url, folder: folder)
             defer { first.stop() }
 
             let samePort = try await TernBinary.run([
@@ -71,7 +71,7 @@ struct ProxyCommandTests {
         try await OsmemServer.with { server in
             let folder = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try await offCooperativePool { try RunningProxy(source: server.url, folder: folder) }
+            let proxy = try RunningProxy(source: server.url, folder: folder)
             defer { proxy.stop() }
 
             #expect(try await HTTP.send("PUT", proxy.url + "/books/_doc/1", #"{"title":"Dune-one"}"#).status == 201)
@@ -125,7 +125,7 @@ struct ProxyCommandTests {
         try await OsmemServer.with { server in
             let folder = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try await offCooperativePool { try RunningProxy(source: server.url, folder: folder) }
+            let proxy = try RunningProxy(source: server.url, folder: folder)
             defer { proxy.stop() }
             #expect(try await HTTP.send("PUT", proxy.url + "/books/_doc/1", #"{"title":"before"}"#).status == 201)
 
@@ -160,7 +160,7 @@ struct ProxyCommandTests {
         try await OsmemServer.with { server in
             let folder = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try await offCooperativePool { try RunningProxy(source: server.url, folder: folder) }
+            let proxy = try RunningProxy(source: server.url, folder: folder)
             defer { proxy.stop() }
 
             let wrong = try await TernBinary.run(
@@ -198,20 +198,16 @@ struct ProxyCommandTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let tokenFile = folder.appendingPathComponent("my.token")
             try "given-token\n".write(to: tokenFile, atomically: true, encoding: .utf8)
-            let first = try await offCooperativePool {
-                try RunningProxy(source: server.url, folder: folder, extra: ["--admin-token-file", tokenFile.path])
-            }
+            let first = try RunningProxy(source: server.url, folder: folder, extra: ["--admin-token-file", tokenFile.path])
             #expect(first.tokenFile == tokenFile.path)
             #expect(try await HTTP.send("PUT", first.url + "/books/_doc/1", #"{"title":"one"}"#).status == 201)
-            #expect(try await offCooperativePool { first.terminate() } == 0)
+            #expect(first.terminate() == 0)
             #expect(first.standardError.contains("Proxy stopped after"), "\(first.standardError)")
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("proxy.token").path))
 
-            let second = try await offCooperativePool {
-                try RunningProxy(
-                    source: server.url, folder: folder, extra: ["--listen", "127.0.0.1:\(first.port)"],
-                    environment: ["TERN_PROXY_TOKEN": "env-token"])
-            }
+            let second = try RunningProxy(
+                source: server.url, folder: folder, extra: ["--listen", "127.0.0.1:\(first.port)"],
+                environment: ["TERN_PROXY_TOKEN": "env-token"])
             defer { second.stop() }
             #expect(second.port == first.port)
             #expect(second.announcement["admin_token_file"] == nil)

@@ -24,7 +24,7 @@ public final class OsmemServer: Sendable {
 
     /// Runs `body` with a fresh server and stops it afterwards.
     public static func with<T>(_ body: (OsmemServer) async throws -> T) async throws -> T {
-        let server = try await offCooperativePool { try OsmemServer() }
+        let server = try OsmemServer()
         defer { server.stop() }
         return try await body(server)
     }

@@ -19,7 +19,7 @@ struct ProxyKillTests {
             let capture = folder.appendingPathComponent("capture").path
             let arguments = ["proxy", "--source", server.url.absoluteString, "--capture-dir", capture, "--json"]
 
-            let first = try await offCooperativePool { try ProxyProcess(arguments + ["--listen", "127.0.0.1:0"]) }
+            let first = try ProxyProcess(arguments + ["--listen", "127.0.0.1:0"])
             let port = first.port
             let load = WriteLoad(url: "http://127.0.0.1:\(port)", workers: 8)
             let running = Task { await load.run() }
@@ -32,7 +32,7 @@ struct ProxyKillTests {
             // A crash can leave half a record at the end; make sure there is one, so the restart must repair it.
             let tornBytes = try Self.tearTail(of: capture)
 
-            let second = try await offCooperativePool { try ProxyProcess(arguments + ["--listen", "127.0.0.1:\(port)"]) }
+            let second = try ProxyProcess(arguments + ["--listen", "127.0.0.1:\(port)"])
             defer { second.kill9() }
             let recovered = second.announcement["recovered"] as? String
             // Either the crash or tearTail left an unfinished record; the restarted writer cuts it and says so.
@@ -43,7 +43,7 @@ struct ProxyKillTests {
             try await load.waitForAcknowledged(acknowledgedAtKill + 150)
             load.stop()
             await running.value
-            #expect(try await offCooperativePool { second.terminate() } == 0)
+            #expect(second.terminate() == 0)
 
             let (entries, damage) = try CaptureLogReader(directory: capture).readToEnd(treatIncompleteTailAsDamage: true)
             #expect(damage == nil, "\(damage?.description ?? "")")
