@@ -210,6 +210,9 @@ public final class SearchClient: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
+    /// `name` percent-encoded for one segment of a request path (an index, repository or snapshot name).
+    public static func pathSegment(_ name: String) -> String { encode(name) }
+
     static func describeBody(_ response: SearchResponse) -> String {
         let type = response.headers.first(name: "Content-Type") ?? "no content type"
         let preview = String(decoding: response.body.readableBytesView.prefix(60), as: UTF8.self)

@@ -1,36 +1,12 @@
 import NIOSSL
+import SearchClient
 import TernCore
 
 /// TLS configurations for both sides of the proxy: towards the clusters and on its own listener.
 enum ProxyTLS {
-    /// The client side towards a cluster; verification stays on unless the cluster's `tls.insecure` is set.
+    /// The client side towards a cluster: the same settings, and the same sentences, as every other cluster client.
     static func upstream(_ settings: TLSSettings, role: String) throws -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        if settings.insecure {
-            configuration.certificateVerification = .none
-        }
-        if let caFile = settings.caFile {
-            do {
-                configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
-            } catch {
-                throw TernError.configuration(
-                    "\(role).tls.ca_file \(caFile) holds no readable PEM certificate; give the CA certificate in PEM form.")
-            }
-        }
-        if let certificateFile = settings.clientCertificateFile, let keyFile = settings.clientKeyFile {
-            do {
-                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
-            } catch {
-                throw TernError.configuration("\(role).tls.client_cert \(certificateFile) holds no readable PEM certificate.")
-            }
-            do {
-                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
-            } catch {
-                throw TernError.configuration(
-                    "\(role).tls.client_key \(keyFile) holds no readable PEM private key (encrypted keys are not supported).")
-            }
-        }
-        return configuration
+        try TLSConfigurationFactory.make(settings, role: role)
     }
 
     /// The server side of the proxy's listener.

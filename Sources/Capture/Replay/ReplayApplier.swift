@@ -120,7 +120,7 @@ struct ReplayApplier: Sendable {
             let selected = names.filter(selection.selects)
             guard !selected.isEmpty else { return }
             index = selected.joined(separator: ",")
-            segments[0] = selected.map { selection.targetName(for: $0) }.map(Self.pathSegment).joined(separator: ",")
+            segments[0] = selected.map { selection.targetName(for: $0) }.map(SearchClient.pathSegment).joined(separator: ",")
         }
         let query: [(String, String)] =
             parts.count > 1
@@ -156,10 +156,4 @@ struct ReplayApplier: Sendable {
         default: nil
         }
     }
-
-    private static func pathSegment(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? name
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -107,7 +107,7 @@ public struct Replayer: Sendable {
                         continue
                     }
                     // At the current end of the log: requests still unanswered after the timeout have an unknown outcome.
-                    let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - options.unansweredTimeout.milliseconds
+                    let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - Int64(options.unansweredTimeout.inSeconds * 1000)
                     for exchange in pairing.expire(loggedBefore: cutoff) {
                         logger.warning(
                             "write without a logged answer; re-reading its documents from the source",
@@ -151,12 +151,5 @@ extension Replayer {
         try await Task.sleep(for: .seconds(1))
         guard let second = try look(), second.position == first.position else { return nil }
         return second
-    }
-}
-
-extension Duration {
-    fileprivate var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

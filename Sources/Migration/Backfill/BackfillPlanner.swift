@@ -58,7 +58,7 @@ struct BackfillPlanner {
     private func planLive(_ client: SearchClient) async throws -> Plan {
         let info = try await client.info(retries: RetrySettings(maxAttempts: 2))
         let all = try await client.indices()
-        let selected = all.filter { options.selection.selects($0.name) && $0.status != "close" }
+        let selected = options.selection.openIndices(all, logger: logger)
         var units: [PlannedUnit] = []
         var mappings: [String: JSONValue] = [:]
         for index in selected {

@@ -77,10 +77,7 @@ private struct RemoteReindexExecution {
         let sourceInfo = try await source.info(retries: RetrySettings(maxAttempts: 2))
         let targetInfo = try await target.info(retries: RetrySettings(maxAttempts: 2))
         let all = try await source.indices()
-        for index in all where options.selection.selects(index.name) && index.status == "close" {
-            logger.warning("skipping closed source index", metadata: ["index": "\(index.name)"])
-        }
-        let selected = all.filter { options.selection.selects($0.name) && $0.status != "close" }
+        let selected = options.selection.openIndices(all, logger: logger)
         guard !selected.isEmpty else {
             throw TernError(
                 .invalidArgument,
@@ -320,7 +317,7 @@ private struct RemoteReindexExecution {
         var results: [BackfillReport.IndexResult] = []
         for name in order.sorted() {
             guard var result = byTarget[name] else { continue }
-            let path = "/\(RequestBody.pathSegment(name))"
+            let path = "/\(SearchClient.pathSegment(name))"
             let exists = try await target.send(.HEAD, path)
             if exists.status == 404 {
                 result.targetCount = 0

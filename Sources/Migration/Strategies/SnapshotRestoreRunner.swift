@@ -105,10 +105,7 @@ private struct SnapshotRestoreExecution {
         let sourceInfo = try await source.info(retries: RetrySettings(maxAttempts: 2))
         let targetInfo = try await target.info(retries: RetrySettings(maxAttempts: 2))
         let all = try await source.indices()
-        for index in all where options.selection.selects(index.name) && index.status == "close" {
-            logger.warning("skipping closed source index", metadata: ["index": "\(index.name)"])
-        }
-        let selected = all.filter { options.selection.selects($0.name) && $0.status != "close" }
+        let selected = options.selection.openIndices(all, logger: logger)
         guard !selected.isEmpty else {
             throw TernError(
                 .invalidArgument,
@@ -233,7 +230,7 @@ private struct SnapshotRestoreExecution {
         // The target only reads: two clusters writing one repository would corrupt it.
         if readonly { repositorySettings["readonly"] = .bool(true) }
         let body = JSONValue.object(["type": .string("fs"), "settings": .object(repositorySettings)])
-        let path = "/_snapshot/\(RequestBody.pathSegment(settings.repository))"
+        let path = "/_snapshot/\(SearchClient.pathSegment(settings.repository))"
         let response = try await client.send(.PUT, path, body: try RequestBody.encode(body))
         try client.checkAccess(response, method: "PUT", path: path)
         guard response.isSuccess else {
@@ -326,7 +323,7 @@ private struct SnapshotRestoreExecution {
 
     private func waitForGreen(_ indices: [String]) async throws {
         let seconds = Int(settings.healthTimeout.inSeconds.rounded(.up))
-        let path = "/_cluster/health/\(indices.map(RequestBody.pathSegment).joined(separator: ","))"
+        let path = "/_cluster/health/\(indices.map(SearchClient.pathSegment).joined(separator: ","))"
         let response = try await slowTarget.send(.GET, path, query: [("wait_for_status", "green"), ("timeout", "\(seconds)s")])
         try slowTarget.checkAccess(response, method: "GET", path: path)
         let json = response.json()
@@ -342,7 +339,7 @@ private struct SnapshotRestoreExecution {
     }
 
     private func snapshotPath(_ name: String) -> String {
-        "/_snapshot/\(RequestBody.pathSegment(settings.repository))/\(RequestBody.pathSegment(name))"
+        "/_snapshot/\(SearchClient.pathSegment(settings.repository))/\(SearchClient.pathSegment(name))"
     }
 
     private func runKey() -> String {

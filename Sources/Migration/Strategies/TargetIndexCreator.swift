@@ -14,7 +14,7 @@ struct TargetIndexCreator: Sendable {
 
     /// The source index's definition (`GET /<index>`).
     func definition(of index: String) async throws -> PortableIndexDefinition {
-        let json = try await source.getJSON("/\(RequestBody.pathSegment(index))")
+        let json = try await source.getJSON("/\(SearchClient.pathSegment(index))")
         // The answer is keyed by the concrete index name (an alias would answer with its indices).
         guard let entry = json[index] ?? json.objectValue?.values.first else {
             throw TernError(.badResponse, "The \(source.displayName) answered GET /\(index) without the index's definition.")
@@ -26,7 +26,7 @@ struct TargetIndexCreator: Sendable {
     /// - Returns: whether Tern created it.
     @discardableResult
     func ensure(_ name: String, definition: PortableIndexDefinition) async throws -> Bool {
-        let path = "/\(RequestBody.pathSegment(name))"
+        let path = "/\(SearchClient.pathSegment(name))"
         let probe = try await target.send(.HEAD, path)
         try target.checkAccess(probe, method: "HEAD", path: path)
         if probe.isSuccess {

@@ -9,10 +9,4 @@ enum RequestBody {
         return Array(try encoder.encode(value))
     }
 
-    /// An index name (or a comma-separated list of them) as a path segment: percent-encoded except for unreserved characters.
-    static func pathSegment(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? name
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

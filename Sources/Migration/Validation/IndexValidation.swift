@@ -75,8 +75,7 @@ public struct IndexValidation: Sendable {
     }
 
     private func refresh(_ index: String) async throws {
-        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        let path = "/\(index.addingPercentEncoding(withAllowedCharacters: unreserved) ?? index)/_refresh"
+        let path = "/\(SearchClient.pathSegment(index))/_refresh"
         let response = try await target.send(.POST, path)
         guard response.isSuccess else {
             throw TernError(

@@ -67,14 +67,17 @@ public struct ValidationRunner: Sendable {
                 let sides = Sides(
                     source: sourceClient, sourceInfo: try await sourceClient.info(), target: targetClient,
                     targetInfo: try await targetClient.info())
-                let names = options.selection.select(try await sourceClient.indices().filter { $0.status != "close" }.map(\.name)).sorted()
+                let names = options.selection.openIndices(try await sourceClient.indices(), logger: logger).map(\.name).sorted()
                 guard !names.isEmpty || !options.queries.isEmpty else {
                     throw TernError(
                         .invalidArgument,
                         "Nothing to validate: no index of the source matches the selection; name indices with --index (system indices need a name starting with '.')."
                     )
                 }
-                let first = try await validate(names, sides: sides, differencesFolder: options.repair ? folder : nil)
+                // A repair changes documents, never definitions: the mappings are compared once for both passes.
+                let definitions = options.checkMetadata && !names.isEmpty ? try await metadataChecks() : [:]
+                let first = try await validate(
+                    names, sides: sides, definitions: definitions, differencesFolder: options.repair ? folder : nil)
                 let needRepair = first.indices.filter { !$0.documentsAgree }
                 guard options.repair, !needRepair.isEmpty else {
                     return ValidationReport(
@@ -99,7 +102,7 @@ public struct ValidationRunner: Sendable {
                     repairs.append(
                         try await repair.run(sourceIndex: result.sourceIndex, targetIndex: result.targetIndex, differences: differences))
                 }
-                let second = try await validate(names, sides: sides, differencesFolder: nil)
+                let second = try await validate(names, sides: sides, definitions: definitions, differencesFolder: nil)
                 return ValidationReport(
                     source: source.displayEndpoint, target: target.displayEndpoint, startedAt: startedAt,
                     seconds: (ContinuousClock.now - clock).inSeconds, indices: second.indices, queries: second.queries, repairs: repairs,
@@ -110,7 +113,9 @@ public struct ValidationRunner: Sendable {
 
     /// One pass over every index and request. With `differencesFolder`, every difference of each index is recorded
     /// there (for a repair); indices missing on the target get no list.
-    private func validate(_ names: [String], sides: Sides, differencesFolder: String?) async throws -> (
+    private func validate(
+        _ names: [String], sides: Sides, definitions: [String: IndexMetadataCheck], differencesFolder: String?
+    ) async throws -> (
         indices: [IndexValidationResult], queries: [QueryParity.Result], differences: [String: DocumentDifferences]
     ) {
         let validation = IndexValidation(
@@ -118,7 +123,6 @@ public struct ValidationRunner: Sendable {
             options: IndexValidation.Options(
                 reading: DocumentDigestReader.Options(slices: options.slices, sampleRate: options.sampleRate),
                 workFolder: options.workFolder))
-        let definitions = options.checkMetadata && !names.isEmpty ? try await metadataChecks() : [:]
         var results: [IndexValidationResult] = []
         var differences: [String: DocumentDifferences] = [:]
         if let differencesFolder {

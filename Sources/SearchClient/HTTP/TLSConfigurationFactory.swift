@@ -1,9 +1,11 @@
 import NIOSSL
 import TernCore
 
-/// Builds NIOSSL's client configuration from `tls:` in tern.yml.
-enum TLSConfigurationFactory {
-    static func make(_ settings: TLSSettings, role: String) throws -> TLSConfiguration {
+/// Builds NIOSSL's client configuration from `tls:` in tern.yml; the capture proxy uses it towards the clusters too.
+public enum TLSConfigurationFactory {
+    /// Verification stays on unless `tls.insecure` is set.
+    /// - Throws: `TernError` (configuration) naming the `role.tls.*` file that cannot be read.
+    public static func make(_ settings: TLSSettings, role: String) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if settings.insecure {
             configuration.certificateVerification = .none

@@ -113,13 +113,7 @@ extension HitsScanner {
                 case .timedOut: page.timedOut = try cursor.readBool()
                 case .shards: try cursor.readShards(into: &page)
                 case .hits: try cursor.readHits(into: &page)
-                case .docs:
-                    guard try cursor.consumeNull() == false else { return }
-                    try cursor.expect(UInt8(ascii: "["))
-                    if try cursor.consume(UInt8(ascii: "]")) { return }
-                    repeat {
-                        page.hits.append(try cursor.readHit())
-                    } while try cursor.nextElement(closing: UInt8(ascii: "]"))
+                case .docs: try cursor.readHitArray(into: &page)
                 default: try cursor.skipValue()
                 }
             }
@@ -149,16 +143,20 @@ extension HitsScanner {
             try readMembers { cursor, key in
                 switch key {
                 case .total: page.total = try cursor.readTotal()
-                case .hits:
-                    guard try cursor.consumeNull() == false else { return }
-                    try cursor.expect(UInt8(ascii: "["))
-                    if try cursor.consume(UInt8(ascii: "]")) { return }
-                    repeat {
-                        page.hits.append(try cursor.readHit())
-                    } while try cursor.nextElement(closing: UInt8(ascii: "]"))
+                case .hits: try cursor.readHitArray(into: &page)
                 default: try cursor.skipValue()
                 }
             }
+        }
+
+        /// `hits.hits` of a search, or `docs` of an `_mget` answer: an array of hit objects, or null.
+        private mutating func readHitArray(into page: inout Page) throws {
+            guard try consumeNull() == false else { return }
+            try expect(UInt8(ascii: "["))
+            if try consume(UInt8(ascii: "]")) { return }
+            repeat {
+                page.hits.append(try readHit())
+            } while try nextElement(closing: UInt8(ascii: "]"))
         }
 
         private mutating func readTotal() throws -> Int64? {

@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
 
             Examples:
               tern status
-              tern status --proxy http://127.0.0.1:9300 --json
+              tern status --proxy http://127.0.0.1:9400 --json
             """)
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
@@ -54,18 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw TernError(.invalidArgument, "No state folder at \(stateDirectory): nothing has run here yet (or pass --state-dir).")
         }
         let store = try StateStore(folder: stateDirectory)
-        var replays: [ReplayReport] = []
-        for var progress in try await store.allReplayProgress() {
-            let lag = try ReplayStatusCommand.lag(
-                directory: progress.captureDirectory, from: CapturePosition(segment: progress.segment, offset: progress.offset))
-            progress.lagRecords = lag.records
-            progress.lagSeconds = lag.oldestMillis.map { max(0, Date().timeIntervalSince1970 - Double($0) / 1000) } ?? 0
-            replays.append(
-                ReplayReport(
-                    progress: progress,
-                    issues: try await store.replayIssues(captureDirectory: progress.captureDirectory, target: progress.target),
-                    damage: lag.damage.map { [$0] } ?? []))
-        }
+        let replays = try await ReplayStatus.reports(store: store)
         var status = Status(
             backfills: Array(try await store.runs(kind: "backfill").prefix(5)),
             fastLoadSettingsToRestore: try await store.allSettingsToRestore(),

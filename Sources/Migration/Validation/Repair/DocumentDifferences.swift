@@ -70,27 +70,41 @@ public final class DocumentDifferences: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with the recorded entries in batches of at most `batchSize`, in the order they were recorded.
+    /// Calls `body` with the recorded entries in batches of at most `batchSize`, in the order they were recorded. The
+    /// file is read in blocks, so a list of millions of differences never sits in memory whole.
     /// - Throws: `TernError` when the file cannot be read or a line is damaged; whatever `body` throws.
     public func forEachBatch(of batchSize: Int, _ body: ([Entry]) async throws -> Void) async throws {
         try finish()
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw TernError(.invalidArgument, "Cannot read the list of differences \(path): \(error.localizedDescription).")
+        guard let reader = FileHandle(forReadingAtPath: path) else {
+            throw TernError(.invalidArgument, "Cannot read the list of differences \(path); run the validation again.")
         }
-        var batch: [Entry] = []
+        defer { try? reader.close() }
         let decoder = JSONDecoder()
-        for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else {
-                throw TernError(.invalidArgument, "The list of differences \(path) is damaged; run the validation again.")
+        var pending: [UInt8] = []
+        var batch: [Entry] = []
+        while true {
+            let block: Data?
+            do {
+                block = try reader.read(upToCount: 1 << 20)
+            } catch {
+                throw TernError(.invalidArgument, "Cannot read the list of differences \(path): \(error.localizedDescription).")
             }
-            batch.append(entry)
-            if batch.count == batchSize {
-                try await body(batch)
-                batch.removeAll(keepingCapacity: true)
+            let atEnd = block?.isEmpty ?? true
+            if let block { pending.append(contentsOf: block) }
+            // Whole lines only; the last, unfinished one waits for the next block (or ends the file).
+            let usable = atEnd ? pending.count : (pending.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            for line in pending[..<usable].split(separator: 0x0A, omittingEmptySubsequences: true) {
+                guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else {
+                    throw TernError(.invalidArgument, "The list of differences \(path) is damaged; run the validation again.")
+                }
+                batch.append(entry)
+                if batch.count == batchSize {
+                    try await body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            pending.removeFirst(usable)
+            if atEnd { break }
         }
         if !batch.isEmpty { try await body(batch) }
     }
