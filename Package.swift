@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "SnapshotReader", targets: ["SnapshotReader"]),
         .library(name: "Migration", targets: ["Migration"]),
         .library(name: "Capture", targets: ["Capture"]),
+        .library(name: "Orchestration", targets: ["Orchestration"]),
+        .library(name: "Upgrade", targets: ["Upgrade"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -82,6 +84,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The blue-green run sequenced: migrate, cut over, roll back, decommission, each step persisted and resumable.
+        .target(
+            name: "Orchestration",
+            dependencies: [
+                "TernCore",
+                "SearchClient",
+                "Migration",
+                "Capture",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // In-place upgrades: the plan, the rolling and restart sequences, Docker Compose files.
+        .target(
+            name: "Upgrade",
+            dependencies: [
+                "TernCore",
+                "SearchClient",
+                "Migration",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The command line: parses arguments and prints, nothing more.
         .executableTarget(
             name: "tern",
@@ -91,6 +115,8 @@ let package = Package(
                 "SnapshotReader",
                 "Migration",
                 "Capture",
+                "Orchestration",
+                "Upgrade",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -110,6 +136,8 @@ let package = Package(
             dependencies: ["Migration", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TernTestSupport"]),
+        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TernTestSupport"]),
+        .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "TernTestSupport"]),
         .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "Capture", "TernTestSupport"]),
     ]
 )

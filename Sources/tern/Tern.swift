@@ -29,7 +29,7 @@ struct Tern: AsyncParsableCommand {
         version: TernVersion.current,
         subcommands: [
             CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, ProxyCommand.self, ReplayCommand.self,
-            ValidateCommand.self, StatusCommand.self, SnapshotCommand.self, LuceneCommand.self,
+            ValidateCommand.self, StatusCommand.self, UpgradeCommand.self, SnapshotCommand.self, LuceneCommand.self,
         ]
     )
 }

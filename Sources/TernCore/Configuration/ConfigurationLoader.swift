@@ -63,11 +63,17 @@ public struct ConfigurationLoader: Sendable {
             throw TernError.configuration("\(file) is not valid YAML: \(Self.describe(error)).")
         }
         guard let root else { return TernConfiguration() }
-        let top = try ConfigNode(node: root, path: "", file: file, environment: environment).mapping(allowedKeys: ["source", "target"])
+        let top = try ConfigNode(node: root, path: "", file: file, environment: environment).mapping(allowedKeys: [
+            "source", "target", "migration", "cutover", "upgrade",
+        ])
         let reader = ClusterSectionReader(baseDirectory: baseDirectory)
+        let workflow = WorkflowSectionReader()
         return TernConfiguration(
             source: try top["source"].map { try reader.cluster($0, role: "source") },
-            target: try top["target"].map { try reader.cluster($0, role: "target") })
+            target: try top["target"].map { try reader.cluster($0, role: "target") },
+            migration: try top["migration"].map(workflow.migration) ?? MigrationSettings(),
+            cutover: try top["cutover"].map(workflow.cutover) ?? CutoverSettings(),
+            upgrade: try top["upgrade"].map(UpgradeSectionReader().upgrade) ?? UpgradeSettings())
     }
 
     private static func override(_ existing: ClusterConfiguration?, role: String, with url: URL) -> ClusterConfiguration {

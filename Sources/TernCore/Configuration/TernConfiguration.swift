@@ -1,11 +1,20 @@
-/// The contents of `tern.yml`, after flags were applied: the two clusters of a migration.
+/// The contents of `tern.yml`, after flags were applied: the two clusters of a migration and how to run it.
 public struct TernConfiguration: Sendable, Hashable {
     public var source: ClusterConfiguration?
     public var target: ClusterConfiguration?
+    public var migration: MigrationSettings
+    public var cutover: CutoverSettings
+    public var upgrade: UpgradeSettings
 
-    public init(source: ClusterConfiguration? = nil, target: ClusterConfiguration? = nil) {
+    public init(
+        source: ClusterConfiguration? = nil, target: ClusterConfiguration? = nil, migration: MigrationSettings = MigrationSettings(),
+        cutover: CutoverSettings = CutoverSettings(), upgrade: UpgradeSettings = UpgradeSettings()
+    ) {
         self.source = source
         self.target = target
+        self.migration = migration
+        self.cutover = cutover
+        self.upgrade = upgrade
     }
 
     /// The file Tern reads when `--config` is not given.
