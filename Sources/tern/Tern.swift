@@ -29,7 +29,8 @@ struct Tern: AsyncParsableCommand {
         version: TernVersion.current,
         subcommands: [
             CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, ProxyCommand.self, ReplayCommand.self,
-            ValidateCommand.self, StatusCommand.self, UpgradeCommand.self, SnapshotCommand.self, LuceneCommand.self,
+            ValidateCommand.self, MigrateCommand.self, CutoverCommand.self, RollbackCommand.self, DecommissionCommand.self,
+            StatusCommand.self, UpgradeCommand.self, SnapshotCommand.self, LuceneCommand.self,
         ]
     )
 }

@@ -23,6 +23,16 @@ public enum ReplayStatus {
         return reports
     }
 
+    /// Records logged in `captureDirectory` that the replay to `target` has not applied yet (all of them before its
+    /// first save); 0 when there is no capture folder.
+    public static func pendingRecords(store: StateStore, captureDirectory: String, target: String) async throws -> Int64 {
+        let directory = Replayer.stateKey(captureDirectory: captureDirectory)
+        let progress = try await store.replayProgress(captureDirectory: directory, target: target)
+        return try measureLag(
+            directory: directory, from: CapturePosition(segment: progress?.segment ?? 0, offset: progress?.offset ?? 0)
+        ).records
+    }
+
     private static func measureLag(directory: String, from position: CapturePosition) throws -> (
         records: Int64, oldestMillis: Int64?, damage: String?
     ) {

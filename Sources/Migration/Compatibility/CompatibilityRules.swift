@@ -3,7 +3,7 @@ import TernCore
 /// Version facts from the Elasticsearch and OpenSearch documentation that the verdicts rest on.
 public enum CompatibilityRules {
     /// The last minor of each major on the line OpenSearch continues: a rolling upgrade to the next major starts there.
-    static func lastMinor(of version: ClusterVersion) -> ClusterVersion? {
+    public static func lastMinor(of version: ClusterVersion) -> ClusterVersion? {
         switch (version.distribution, version.version.major) {
         case (.opensearch, 1): ClusterVersion(.opensearch, SemanticVersion(1, 3, precision: 2))
         case (.opensearch, 2): ClusterVersion(.opensearch, SemanticVersion(2, 19, precision: 2))
@@ -17,7 +17,7 @@ public enum CompatibilityRules {
     }
 
     /// The oldest version whose nodes can run beside nodes of `target` during a rolling upgrade (wire compatibility).
-    static func oldestRollingSource(for target: ClusterVersion) -> SemanticVersion? {
+    public static func oldestRollingSource(for target: ClusterVersion) -> SemanticVersion? {
         switch (target.distribution, target.version.major) {
         case (.opensearch, 1): SemanticVersion(6, 8, 0)
         case (.opensearch, 2): SemanticVersion(1, 3, 0)
@@ -36,7 +36,7 @@ public enum CompatibilityRules {
     }
 
     /// Whether `target` is older than `source` (a downgrade), comparing index generations first, then versions of one family.
-    static func isDowngrade(from source: ClusterVersion, to target: ClusterVersion) -> Bool {
+    public static func isDowngrade(from source: ClusterVersion, to target: ClusterVersion) -> Bool {
         if target.indexGeneration != source.indexGeneration { return target.indexGeneration < source.indexGeneration }
         // Across product families only the index generation orders versions (Elasticsearch 8 and OpenSearch 2 are peers).
         let sameFamily = (source.distribution == .opensearch) == (target.distribution == .opensearch)
@@ -44,12 +44,12 @@ public enum CompatibilityRules {
     }
 
     /// Whether a target of this version can open every index created by `source`.
-    static func canReadIndices(of source: ClusterVersion, on target: ClusterVersion) -> Bool {
+    public static func canReadIndices(of source: ClusterVersion, on target: ClusterVersion) -> Bool {
         source.indexGeneration >= target.oldestReadableIndexGeneration && source.indexGeneration <= target.indexGeneration
     }
 
     /// Whether one rolling (or restart) step may go from `source` to `target`, and if not, why.
-    static func inPlaceStep(from source: ClusterVersion, to target: ClusterVersion, rolling: Bool) -> (allowed: Bool, reason: String) {
+    public static func inPlaceStep(from source: ClusterVersion, to target: ClusterVersion, rolling: Bool) -> (allowed: Bool, reason: String) {
         let kind = rolling ? "rolling upgrade" : "restart upgrade"
         if source.distribution == .opensearch && target.distribution != .opensearch {
             return (false, "OpenSearch cannot be turned back into Elasticsearch in place.")
@@ -111,7 +111,7 @@ public enum CompatibilityRules {
     }
 
     /// Rolling-upgrade steps from `source` to `target` through the last minor of each major, or nil when no in-place path exists.
-    static func inPlacePath(from source: ClusterVersion, to target: ClusterVersion) -> [ClusterVersion]? {
+    public static func inPlacePath(from source: ClusterVersion, to target: ClusterVersion) -> [ClusterVersion]? {
         var current = source
         var path: [ClusterVersion] = []
         for _ in 0..<8 {

@@ -248,7 +248,7 @@ public enum StrategyAdvisor {
     }
 
     /// Source indices that the target version cannot open.
-    static func indicesTooOld(_ source: ClusterProfile, for target: ClusterVersion) -> [IndexSummary] {
+    public static func indicesTooOld(_ source: ClusterProfile, for target: ClusterVersion) -> [IndexSummary] {
         (source.indices ?? []).filter { index in
             guard let created = index.createdVersion else { return false }
             return created.indexGeneration < target.oldestReadableIndexGeneration

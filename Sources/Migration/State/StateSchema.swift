@@ -103,6 +103,37 @@ enum StateSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    -- Operations that change both clusters (migrate, cutover, rollback, decommission), step by step, so a
+                    -- killed one resumes at its first unfinished step.
+                    CREATE TABLE operation (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'aborted', 'failed')),
+                        actor TEXT NOT NULL,
+                        started_at DATETIME NOT NULL,
+                        finished_at DATETIME,
+                        detail TEXT NOT NULL DEFAULT ''
+                    );
+                    -- At most one unfinished operation per kind: the one a new start resumes.
+                    CREATE UNIQUE INDEX operation_unfinished ON operation(kind) WHERE status = 'running';
+
+                    CREATE TABLE operation_step (
+                        operation_id INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
+                        step TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'skipped')),
+                        started_at DATETIME NOT NULL,
+                        finished_at DATETIME,
+                        detail TEXT NOT NULL DEFAULT '',
+                        -- What a resumed step must know of its first attempt (the indices it blocked), as JSON.
+                        facts TEXT,
+                        PRIMARY KEY (operation_id, step)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -64,19 +64,13 @@ struct ConfigNode {
         return value
     }
 
-    /// `500ms`, `10s`, `2m`, `1h`, or a bare number of seconds.
+    /// `500ms`, `10s`, `2m`, `1h`, or a bare number of seconds; more than zero.
     func duration() throws -> Duration {
-        let text = try string().trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let number = Double(text.dropLast(suffix.count)), number > 0 {
-                return .milliseconds(Int64((number * scale * 1000).rounded()))
-            }
+        let text = try string()
+        guard let duration = Duration.parse(text), duration > .zero else {
+            throw fail("'\(text.trimmingCharacters(in: .whitespaces))' is not a duration; write it like 500ms, 10s or 2m.")
         }
-        if let seconds = Double(text), seconds > 0 {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
-        }
-        throw fail("'\(text)' is not a duration; write it like 500ms, 10s or 2m.")
+        return duration
     }
 
     /// A string, or a list of strings.

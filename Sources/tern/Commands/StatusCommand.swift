@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import Foundation
 import Migration
+import Orchestration
 import TernCore
 
 /// `tern status`: one view of the migration in this workspace.
@@ -10,7 +11,9 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "One view of the migration: backfills, replays and their lag, validations, and the proxy.",
         discussion: """
-            Reads the state folder (backfill runs, --fast-load settings still to put back, replay positions, the \
+            Shows the phase of the migration (not-started, copying, ready-for-cutover, cutting-over, cut-over, \
+            rolling-back, rolled-back, decommissioned) with the steps of the latest migrate, cutover, rollback and \
+            decommission, then reads the state folder (backfill runs, --fast-load settings still to put back, replay positions, the \
             latest validations) and the capture log (replay lag now). With --proxy, or when a proxy token file is \
             in the state folder, it also asks the running proxy for its mode and counters.
 
@@ -19,10 +22,15 @@ struct StatusCommand: AsyncParsableCommand {
               tern status --proxy http://127.0.0.1:9400 --json
             """)
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
-    var stateDirectory = ".tern"
+    @OptionGroup var clusters: ClusterOptions
 
-    @Option(name: .long, help: ArgumentHelp("A running tern proxy's URL, to include its mode and counters.", valueName: "url"))
+    @Option(
+        name: .customLong("state-dir"), help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
+    var stateDirectory: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A running tern proxy's URL, to include its mode and counters (default: migration.proxy).", valueName: "url"))
     var proxy: String?
 
     @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("The proxy's admin token file.", valueName: "path"))
@@ -34,6 +42,8 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     struct Status: Encodable {
+        var phase: MigrationPhase
+        var operations: [OperationRecord]
         var backfills: [RunSummary]
         var fastLoadSettingsToRestore: [RememberedSetting]
         var replays: [ReplayReport]
@@ -42,7 +52,7 @@ struct StatusCommand: AsyncParsableCommand {
         var proxyError: String?
 
         enum CodingKeys: String, CodingKey {
-            case backfills, replays, validations, proxy
+            case phase, operations, backfills, replays, validations, proxy
             case fastLoadSettingsToRestore = "fast_load_settings_to_restore"
             case proxyError = "proxy_error"
         }
@@ -50,15 +60,22 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = global.makeLogger()
+        let configuration = try clusters.load()
+        let stateDirectory = stateDirectory ?? configuration.migration.stateDirectory
+        let proxy = proxy ?? configuration.migration.proxy
+        let adminTokenFile = adminTokenFile ?? configuration.migration.proxyTokenFile
         guard FileManager.default.fileExists(atPath: stateDirectory) else {
             throw TernError(.invalidArgument, "No state folder at \(stateDirectory): nothing has run here yet (or pass --state-dir).")
         }
         let store = try StateStore(folder: stateDirectory)
         let replays = try await ReplayStatus.reports(store: store)
+        let (phase, operations) = try await MigrationPhase.current(store: store)
         var status = Status(
+            phase: phase, operations: operations,
             backfills: Array(try await store.runs(kind: "backfill").prefix(5)),
             fastLoadSettingsToRestore: try await store.allSettingsToRestore(),
             replays: replays, validations: try await store.validations())
+        let configuredProxy = proxy
         if let proxy {
             do {
                 let token = try AdminToken.forClient(file: adminTokenFile)
@@ -72,7 +89,9 @@ struct StatusCommand: AsyncParsableCommand {
             Terminal.standardOutput.write(try JSONOutput.encode(status) + "\n")
             return
         }
-        var out = "Backfill\n"
+        var out = "Phase: \(phase.rawValue)\n"
+        for operation in operations.reversed() { out += OperationPrinter.steps(operation) }
+        out += "Backfill\n"
         if status.backfills.isEmpty { out += "  none recorded\n" }
         for summary in status.backfills {
             let totals = summary.totals
@@ -96,7 +115,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let proxy = status.proxy {
             out +=
                 "Proxy\n"
-                + ProxyStatusPrinter(proxy: self.proxy ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }.joined()
+                + ProxyStatusPrinter(proxy: configuredProxy ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }.joined()
         } else if let error = status.proxyError {
             out += "Proxy\n  \(error)\n"
         }

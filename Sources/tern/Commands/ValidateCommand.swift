@@ -110,19 +110,8 @@ struct ValidateCommand: AsyncParsableCommand {
 
     /// Records the outcome for `tern status`; a state folder that cannot be written costs the record, not the validation.
     private func record(_ report: ValidationReport, logger: Logger) async {
-        let differences = report.indices.reduce(Int64(0)) { $0 + $1.missing + $1.extra + $1.different }
-        var summary = "\(report.indices.count) indices, \(differences) documents differ"
-        let definitions = report.indices.filter { !($0.metadata?.isClean ?? true) }.count
-        if definitions > 0 { summary += ", \(definitions) mappings differ" }
-        if !report.queries.isEmpty {
-            summary += ", \(report.queries.filter { !$0.differences.isEmpty }.count) of \(report.queries.count) requests differ"
-        }
-        if let repairs = report.repairs, !repairs.isEmpty {
-            summary += ", repaired \(repairs.reduce(Int64(0)) { $0 + $1.copied + $1.deleted }) documents"
-        }
         do {
-            try await StateStore(folder: stateDirectory).recordValidation(
-                ValidationRecord(source: report.source, target: report.target, ok: report.ok, summary: summary))
+            try await StateStore(folder: stateDirectory).recordValidation(ValidationRecord(report: report))
         } catch {
             logger.warning("validation not recorded in the state folder", metadata: ["error": "\(error)"])
         }

@@ -1,0 +1,27 @@
+/// The steps of `tern cutover`, in order.
+public enum CutoverStep: String, Sendable, CaseIterable, Codable {
+    /// Backfill complete, replay lag under the bound, clusters reachable, a way to move clients.
+    case preconditions
+    /// The proxy holds new writes; writes in flight finish and are logged.
+    case holdWrites = "hold-writes"
+    /// `index.blocks.write` on the migrated source indices, so writes that bypass the proxy fail instead of being lost.
+    case blockSource = "block-source"
+    /// The replay applies the capture log to the end: the target has every write the source accepted.
+    case drain
+    /// The validation gate: counts and a sample (every document with `--full`, or without a recent passed validation).
+    case validate
+    /// Switch hooks, then the proxy routes to the target (held writes go there).
+    case switchClients = "switch-clients"
+
+    /// For the dry run: what the step does.
+    public var summary: String {
+        switch self {
+        case .preconditions: "check backfill, replay lag, recent validation, and how clients move"
+        case .holdWrites: "proxy holds new writes; wait for writes in flight"
+        case .blockSource: "set index.blocks.write on the migrated source indices"
+        case .drain: "replay the capture log to lag 0"
+        case .validate: "validation gate on both clusters"
+        case .switchClients: "run the switch hooks; proxy routes everything to the target"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Capture
+import Foundation
+import Logging
+import Migration
+import SearchClient
+import TernCore
+
+/// `tern migrate`: the blue-green run in one command, each step recorded so that a stopped run resumes at the first
+/// unfinished step. Stops before the cutover unless asked.
+public struct MigrateRunner: Sendable {
+    public struct Options: Sendable {
+        /// Go on with the cutover after the validation.
+        public var cutover: Bool
+        /// Start a new run even though the last one completed.
+        public var restart: Bool
+        /// Documents read and written at once by the backfill.
+        public var concurrency: Int
+        /// The share of documents the validation step compares.
+        public var sampleRate: Double
+
+        public init(cutover: Bool = false, restart: Bool = false, concurrency: Int = 4, sampleRate: Double = 1) {
+            self.cutover = cutover
+            self.restart = restart
+            self.concurrency = concurrency
+            self.sampleRate = sampleRate
+        }
+    }
+
+    public static let kind = "migrate"
+
+    public let workspace: Workspace
+    public let options: Options
+    public let logger: Logger
+
+    public init(workspace: Workspace, options: Options = Options(), logger: Logger) {
+        self.workspace = workspace
+        self.options = options
+        self.logger = logger
+    }
+
+    /// - Parameter progress: the backfill's counters, for a progress bar.
+    public func run(progress: BackfillProgress = BackfillProgress()) async throws -> OperationOutcome {
+        let store = try StateStore(folder: workspace.stateDirectory)
+        if !options.restart, let last = try await store.operations(kind: Self.kind, limit: 1).first, last.status == .completed {
+            return OperationOutcome(
+                operation: last, ok: true,
+                message:
+                    "The migration completed at \(CutoverRunner.time(last.finishedAt)): \(last.detail). Next: tern cutover (or tern migrate --restart to run it again)."
+            )
+        }
+        let journal = try await OperationJournal.begin(kind: Self.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+        var gates: [GateAnswer] = []
+        var hooks: [HookOutcome] = []
+        for (position, step) in MigrateStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
+            if step == .cutover && !options.cutover { break }
+            try await journal.start(step.rawValue, position: position)
+            do {
+                let (status, detail) = try await perform(step, store: store, progress: progress, gates: &gates, hooks: &hooks)
+                try await journal.finish(step.rawValue, status, detail: detail)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                let reason = CutoverPreconditions.sentence(error)
+                try await journal.finish(step.rawValue, .failed, detail: reason)
+                return OperationOutcome(
+                    operation: await journal.operation, ok: false,
+                    message: "The migration stopped at \(step.rawValue): \(reason) Run tern migrate again to resume there.", gates: gates,
+                    hooks: hooks)
+            }
+        }
+        let detail =
+            options.cutover ? "clients are on the target" : "the target holds every document and follows the source; cut over with tern cutover"
+        try await journal.complete(.completed, detail: detail)
+        return OperationOutcome(operation: await journal.operation, ok: true, message: "Migration complete: \(detail).", gates: gates, hooks: hooks)
+    }
+
+    private func perform(
+        _ step: MigrateStep, store: StateStore, progress: BackfillProgress, gates: inout [GateAnswer], hooks: inout [HookOutcome]
+    ) async throws -> (OperationStep.Status, String) {
+        switch step {
+        case .check:
+            let report = await CheckRunner(logger: logger).run(source: .live(workspace.source), target: .live(workspace.target))
+            guard report.exitCode == .success else {
+                let problems = [report.source.error, report.target.error].compactMap { $0 }
+                throw TernError(
+                    .failedChecks,
+                    problems.isEmpty
+                        ? "no migration strategy is possible between these clusters; run tern check to see why."
+                        : problems.joined(separator: "; ") + ".")
+            }
+            func name(_ side: ClusterReport) -> String {
+                "\(side.distribution.map { "\($0)" } ?? "cluster") \(side.version.map { "\($0)" } ?? "")"
+            }
+            return (.done, "\(name(report.source)) to \(name(report.target)); recommended: \(report.recommended?.rawValue ?? "none")")
+        case .metadata:
+            let report = try await MetadataRunner(
+                source: .cluster(workspace.source), target: workspace.target,
+                options: MetadataRunOptions(selection: workspace.selection, apply: true), logger: logger
+            ).run()
+            guard report.ok else {
+                let failed = report.items.filter { $0.status != "created" && $0.status != "exists" && $0.status != "skipped" }
+                throw TernError(
+                    .failedChecks,
+                    "\(failed.count) metadata items could not be created (\(failed.prefix(3).map { "\($0.kind) \($0.name): \($0.reason ?? $0.status)" }.joined(separator: "; "))); run tern metadata evaluate for details."
+                )
+            }
+            return (.done, "\(report.items.count) items on the target")
+        case .backfill:
+            let report = try await BackfillRunner(
+                source: .cluster(workspace.source), target: .cluster(workspace.target),
+                options: BackfillOptions(
+                    selection: workspace.selection, concurrency: options.concurrency, stateDirectory: workspace.stateDirectory,
+                    deadLetterPath: (workspace.stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson")),
+                logger: logger
+            ).run(progress: progress)
+            guard report.complete else {
+                throw TernError(
+                    .failedChecks,
+                    "the backfill left \(report.failed) documents refused and \(report.missing) missing (see \(report.deadLetterFile ?? "the dead-letter file")).")
+            }
+            return (.done, "\(report.written) documents written, \(report.alreadyNewer) already newer, in \(Int(report.seconds)) s")
+        case .replay:
+            guard workspace.hasCaptureLog(workspace.captureDirectory) else {
+                return (.skipped, "no capture log in \(workspace.captureDirectory): clients do not write through a tern proxy")
+            }
+            let report = try await Replayer(
+                source: workspace.source, target: workspace.target,
+                options: ReplayerOptions(
+                    captureDirectory: workspace.captureDirectory, selection: workspace.selection, untilDrained: true,
+                    stateDirectory: workspace.stateDirectory),
+                logger: logger
+            ).run()
+            guard report.damage.isEmpty else {
+                throw TernError(.failedChecks, "the capture log is damaged (\(report.damage.joined(separator: "; "))).")
+            }
+            return (
+                .done,
+                "\(report.progress.exchanges) logged exchanges applied; keep tern replay running until the cutover so the target follows the source"
+            )
+        case .validate:
+            if options.cutover {
+                return (.skipped, "the cutover gate validates with writes held, where the comparison is exact")
+            }
+            let report = try await ValidationRunner(
+                source: workspace.source, target: workspace.target,
+                options: ValidationRunner.Options(selection: workspace.selection, sampleRate: options.sampleRate), logger: logger
+            ).run()
+            let record = ValidationRecord(report: report)
+            try? await store.recordValidation(record)
+            guard report.ok else {
+                let live =
+                    workspace.hasCaptureLog(workspace.captureDirectory)
+                    ? " Clients are writing, so some may be writes still on their way: run tern replay, then tern validate; tern cutover compares again with writes held."
+                    : " Run tern validate for the details, or tern validate --repair."
+                throw TernError(.failedChecks, "the validation found differences (\(record.summary)).\(live)")
+            }
+            return (.done, record.summary)
+        case .cutover:
+            let outcome = try await CutoverRunner(workspace: workspace, logger: logger).run()
+            gates = outcome.gates
+            hooks = outcome.hooks
+            guard outcome.ok else { throw TernError(.failedChecks, outcome.message) }
+            return (.done, outcome.message)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The blue-green run sequenced: migrate, cut over, roll back, decommission.
-public enum Orchestration {}

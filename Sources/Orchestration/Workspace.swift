@@ -1,0 +1,45 @@
+import Capture
+import Foundation
+import Migration
+import TernCore
+
+/// Everything a blue-green operation acts on: the two clusters, the indices, the workspace folders, the proxy and
+/// the hooks that move clients.
+public struct Workspace: Sendable {
+    public var source: ClusterConfiguration
+    public var target: ClusterConfiguration
+    public var selection: IndexSelection
+    public var stateDirectory: String
+    /// The capture log of writes sent to the source (replayed to the target).
+    public var captureDirectory: String
+    /// The capture log of writes sent to the target after cutover (replayed to the source by a rollback).
+    public var targetCaptureDirectory: String
+    /// The running capture proxy, when clients write through one.
+    public var proxy: ProxyAdminClient?
+    public var cutover: CutoverSettings
+
+    public init(
+        source: ClusterConfiguration, target: ClusterConfiguration, selection: IndexSelection, stateDirectory: String,
+        captureDirectory: String, targetCaptureDirectory: String, proxy: ProxyAdminClient?, cutover: CutoverSettings
+    ) {
+        self.source = source
+        self.target = target
+        self.selection = selection
+        self.stateDirectory = stateDirectory
+        self.captureDirectory = captureDirectory
+        self.targetCaptureDirectory = targetCaptureDirectory
+        self.proxy = proxy
+        self.cutover = cutover
+    }
+
+    /// Whether a capture log exists (clients write, or wrote, through the proxy).
+    func hasCaptureLog(_ directory: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
+    /// The hook environment: which clusters, never credentials.
+    var hookRunner: HookRunner {
+        HookRunner(environment: ["TERN_SOURCE": source.displayEndpoint, "TERN_TARGET": target.displayEndpoint])
+    }
+}
