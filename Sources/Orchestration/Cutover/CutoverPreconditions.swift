@@ -46,7 +46,8 @@ struct CutoverPreconditions: Sendable {
             switch run.status {
             case .completed:
                 return GateAnswer(
-                    gate: "backfill", passed: true, detail: "\(run.kind) run \(run.id) completed: \(latest.totals.written) documents written")
+                    gate: "backfill", passed: true,
+                    detail: "\(run.kind) run \(run.id) completed: \(latest.totals.written) documents written")
             case .running:
                 return GateAnswer(
                     gate: "backfill", passed: false,
@@ -58,7 +59,8 @@ struct CutoverPreconditions: Sendable {
                         "\(run.kind) run \(run.id) finished with \(latest.totals.failed) documents refused; fix them (dead-letter file) or repair with tern validate --repair"
                 )
             case .abandoned:
-                return GateAnswer(gate: "backfill", passed: false, detail: "\(run.kind) run \(run.id) was abandoned; run a backfill to completion")
+                return GateAnswer(
+                    gate: "backfill", passed: false, detail: "\(run.kind) run \(run.id) was abandoned; run a backfill to completion")
             }
         } catch {
             return GateAnswer(gate: "backfill", passed: false, detail: Self.sentence(error))
@@ -92,7 +94,9 @@ struct CutoverPreconditions: Sendable {
             $0.source == workspace.source.displayEndpoint && $0.target == workspace.target.displayEndpoint
         }
         guard let record, record.ok, Date().timeIntervalSince(record.finishedAt) <= maxAge else {
-            let why = record.map { $0.ok ? "the last passed validation is older than \(Int(maxAge)) s" : "the last validation found differences" }
+            let why = record.map {
+                $0.ok ? "the last passed validation is older than \(Int(maxAge)) s" : "the last validation found differences"
+            }
             return (
                 GateAnswer(
                     gate: "recent validation", passed: false, blocking: false,
@@ -103,7 +107,8 @@ struct CutoverPreconditions: Sendable {
         return (
             GateAnswer(
                 gate: "recent validation", passed: true,
-                detail: "passed \(minutes) min ago (\(record.summary)): the gate compares counts and a \(Self.percent(workspace.cutover.gateSample)) sample"
+                detail:
+                    "passed \(minutes) min ago (\(record.summary)): the gate compares counts and a \(Self.percent(workspace.cutover.gateSample)) sample"
             ), true
         )
     }
@@ -130,7 +135,8 @@ struct CutoverPreconditions: Sendable {
             }
             return GateAnswer(
                 gate: "client switch", passed: true,
-                detail: "proxy at \(ClusterConfiguration.display(proxy.url)) in \(mode) mode\(hooks > 0 ? ", and \(hooks) switch hooks" : "")")
+                detail:
+                    "proxy at \(ClusterConfiguration.display(proxy.url)) in \(mode) mode\(hooks > 0 ? ", and \(hooks) switch hooks" : "")")
         } catch {
             return GateAnswer(gate: "client switch", passed: false, detail: Self.sentence(error))
         }

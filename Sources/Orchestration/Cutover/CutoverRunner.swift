@@ -234,7 +234,9 @@ public struct CutoverRunner: Sendable {
             }
             let blocked = await journal.facts(CutoverStep.blockSource.rawValue, as: CutoverFacts.self)?.blockedIndices ?? []
             if !blocked.isEmpty {
-                try await SearchClient.withClient(workspace.source, logger: logger) { try await WriteBlock(client: $0).set(nil, on: blocked) }
+                try await SearchClient.withClient(workspace.source, logger: logger) {
+                    try await WriteBlock(client: $0).set(nil, on: blocked)
+                }
                 undone.append("write block removed from \(blocked.count) source indices")
             }
             if await journal.wasStarted(CutoverStep.switchClients.rawValue) {
@@ -243,7 +245,8 @@ public struct CutoverRunner: Sendable {
                     hooks.append(outcome)
                     try await journal.note(step: "abort", event: "hook", detail: Self.describe(outcome))
                     guard outcome.succeeded else {
-                        throw TernError(.failedChecks, "the rollback hook \(hook.origin) \(Self.describe(outcome)); move the clients back by hand")
+                        throw TernError(
+                            .failedChecks, "the rollback hook \(hook.origin) \(Self.describe(outcome)); move the clients back by hand")
                     }
                 }
                 if !workspace.cutover.rollbackHooks.isEmpty { undone.append("rollback hooks ran") }

@@ -69,9 +69,11 @@ public struct MigrateRunner: Sendable {
             }
         }
         let detail =
-            options.cutover ? "clients are on the target" : "the target holds every document and follows the source; cut over with tern cutover"
+            options.cutover
+            ? "clients are on the target" : "the target holds every document and follows the source; cut over with tern cutover"
         try await journal.complete(.completed, detail: detail)
-        return OperationOutcome(operation: await journal.operation, ok: true, message: "Migration complete: \(detail).", gates: gates, hooks: hooks)
+        return OperationOutcome(
+            operation: await journal.operation, ok: true, message: "Migration complete: \(detail).", gates: gates, hooks: hooks)
     }
 
     private func perform(
@@ -116,7 +118,8 @@ public struct MigrateRunner: Sendable {
             guard report.complete else {
                 throw TernError(
                     .failedChecks,
-                    "the backfill left \(report.failed) documents refused and \(report.missing) missing (see \(report.deadLetterFile ?? "the dead-letter file")).")
+                    "the backfill left \(report.failed) documents refused and \(report.missing) missing (see \(report.deadLetterFile ?? "the dead-letter file"))."
+                )
             }
             return (.done, "\(report.written) documents written, \(report.alreadyNewer) already newer, in \(Int(report.seconds)) s")
         case .replay:

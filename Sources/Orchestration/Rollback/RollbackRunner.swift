@@ -25,15 +25,18 @@ public struct RollbackRunner: Sendable {
         let store = try StateStore(folder: workspace.stateDirectory)
         let latestCutover = try await store.operations(kind: CutoverRunner.kind, limit: 1).first
         if let partial = latestCutover, partial.status == .running {
-            let journal = try await OperationJournal.begin(kind: CutoverRunner.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+            let journal = try await OperationJournal.begin(
+                kind: CutoverRunner.kind, stateDirectory: workspace.stateDirectory, logger: logger)
             var outcome = try await CutoverRunner(workspace: workspace, logger: logger).abort(
                 journal, reason: "rolled back by tern rollback", gates: [])
             outcome.ok = true
-            outcome.message = "Rolled back the unfinished cutover \(partial.id): \(outcome.operation.step("abort")?.detail ?? "the source is in charge")."
+            outcome.message =
+                "Rolled back the unfinished cutover \(partial.id): \(outcome.operation.step("abort")?.detail ?? "the source is in charge")."
             return outcome
         }
         let unfinishedRollback = try await store.operations(kind: Self.kind, limit: 1).first.flatMap { $0.status == .running ? $0 : nil }
-        guard let cutover = try await CutoverRunner.activeCompletedCutover(store: store) ?? (unfinishedRollback != nil ? latestCutover : nil)
+        guard
+            let cutover = try await CutoverRunner.activeCompletedCutover(store: store) ?? (unfinishedRollback != nil ? latestCutover : nil)
         else {
             let empty = OperationRecord(id: 0, kind: Self.kind, status: .completed, actor: OperatorIdentity.current, startedAt: Date())
             return OperationOutcome(
@@ -105,11 +108,15 @@ public struct RollbackRunner: Sendable {
             guard report.damage.isEmpty else {
                 throw TernError(.failedChecks, "the target-side capture log is damaged (\(report.damage.joined(separator: "; ")))")
             }
-            return (.done, "the target's writes replayed to the source: \(report.progress.written) written, \(report.progress.deleted) deleted")
+            return (
+                .done, "the target's writes replayed to the source: \(report.progress.written) written, \(report.progress.deleted) deleted"
+            )
         case .verify:
             let reversed = IndexSelection(renames: workspace.selection.renames.map { (from: $0.to, to: $0.from) })
             let targetIndices = try await SearchClient.withClient(workspace.source, logger: logger) { client in
-                workspace.selection.openIndices(try await client.indices(), logger: logger).map { workspace.selection.targetName(for: $0.name) }
+                workspace.selection.openIndices(try await client.indices(), logger: logger).map {
+                    workspace.selection.targetName(for: $0.name)
+                }
             }
             var selection = reversed
             selection.include = targetIndices

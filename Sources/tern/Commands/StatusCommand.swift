@@ -25,7 +25,8 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var clusters: ClusterOptions
 
     @Option(
-        name: .customLong("state-dir"), help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
     var stateDirectory: String?
 
     @Option(
@@ -115,7 +116,8 @@ struct StatusCommand: AsyncParsableCommand {
         if let proxy = status.proxy {
             out +=
                 "Proxy\n"
-                + ProxyStatusPrinter(proxy: configuredProxy ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }.joined()
+                + ProxyStatusPrinter(proxy: configuredProxy ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }
+                .joined()
         } else if let error = status.proxyError {
             out += "Proxy\n  \(error)\n"
         }

@@ -11,7 +11,9 @@ struct WorkflowOptions: ParsableArguments {
     @OptionGroup var clusters: ClusterOptions
     @OptionGroup var indices: IndexSelectionOptions
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
     var stateDirectory: String?
 
     @Option(
@@ -21,12 +23,14 @@ struct WorkflowOptions: ParsableArguments {
 
     @Option(
         name: .customLong("target-capture-dir"),
-        help: ArgumentHelp("The proxy's target-side capture log folder, replayed by a rollback (default: .tern/capture-target).", valueName: "path"))
+        help: ArgumentHelp(
+            "The proxy's target-side capture log folder, replayed by a rollback (default: .tern/capture-target).", valueName: "path"))
     var targetCaptureDirectory: String?
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The running tern proxy that clients write through (default: migration.proxy; none when unset).", valueName: "url"))
+        help: ArgumentHelp(
+            "The running tern proxy that clients write through (default: migration.proxy; none when unset).", valueName: "url"))
     var proxy: String?
 
     @Option(
@@ -37,7 +41,8 @@ struct WorkflowOptions: ParsableArguments {
     var adminTokenFile: String?
 
     @Option(
-        name: .customLong("proxy-ca-file"), help: ArgumentHelp("PEM CA certificate to trust for an https proxy address.", valueName: "path"))
+        name: .customLong("proxy-ca-file"), help: ArgumentHelp("PEM CA certificate to trust for an https proxy address.", valueName: "path")
+    )
     var proxyCAFile: String?
 
     /// The loaded configuration and the workspace it describes.

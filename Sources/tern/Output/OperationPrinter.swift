@@ -23,10 +23,12 @@ struct OperationPrinter {
 
     static func steps(_ operation: OperationRecord) -> String {
         guard operation.id > 0 else { return "" }
-        var out = "\(operation.kind) \(operation.id) (\(operation.actor), started \(time(operation.startedAt))): \(operation.status.rawValue)\n"
+        var out =
+            "\(operation.kind) \(operation.id) (\(operation.actor), started \(time(operation.startedAt))): \(operation.status.rawValue)\n"
         for step in operation.steps {
             let seconds = step.finishedAt.map { String(format: " %.1fs", $0.timeIntervalSince(step.startedAt)) } ?? ""
-            out += "  \(step.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(step.name)\(seconds)\(step.detail.isEmpty ? "" : ": \(step.detail)")\n"
+            out +=
+                "  \(step.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(step.name)\(seconds)\(step.detail.isEmpty ? "" : ": \(step.detail)")\n"
         }
         return out
     }

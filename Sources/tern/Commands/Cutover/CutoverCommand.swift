@@ -39,7 +39,9 @@ struct CutoverCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Compare every document at the gate, even after a recent passed validation.")
     var full = false
 
-    @Flag(name: .customLong("no-backfill-check"), help: "Do not require a completed backfill in the state folder (documents copied another way).")
+    @Flag(
+        name: .customLong("no-backfill-check"),
+        help: "Do not require a completed backfill in the state folder (documents copied another way).")
     var noBackfillCheck = false
 
     @Flag(name: .long, help: "Print JSON.")

@@ -44,9 +44,11 @@ struct DecommissionCommand: AsyncParsableCommand {
         }
         if deleteCaptureLogs && !yes {
             guard Terminal.standardInput.isTerminal else {
-                throw TernError(.invalidArgument, "--delete-capture-logs deletes every logged write; confirm with --yes when not on a terminal.")
+                throw TernError(
+                    .invalidArgument, "--delete-capture-logs deletes every logged write; confirm with --yes when not on a terminal.")
             }
-            Terminal.standardError.write("Delete the capture logs in \(workspace.captureDirectory) and \(workspace.targetCaptureDirectory)? [y/N] ")
+            Terminal.standardError.write(
+                "Delete the capture logs in \(workspace.captureDirectory) and \(workspace.targetCaptureDirectory)? [y/N] ")
             guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
                 throw TernError(.invalidArgument, "Not confirmed; nothing was changed.")
             }
