@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The local demo: two OpenSearch-compatible clusters on this machine, sample data in the source, and every Tern
-# step that exists today run against them. Everything it starts stops when it ends.
+# The local demo: two OpenSearch-compatible clusters on this machine, sample data in the source, a client writing through
+# the tern proxy, and the blue-green run: tern migrate, cutover, rollback, decommission. Everything it starts stops when it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,55 +33,75 @@ target_url="$(start_cluster target)"
 echo "demo: source cluster $source_url, target cluster $target_url"
 python3 scripts/demo_data.py "$source_url"
 
-cat > "$work/tern.yml" <<YAML
-source:
-  endpoint: $source_url
-target:
-  endpoint: $target_url
-YAML
-
-step() { echo; echo "==> $*"; }
-step "tern check (both clusters from tern.yml)"
-(cd "$work" && "$tern" check)
-step "tern check --json (what scripts read)"
-(cd "$work" && "$tern" check --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({"source": {k: r["source"][k] for k in ("distribution","version","document_count")}, "recommended": r["recommended"]}, indent=2))')
-step "tern metadata evaluate: what the metadata migration would create and change (the target is not touched)"
-(cd "$work" && "$tern" metadata evaluate)
-step "tern metadata migrate: create the indices (settings, mappings, aliases) and templates, then read them back"
-(cd "$work" && "$tern" metadata migrate | tail -1)
-step "tern backfill: copy every document into the target (resumable; kill it and rerun to see it finish)"
-(cd "$work" && "$tern" backfill)
-step "tern backfill status"
-(cd "$work" && "$tern" backfill status)
-step "tern backfill again: external versions make the target keep what it has"
-(cd "$work" && "$tern" backfill | tail -2)
-step "tern validate: counts and every document compared on both sides, plus a report to attach to a change ticket"
-(cd "$work" && "$tern" validate --report validation.md && echo "(report: $work/validation.md)")
-step "tern proxy: clients write through it; every write is logged durably before the client gets its answer"
-TERN_PROXY_TOKEN=demo-token "$tern" proxy --listen 127.0.0.1:0 --capture-dir "$work/.tern/capture" --json \
-  --source "$source_url" > "$work/proxy.json" 2> "$work/proxy.log" &
-proxy_pid=$!
-pids+=("$proxy_pid")
+# The proxy clients write through: it logs every write to the source, and after the cutover every write to the target.
+export TERN_PROXY_TOKEN=demo-token
+"$tern" proxy --listen 127.0.0.1:0 --capture-dir "$work/.tern/capture" --target-capture-dir "$work/.tern/capture-target" \
+  --source "$source_url" --target "$target_url" --hold-timeout 120 --json > "$work/proxy.json" 2> "$work/proxy.log" &
+pids+=($!)
 for _ in $(seq 100); do
   grep -q '"listen"' "$work/proxy.json" 2>/dev/null && break
   sleep 0.1
 done
 proxy_url="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["listen"])' "$work/proxy.json")"
-echo "proxy listening on $proxy_url"
+
+cat > "$work/tern.yml" <<YAML
+source:
+  endpoint: $source_url
+target:
+  endpoint: $target_url
+migration:
+  proxy: $proxy_url
+cutover:
+  gate_sample: 0.5
+YAML
+
+step() { echo; echo "==> $*"; }
+# A client that keeps writing through the proxy the whole time, counting what it was told.
+client() {
+  local ok=0 failed=0 n=0
+  while [ ! -f "$work/stop-client" ]; do
+    n=$((n + 1))
+    code=$(curl -s -o /dev/null -w '%{http_code}' -XPUT "$proxy_url/orders/_doc/live-$((n % 50))" \
+      -H 'Content-Type: application/json' -d "{\"customer\":\"live\",\"total\":$n}")
+    if [ "$code" = 200 ] || [ "$code" = 201 ]; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+  done
+  echo "$ok $failed" > "$work/client-result"
+}
+
+step "tern check: both clusters from tern.yml, and the verdict"
+(cd "$work" && "$tern" check | tail -4)
+step "clients write through the tern proxy at $proxy_url (every write is logged before the client gets its answer)"
 curl -sf -XPUT "$proxy_url/orders/_doc/o-live-1" -H 'Content-Type: application/json' -d '{"customer":"c7","total":12.5}' > /dev/null
-curl -sf -XPOST "$proxy_url/orders/_update/o1" -H 'Content-Type: application/json' -d '{"doc":{"status":"shipped"}}' > /dev/null
-curl -sf -XDELETE "$proxy_url/orders/_doc/o2" > /dev/null
-curl -sf -XPOST "$proxy_url/_bulk" -H 'Content-Type: application/x-ndjson' --data-binary $'{"index":{"_index":"orders"}}\n{"customer":"c9","total":3}\n' > /dev/null
-(cd "$work" && TERN_PROXY_TOKEN=demo-token "$tern" proxy status --proxy "$proxy_url")
-kill "$proxy_pid"
-wait "$proxy_pid" 2>/dev/null || true
-step "tern replay --until-drained: apply the logged writes to the target (updates re-read from the source)"
-(cd "$work" && "$tern" replay --until-drained)
-step "tern validate --repair: a document deleted behind Tern's back on the target is found, copied back, and validated again"
-curl -sf -XDELETE "$target_url/products/_doc/p3?refresh=true" > /dev/null
-(cd "$work" && "$tern" validate --repair --index products | tail -4)
-step "tern status: backfill, replay and its lag, validations"
-(cd "$work" && "$tern" status)
+curl -sf -XPOST "$proxy_url/products/_update/p1" -H 'Content-Type: application/json' -d '{"doc":{"price":9.99}}' > /dev/null
+curl -sf -XDELETE "$proxy_url/products/_doc/p2" > /dev/null
+(cd "$work" && "$tern" proxy status --proxy "$proxy_url" | head -3)
+step "tern migrate: check, metadata, backfill, replay of the logged writes, validation (resumable: kill it and rerun)"
+(cd "$work" && "$tern" migrate)
+step "tern cutover --dry-run: the plan and each gate's answer now"
+(cd "$work" && "$tern" cutover --dry-run)
+step "tern cutover, while a client keeps writing through the proxy"
+client &
+client_pid=$!
+sleep 1
+(cd "$work" && "$tern" cutover)
+sleep 1
+touch "$work/stop-client"
+wait "$client_pid"
+read -r ok failed < "$work/client-result"
+echo "client: $ok writes acknowledged, $failed failed (held during the cutover, then served by the target)"
+echo "a write after the cutover is on the target:"
+curl -sf -XPUT "$proxy_url/orders/_doc/after-cutover" -H 'Content-Type: application/json' -d '{"customer":"c9","total":1}' > /dev/null
+curl -s "$target_url/orders/_doc/after-cutover"; echo
+step "tern status: the phase and every step, with the backfill, replays and validations"
+(cd "$work" && "$tern" status | head -12)
+step "tern rollback: clients back on the source, with the writes the target accepted"
+(cd "$work" && "$tern" rollback)
+curl -s "$source_url/orders/_doc/after-cutover"; echo
+step "tern validate, target to source: nothing the target accepted is missing on the source"
+(cd "$work" && "$tern" validate --source "$target_url" --target "$source_url" --no-metadata | tail -2)
+step "tern cutover again, then tern decommission (no steady period in a demo) and the operator's checklist"
+(cd "$work" && "$tern" cutover | tail -1)
+(cd "$work" && "$tern" decommission --steady-period 0s | tail -8)
 step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
 "$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
 
