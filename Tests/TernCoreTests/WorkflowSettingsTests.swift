@@ -30,6 +30,18 @@ struct WorkflowSettingsTests {
         #expect(configuration.cutover.rollbackHooks.map(\.command) == ["./switch-dns.sh route53 old"])
     }
 
+    @Test func theCommentedSampleSectionsParseOnceUncommented() throws {
+        let lines = SampleConfiguration.text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("# The blue-green run") }) else {
+            Issue.record("the sample has no blue-green section")
+            return
+        }
+        let uncommented = lines[(start + 1)...].prefix { $0.hasPrefix("# ") }.map { $0.dropFirst(2) }.joined(separator: "\n")
+        let configuration = try ConfigurationLoader(environment: [:]).parse(uncommented)
+        #expect(configuration.migration.proxy == "http://127.0.0.1:9400")
+        #expect(configuration.cutover.switchHooks.count == 1 && configuration.cutover.rollbackHooks.count == 1)
+    }
+
     @Test func mistakesGetOneSentenceNamingTheLine() {
         func message(_ text: String) -> String? {
             do {

@@ -37,5 +37,21 @@ public enum SampleConfiguration {
           #   service: es                    # es (managed domains) or aoss (Serverless)
           #   # credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN from the environment
 
+        # The blue-green run (tern migrate, cutover, rollback, decommission).
+        # migration:
+        #   indices: [orders, logs-*, -logs-debug]   # default: every index not starting with '.'
+        #   proxy: http://127.0.0.1:9400             # the tern proxy clients write through
+        #   proxy_token_file: .tern/proxy.token      # or $TERN_PROXY_TOKEN
+        #   state_dir: .tern
+        #   capture_dir: .tern/capture
+        # cutover:
+        #   max_lag: 10000               # logged writes the replay may be behind when the cutover starts
+        #   max_validation_age: 1h       # a passed validation this recent lets the gate compare a sample only
+        #   gate_sample: 0.1             # share of documents the gate compares (1 = all)
+        #   drain_timeout: 5m
+        #   hooks:                       # for clients that do not go through the proxy; $TERN_SOURCE, $TERN_TARGET set
+        #     switch: ["./point-dns.sh search.internal new"]
+        #     rollback: ["./point-dns.sh search.internal old"]
+
         """
 }
