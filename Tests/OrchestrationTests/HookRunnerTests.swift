@@ -23,11 +23,12 @@ struct HookRunnerTests {
 
     @Test func aHookPastItsTimeLimitIsKilled() async throws {
         let started = ContinuousClock.now
-        let outcome = try await HookRunner(timeout: .milliseconds(300)).run(HookCommand("echo started; exec sleep 30"))
+        let outcome = try await HookRunner(timeout: .milliseconds(300)).run(HookCommand("echo started; exec sleep 600"))
         #expect(outcome.timedOut)
         #expect(!outcome.succeeded)
         #expect(outcome.output == "started\n")
-        #expect(ContinuousClock.now - started < .seconds(20), "hang guard")
+        // A hang guard far below the command's 600 s: the whole suite on 2 cores can delay the kill by a minute.
+        #expect(ContinuousClock.now - started < .seconds(300), "the hook was not killed")
     }
 
     @Test func onlyTheLastEightKilobytesOfALongOutputAreKept() async throws {
