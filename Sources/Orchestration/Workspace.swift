@@ -38,8 +38,14 @@ public struct Workspace: Sendable {
         return FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) && isFolder.boolValue
     }
 
-    /// The hook environment: which clusters, never credentials.
-    var hookRunner: HookRunner {
-        HookRunner(environment: ["TERN_SOURCE": source.displayEndpoint, "TERN_TARGET": target.displayEndpoint])
+    /// Runs one hook with the clusters (never credentials) in its environment.
+    func runHook(_ hook: HookCommand) async throws -> HookOutcome {
+        let runner = HookRunner(
+            timeout: cutover.hookTimeout, environment: ["TERN_SOURCE": source.displayEndpoint, "TERN_TARGET": target.displayEndpoint])
+        let started = ContinuousClock.now
+        let outcome = try await runner.run(hook.command)
+        return HookOutcome(
+            command: hook.command, exitStatus: outcome.status, output: String(outcome.output.suffix(8192)),
+            seconds: (ContinuousClock.now - started).inSeconds, timedOut: outcome.timedOut)
     }
 }

@@ -99,7 +99,9 @@ import Testing
             failure("source:\n  endpoint: http://a:9200\n  auth:\n    username: u\n    pasword: x\n")
                 == "tern.yml line 5: unknown key 'source.auth.pasword'; 'source.auth' accepts type, username, password, password_file, api_key, api_key_file, token, token_file, region, service, access_key_id, secret_access_key, session_token."
         )
-        #expect(failure("sourcee:\n  endpoint: http://a:9200\n").contains("unknown key 'sourcee'; the top level accepts source, target, migration, cutover, upgrade."))
+        #expect(
+            failure("sourcee:\n  endpoint: http://a:9200\n").contains(
+                "unknown key 'sourcee'; the top level accepts source, target, migration, cutover, upgrade."))
     }
 
     @Test func rejectsBadValuesNamingTheKey() {

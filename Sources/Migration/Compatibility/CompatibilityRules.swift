@@ -49,7 +49,8 @@ public enum CompatibilityRules {
     }
 
     /// Whether one rolling (or restart) step may go from `source` to `target`, and if not, why.
-    public static func inPlaceStep(from source: ClusterVersion, to target: ClusterVersion, rolling: Bool) -> (allowed: Bool, reason: String) {
+    public static func inPlaceStep(from source: ClusterVersion, to target: ClusterVersion, rolling: Bool) -> (allowed: Bool, reason: String)
+    {
         let kind = rolling ? "rolling upgrade" : "restart upgrade"
         if source.distribution == .opensearch && target.distribution != .opensearch {
             return (false, "OpenSearch cannot be turned back into Elasticsearch in place.")

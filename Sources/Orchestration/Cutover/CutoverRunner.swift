@@ -203,7 +203,7 @@ public struct CutoverRunner: Sendable {
         let step = CutoverStep.switchClients.rawValue
         var done = await journal.facts(step, as: CutoverFacts.self)?.hooksRun ?? 0
         for (position, hook) in workspace.cutover.switchHooks.enumerated() where position >= done {
-            let outcome = try await workspace.hookRunner.run(hook)
+            let outcome = try await workspace.runHook(hook)
             hooks.append(outcome)
             try await journal.note(step: step, event: "hook", detail: Self.describe(outcome))
             guard outcome.succeeded else {
@@ -241,7 +241,7 @@ public struct CutoverRunner: Sendable {
             }
             if await journal.wasStarted(CutoverStep.switchClients.rawValue) {
                 for hook in workspace.cutover.rollbackHooks {
-                    let outcome = try await workspace.hookRunner.run(hook)
+                    let outcome = try await workspace.runHook(hook)
                     hooks.append(outcome)
                     try await journal.note(step: "abort", event: "hook", detail: Self.describe(outcome))
                     guard outcome.succeeded else {

@@ -10,6 +10,14 @@ public struct HookOutcome: Sendable, Codable, Equatable {
 
     public var succeeded: Bool { exitStatus == 0 && !timedOut }
 
+    public init(command: String, exitStatus: Int32, output: String, seconds: Double, timedOut: Bool) {
+        self.command = command
+        self.exitStatus = exitStatus
+        self.output = output
+        self.seconds = seconds
+        self.timedOut = timedOut
+    }
+
     enum CodingKeys: String, CodingKey {
         case command, output, seconds
         case exitStatus = "exit_status"

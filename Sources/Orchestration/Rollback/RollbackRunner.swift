@@ -132,7 +132,7 @@ public struct RollbackRunner: Sendable {
             let step = RollbackStep.switchClients.rawValue
             var done = await journal.facts(step, as: CutoverFacts.self)?.hooksRun ?? 0
             for (position, hook) in workspace.cutover.rollbackHooks.enumerated() where position >= done {
-                let outcome = try await workspace.hookRunner.run(hook)
+                let outcome = try await workspace.runHook(hook)
                 hooks.append(outcome)
                 try await journal.note(step: step, event: "hook", detail: CutoverRunner.describe(outcome))
                 guard outcome.succeeded else {

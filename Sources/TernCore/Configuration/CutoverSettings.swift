@@ -12,6 +12,8 @@ public struct CutoverSettings: Sendable, Hashable {
     public var rollbackHooks: [HookCommand]
     /// How long to wait for in-flight writes and for the replay to drain.
     public var drainTimeout: Duration
+    /// How long one hook may run before it is stopped (and counts as failed).
+    public var hookTimeout: Duration = .seconds(600)
 
     public init(
         maxLag: Int64 = 10_000, maxValidationAge: Duration = .seconds(3600), gateSample: Double = 0.1, switchHooks: [HookCommand] = [],

@@ -53,5 +53,16 @@ public enum SampleConfiguration {
         #     switch: ["./point-dns.sh search.internal new"]
         #     rollback: ["./point-dns.sh search.internal old"]
 
+        # In-place upgrades (tern upgrade rolling|restart|docker) act on the source cluster above.
+        # upgrade:
+        #   hooks:
+        #     restart_node: ssh {host} 'sudo systemctl restart opensearch'   # {node} = node name, {host} = its host
+        #     stop_cluster: ansible search -b -m systemd -a 'name=opensearch state=stopped'
+        #     start_cluster: ansible search -b -m systemd -a 'name=opensearch state=started'
+        #   compose_command: docker compose  # tern upgrade docker --apply runs "<compose_command> -f FILE down / up -d"
+        #   snapshot_repository: backups     # pre-upgrade snapshot; default: the first registered repository
+        #   node_timeout: 10m                # a restarted node must rejoin on the new version within this
+        #   health_timeout: 30m              # back to green (yellow for one node) within this
+
         """
 }

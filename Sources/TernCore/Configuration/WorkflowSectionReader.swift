@@ -14,13 +14,16 @@ struct WorkflowSectionReader {
     }
 
     func cutover(_ section: ConfigNode) throws -> CutoverSettings {
-        let keys = try section.mapping(allowedKeys: ["max_lag", "max_validation_age", "gate_sample", "drain_timeout", "hooks"])
+        let keys = try section.mapping(allowedKeys: [
+            "max_lag", "max_validation_age", "gate_sample", "drain_timeout", "hook_timeout", "hooks",
+        ])
         let defaults = CutoverSettings()
         var settings = CutoverSettings(
             maxLag: Int64(try keys["max_lag"]?.int(in: 0...Int(Int32.max)) ?? Int(defaults.maxLag)),
             maxValidationAge: try keys["max_validation_age"]?.duration() ?? defaults.maxValidationAge,
             gateSample: defaults.gateSample,
             drainTimeout: try keys["drain_timeout"]?.duration() ?? defaults.drainTimeout)
+        if let node = keys["hook_timeout"] { settings.hookTimeout = try node.duration() }
         if let node = keys["gate_sample"] {
             let text = try node.string()
             guard let rate = Double(text), rate > 0, rate <= 1 else {
