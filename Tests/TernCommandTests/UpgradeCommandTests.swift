@@ -204,8 +204,8 @@ private final class TestNode: @unchecked Sendable {
                 connect: 1s
                 request: 10s
             upgrade:
-              node_timeout: 30s
-              health_timeout: 30s
+              node_timeout: 120s
+              health_timeout: 120s
               poll_interval: 100ms
               hook_timeout: 30s
             \(hooks.isEmpty ? "" : "  hooks:\n" + hooks)

@@ -9,11 +9,11 @@ import Testing
 /// `tern upgrade restart` and `tern upgrade docker --apply` run for real against an osmem "node" stopped and started by
 /// real shell commands.
 @Suite struct RestartUpgradeTests {
-    func settings(_ node: ScriptedNode, start: String = "start", nodeTimeout: Duration = .seconds(30)) -> UpgradeSettings {
+    func settings(_ node: ScriptedNode, start: String = "start", nodeTimeout: Duration = .seconds(120)) -> UpgradeSettings {
         UpgradeSettings(
             stopClusterHooks: [HookCommand("sh '\(node.script)' stop", origin: "test stop_cluster")],
             startClusterHooks: [HookCommand("sh '\(node.script)' \(start)", origin: "test start_cluster")],
-            nodeTimeout: nodeTimeout, healthTimeout: .seconds(30), pollInterval: .milliseconds(100), hookTimeout: .seconds(30))
+            nodeTimeout: nodeTimeout, healthTimeout: .seconds(120), pollInterval: .milliseconds(100), hookTimeout: .seconds(120))
     }
 
     func request(_ node: ScriptedNode) -> UpgradeRequest {

@@ -17,8 +17,8 @@ import Testing
     }
 
     func runner(
-        _ node: ScriptedNode, hook: String, lines: Lines = Lines(), nodeTimeout: Duration = .seconds(30),
-        healthTimeout: Duration = .seconds(30)
+        _ node: ScriptedNode, hook: String, lines: Lines = Lines(), nodeTimeout: Duration = .seconds(120),
+        healthTimeout: Duration = .seconds(120)
     ) -> RollingUpgrade {
         RollingUpgrade(
             configuration: node.configuration(),

@@ -9,7 +9,7 @@ import Testing
 
 /// The pre-upgrade snapshot against recorded `_snapshot` exchanges (osmem-server has no snapshot API).
 @Suite struct SnapshotStepRecordedTests {
-    let settings = UpgradeSettings(healthTimeout: .seconds(10), pollInterval: .milliseconds(50))
+    let settings = UpgradeSettings(healthTimeout: .seconds(120), pollInterval: .milliseconds(50))
     let repositories = #"{"backups":{"type":"fs","settings":{"location":"/mnt/backups"}}}"#
 
     func take(_ server: RecordedExchangeServer, settings: UpgradeSettings) async throws -> (taken: String?, note: String) {
