@@ -17,7 +17,7 @@ public enum MigrationPhase: String, Sendable, Codable {
         let operations = try await store.operations(limit: 50)
         var latest: [OperationRecord] = []
         for operation in operations where !latest.contains(where: { $0.kind == operation.kind }) { latest.append(operation) }
-        guard let newest = latest.first(where: { $0.kind != MigrateRunner.kind || $0.status != .failed }) ?? latest.first else {
+        guard let newest = latest.first else {
             let copying = try await !store.runs(kind: "backfill").isEmpty
             return (copying ? .copying : .notStarted, latest)
         }

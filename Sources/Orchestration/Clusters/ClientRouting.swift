@@ -10,8 +10,11 @@ struct ClientRouting: Sendable {
         _ = try await proxy.setMode(mode)
     }
 
-    func mode() async throws -> ProxyMode? {
-        try await proxy.status()["mode"]?.stringValue.flatMap(ProxyMode.init(rawValue:))
+    /// Holds new writes and waits for those in flight; returns the step's detail.
+    func holdWrites(timeout: Duration) async throws -> String {
+        try await setMode(.holdWrites)
+        let held = try await waitForInFlightWrites(timeout: timeout)
+        return "the proxy holds writes; none in flight, \(held) waiting"
     }
 
     /// Waits until no write is between the proxy and a cluster, so every write the source accepted is in the log.

@@ -20,7 +20,10 @@ struct CutoverPreconditions: Sendable {
                 let info = try await SearchClient.withClient(cluster, logger: logger) { try await $0.info() }
                 answers.append(GateAnswer(gate: "\(cluster.role) cluster", passed: true, detail: "\(info.version) reachable"))
             } catch {
-                answers.append(GateAnswer(gate: "\(cluster.role) cluster", passed: false, detail: Self.sentence(error)))
+                answers.append(
+                    GateAnswer(
+                        gate: "\(cluster.role) cluster", passed: false, detail: TernError.reason(of: error),
+                        exitCode: TernError.exitCode(of: error)))
             }
         }
         answers.append(await backfill(store: store, skip: skipBackfillCheck))
@@ -63,7 +66,7 @@ struct CutoverPreconditions: Sendable {
                     gate: "backfill", passed: false, detail: "\(run.kind) run \(run.id) was abandoned; run a backfill to completion")
             }
         } catch {
-            return GateAnswer(gate: "backfill", passed: false, detail: Self.sentence(error))
+            return GateAnswer(gate: "backfill", passed: false, detail: TernError.reason(of: error))
         }
     }
 
@@ -83,7 +86,7 @@ struct CutoverPreconditions: Sendable {
                     ? "\(pending) records behind (bound \(bound))"
                     : "\(pending) records behind, more than the bound of \(bound); let tern replay catch up, or raise cutover.max_lag")
         } catch {
-            return GateAnswer(gate: "replay lag", passed: false, detail: Self.sentence(error))
+            return GateAnswer(gate: "replay lag", passed: false, detail: TernError.reason(of: error))
         }
     }
 
@@ -138,15 +141,11 @@ struct CutoverPreconditions: Sendable {
                 detail:
                     "proxy at \(ClusterConfiguration.display(proxy.url)) in \(mode) mode\(hooks > 0 ? ", and \(hooks) switch hooks" : "")")
         } catch {
-            return GateAnswer(gate: "client switch", passed: false, detail: Self.sentence(error))
+            return GateAnswer(gate: "client switch", passed: false, detail: TernError.reason(of: error))
         }
     }
 
     static func percent(_ rate: Double) -> String {
         rate >= 1 ? "100%" : "\((rate * 1000).rounded() / 10)%"
-    }
-
-    static func sentence(_ error: any Error) -> String {
-        (error as? TernError)?.message ?? "\(error)"
     }
 }

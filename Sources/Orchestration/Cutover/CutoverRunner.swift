@@ -85,23 +85,21 @@ public struct CutoverRunner: Sendable {
         var gates: [GateAnswer] = []
         var hooks: [HookOutcome] = []
         for (position, step) in CutoverStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
-            try await journal.start(step.rawValue, position: position)
             do {
-                let (status, detail) = try await perform(step, journal: journal, store: store, gates: &gates, hooks: &hooks)
-                CrashPoint.reached("cutover.\(step.rawValue)")
-                try await journal.finish(step.rawValue, status, detail: detail)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                let reason = CutoverPreconditions.sentence(error)
-                try await journal.finish(step.rawValue, .failed, detail: reason)
+                try await journal.perform(step.rawValue, position: position) {
+                    try await perform(step, journal: journal, store: store, gates: &gates, hooks: &hooks)
+                }
+            } catch let failure as StepFailure {
                 if step == .preconditions {
                     // Nothing was changed yet: nothing to restore.
-                    try await journal.complete(.aborted, detail: reason)
+                    try await journal.complete(.aborted, detail: failure.reason)
                     return OperationOutcome(
-                        operation: await journal.operation, ok: false, message: "Cutover not started: \(reason).", gates: gates)
+                        operation: await journal.operation, ok: false, message: "Cutover not started: \(failure.reason).", gates: gates,
+                        exitCode: failure.exitCode)
                 }
-                return try await abort(journal, reason: "\(step.rawValue): \(reason)", gates: gates, hooks: hooks)
+                var outcome = try await abort(journal, reason: "\(step.rawValue): \(failure.reason)", gates: gates, hooks: hooks)
+                outcome.exitCode = failure.exitCode
+                return outcome
             }
         }
         let detail = workspace.proxy != nil ? "the proxy routes clients to the target" : "the switch hooks moved clients to the target"
@@ -119,17 +117,17 @@ public struct CutoverRunner: Sendable {
                 store: store, skipBackfillCheck: options.skipBackfillCheck)
             let failed = gates.filter { !$0.passed && $0.blocking }
             guard failed.isEmpty else {
-                throw TernError(.failedChecks, failed.map { "\($0.gate): \($0.detail)" }.joined(separator: "; "))
+                // The worst exit code among the failures: 3 when a cluster cannot be reached, else 1.
+                let exitCode = failed.compactMap(\.exitCode).max { $0.rawValue < $1.rawValue } ?? .failure
+                throw TernError(
+                    TernError.Kind("preconditions", exitCode: exitCode), failed.map { "\($0.gate): \($0.detail)" }.joined(separator: "; "))
             }
             return (.done, gates.map { "\($0.gate): \($0.detail)" }.joined(separator: "; "))
         case .holdWrites:
             guard let proxy = workspace.proxy else {
                 return (.skipped, "no proxy: writes that reach the source directly fail on the write block from now on")
             }
-            let routing = ClientRouting(proxy: proxy)
-            try await routing.setMode(.holdWrites)
-            let held = try await routing.waitForInFlightWrites(timeout: workspace.cutover.drainTimeout)
-            return (.done, "the proxy holds writes; none in flight, \(held) waiting")
+            return (.done, try await ClientRouting(proxy: proxy).holdWrites(timeout: workspace.cutover.drainTimeout))
         case .blockSource:
             return (.done, try await blockSource(journal: journal))
         case .drain:
@@ -200,18 +198,8 @@ public struct CutoverRunner: Sendable {
     }
 
     private func switchClients(journal: OperationJournal, hooks: inout [HookOutcome]) async throws -> String {
-        let step = CutoverStep.switchClients.rawValue
-        var done = await journal.facts(step, as: CutoverFacts.self)?.hooksRun ?? 0
-        for (position, hook) in workspace.cutover.switchHooks.enumerated() where position >= done {
-            let outcome = try await workspace.runHook(hook)
-            hooks.append(outcome)
-            try await journal.note(step: step, event: "hook", detail: Self.describe(outcome))
-            guard outcome.succeeded else {
-                throw TernError(.failedChecks, "the switch hook \(hook.origin) \(Self.describe(outcome))")
-            }
-            done = position + 1
-            try await journal.saveFacts(step, CutoverFacts(hooksRun: done))
-        }
+        let done = try await HookSequence(workspace: workspace, journal: journal).run(
+            workspace.cutover.switchHooks, role: "switch", step: CutoverStep.switchClients.rawValue, outcomes: &hooks)
         if let proxy = workspace.proxy {
             try await ClientRouting(proxy: proxy).setMode(.target)
             return "the proxy routes to the target\(done > 0 ? "; \(done) switch hooks ran" : "")"
@@ -240,23 +228,16 @@ public struct CutoverRunner: Sendable {
                 undone.append("write block removed from \(blocked.count) source indices")
             }
             if await journal.wasStarted(CutoverStep.switchClients.rawValue) {
-                for hook in workspace.cutover.rollbackHooks {
-                    let outcome = try await workspace.runHook(hook)
-                    hooks.append(outcome)
-                    try await journal.note(step: "abort", event: "hook", detail: Self.describe(outcome))
-                    guard outcome.succeeded else {
-                        throw TernError(
-                            .failedChecks, "the rollback hook \(hook.origin) \(Self.describe(outcome)); move the clients back by hand")
-                    }
-                }
-                if !workspace.cutover.rollbackHooks.isEmpty { undone.append("rollback hooks ran") }
+                let ran = try await HookSequence(workspace: workspace, journal: journal).run(
+                    workspace.cutover.rollbackHooks, role: "rollback", step: "abort", outcomes: &hooks)
+                if ran > 0 { undone.append("\(ran) rollback hooks ran") }
             }
         } catch {
-            let problem = CutoverPreconditions.sentence(error)
+            let problem = TernError.reason(of: error)
             try await journal.finish("abort", .failed, detail: problem)
             throw TernError(
-                .failedChecks,
-                "Cutover stopped (\(reason)), and putting the source back failed: \(problem). Fix that, then run tern cutover again to finish the abort."
+                TernError.Kind("abort-failed", exitCode: TernError.exitCode(of: error)),
+                "Cutover stopped (\(reason)), and putting the source back failed: \(problem). Fix that, then run tern cutover again to finish the abort (or move clients back by hand)."
             )
         }
         let detail = undone.isEmpty ? "nothing had changed" : undone.joined(separator: ", ")
@@ -273,12 +254,6 @@ public struct CutoverRunner: Sendable {
         let rollback = try await store.operations(kind: RollbackRunner.kind, limit: 1).first
         if let rollback, rollback.startedAt >= last.startedAt { return nil }
         return last
-    }
-
-    static func describe(_ outcome: HookOutcome) -> String {
-        let lastLine = outcome.output.split(separator: "\n").last.map { ": \($0.prefix(200))" } ?? ""
-        if outcome.timedOut { return "`\(outcome.command)` did not finish in time\(lastLine)" }
-        return "`\(outcome.command)` exited with status \(outcome.exitStatus) after \(String(format: "%.1f", outcome.seconds)) s\(lastLine)"
     }
 
     static func time(_ date: Date?) -> String {

@@ -63,14 +63,10 @@ public struct DecommissionRunner: Sendable {
             ("capture-logs", { try await captureLogs() }),
         ]
         for (position, (name, body)) in steps.enumerated() where !(await journal.isDone(name)) {
-            try await journal.start(name, position: position)
             do {
-                let (status, detail) = try await body()
-                try await journal.finish(name, status, detail: detail)
-            } catch {
-                let reason = CutoverPreconditions.sentence(error)
-                try await journal.finish(name, .failed, detail: reason)
-                throw TernError(.failedChecks, "Decommission stopped at \(name): \(reason) Run tern decommission again when fixed.")
+                try await journal.perform(name, position: position, body)
+            } catch let failure as StepFailure {
+                throw failure.error("Decommission stopped at \(failure.step): \(failure.reason). Run tern decommission again when fixed.")
             }
         }
         try await journal.complete(.completed, detail: "Tern's changes removed")

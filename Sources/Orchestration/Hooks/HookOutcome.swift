@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one hook command did.
 public struct HookOutcome: Sendable, Codable, Equatable {
     /// The command as run (placeholders substituted).
@@ -9,6 +11,13 @@ public struct HookOutcome: Sendable, Codable, Equatable {
     public var timedOut: Bool
 
     public var succeeded: Bool { exitStatus == 0 && !timedOut }
+
+    /// "`cmd` exited with status 3 after 0.1 s: <last line of output>", for messages and the audit log.
+    public var summary: String {
+        let lastLine = output.split(separator: "\n").last.map { ": \($0.prefix(200))" } ?? ""
+        if timedOut { return "`\(command)` did not finish in time\(lastLine)" }
+        return "`\(command)` exited with status \(exitStatus) after \(String(format: "%.1f", seconds)) s\(lastLine)"
+    }
 
     public init(command: String, exitStatus: Int32, output: String, seconds: Double, timedOut: Bool) {
         self.command = command

@@ -12,6 +12,8 @@ public actor OperationJournal {
     public private(set) var operation: OperationRecord
     /// True when an unfinished operation of the same kind was picked up.
     public let resumed: Bool
+    /// `cutover`, `rollback`, ...: the operation's kind, which never changes.
+    public let kind: String
     private let logger: Logger
 
     private init(store: StateStore, audit: AuditLog, operation: OperationRecord, resumed: Bool, logger: Logger) {
@@ -19,6 +21,7 @@ public actor OperationJournal {
         self.audit = audit
         self.operation = operation
         self.resumed = resumed
+        self.kind = operation.kind
         self.logger = logger
     }
 
@@ -46,6 +49,28 @@ public actor OperationJournal {
         return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 
+    /// Runs one step: recorded as started, then as the status `body` returns with its detail, or as failed with the
+    /// error's reason. A cancelled step stays `running`, so the next start repeats it.
+    /// - Throws: `StepFailure` (the reason and exit code of what failed), `CancellationError`, or a state-store error.
+    nonisolated func perform(
+        _ step: String, position: Int, _ body: () async throws -> (OperationStep.Status, String)
+    ) async throws {
+        try await start(step, position: position)
+        let status: OperationStep.Status
+        let detail: String
+        do {
+            (status, detail) = try await body()
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            let reason = TernError.reason(of: error)
+            try await finish(step, .failed, detail: reason)
+            throw StepFailure(step: step, reason: reason, exitCode: TernError.exitCode(of: error))
+        }
+        CrashPoint.reached("\(kind).\(step)")
+        try await finish(step, status, detail: detail)
+    }
+
     public func start(_ step: String, position: Int) async throws {
         try await store.startStep(operation: operation.id, name: step, position: position)
         upsert(step, position: position) { $0.status = .running }
@@ -70,13 +95,6 @@ public actor OperationJournal {
             $0.finishedAt = Date()
         }
         try note(step: step, event: status.rawValue, detail: detail)
-    }
-
-    /// Records a skipped step without running it.
-    public func skip(_ step: String, position: Int, detail: String) async throws {
-        try await store.startStep(operation: operation.id, name: step, position: position)
-        upsert(step, position: position) { $0.status = .running }
-        try await finish(step, .skipped, detail: detail)
     }
 
     public func complete(_ status: OperationRecord.Status, detail: String) async throws {

@@ -53,19 +53,15 @@ public struct MigrateRunner: Sendable {
         var hooks: [HookOutcome] = []
         for (position, step) in MigrateStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
             if step == .cutover && !options.cutover { break }
-            try await journal.start(step.rawValue, position: position)
             do {
-                let (status, detail) = try await perform(step, store: store, progress: progress, gates: &gates, hooks: &hooks)
-                try await journal.finish(step.rawValue, status, detail: detail)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                let reason = CutoverPreconditions.sentence(error)
-                try await journal.finish(step.rawValue, .failed, detail: reason)
+                try await journal.perform(step.rawValue, position: position) {
+                    try await perform(step, store: store, progress: progress, gates: &gates, hooks: &hooks)
+                }
+            } catch let failure as StepFailure {
                 return OperationOutcome(
                     operation: await journal.operation, ok: false,
-                    message: "The migration stopped at \(step.rawValue): \(reason) Run tern migrate again to resume there.", gates: gates,
-                    hooks: hooks)
+                    message: "The migration stopped at \(failure.step): \(failure.reason). Run tern migrate again to resume there.",
+                    gates: gates, hooks: hooks, exitCode: failure.exitCode)
             }
         }
         let detail =
@@ -84,8 +80,9 @@ public struct MigrateRunner: Sendable {
             let report = await CheckRunner(logger: logger).run(source: .live(workspace.source), target: .live(workspace.target))
             guard report.exitCode == .success else {
                 let problems = [report.source.error, report.target.error].compactMap { $0 }
+                // The check's own exit code: 3 when a cluster cannot be reached, 1 when no strategy is possible.
                 throw TernError(
-                    .failedChecks,
+                    TernError.Kind("check", exitCode: report.exitCode),
                     problems.isEmpty
                         ? "no migration strategy is possible between these clusters; run tern check to see why."
                         : problems.joined(separator: "; ") + ".")

@@ -29,7 +29,7 @@ public struct RollbackRunner: Sendable {
                 kind: CutoverRunner.kind, stateDirectory: workspace.stateDirectory, logger: logger)
             var outcome = try await CutoverRunner(workspace: workspace, logger: logger).abort(
                 journal, reason: "rolled back by tern rollback", gates: [])
-            outcome.ok = true
+            outcome.exitCode = .success
             outcome.message =
                 "Rolled back the unfinished cutover \(partial.id): \(outcome.operation.step("abort")?.detail ?? "the source is in charge")."
             return outcome
@@ -47,19 +47,13 @@ public struct RollbackRunner: Sendable {
         var hooks: [HookOutcome] = []
         var gates: [GateAnswer] = []
         for (position, step) in RollbackStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
-            try await journal.start(step.rawValue, position: position)
             do {
-                let (status, detail) = try await perform(step, blocked: blocked, journal: journal, gates: &gates, hooks: &hooks)
-                CrashPoint.reached("rollback.\(step.rawValue)")
-                try await journal.finish(step.rawValue, status, detail: detail)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                let reason = CutoverPreconditions.sentence(error)
-                try await journal.finish(step.rawValue, .failed, detail: reason)
-                throw TernError(
-                    .failedChecks,
-                    "Rollback stopped at \(step.rawValue): \(reason). Fix that and run tern rollback again: it resumes there.")
+                try await journal.perform(step.rawValue, position: position) {
+                    try await perform(step, blocked: blocked, journal: journal, gates: &gates, hooks: &hooks)
+                }
+            } catch let failure as StepFailure {
+                throw failure.error(
+                    "Rollback stopped at \(failure.step): \(failure.reason). Fix that and run tern rollback again: it resumes there.")
             }
         }
         let differences = gates.filter { !$0.passed }
@@ -82,10 +76,7 @@ public struct RollbackRunner: Sendable {
         switch step {
         case .holdWrites:
             guard let proxy = workspace.proxy else { return (.skipped, "no proxy") }
-            let routing = ClientRouting(proxy: proxy)
-            try await routing.setMode(.holdWrites)
-            let held = try await routing.waitForInFlightWrites(timeout: workspace.cutover.drainTimeout)
-            return (.done, "the proxy holds writes; none in flight, \(held) waiting")
+            return (.done, try await ClientRouting(proxy: proxy).holdWrites(timeout: workspace.cutover.drainTimeout))
         case .unblockSource:
             guard !blocked.isEmpty else { return (.skipped, "the cutover placed no write block") }
             try await SearchClient.withClient(workspace.source, logger: logger) { try await WriteBlock(client: $0).set(nil, on: blocked) }
@@ -129,18 +120,8 @@ public struct RollbackRunner: Sendable {
             gates.append(GateAnswer(gate: "reverse validation", passed: report.ok, blocking: false, detail: record.summary))
             return (.done, "target to source, \(CutoverPreconditions.percent(workspace.cutover.gateSample)) sample: \(record.summary)")
         case .switchClients:
-            let step = RollbackStep.switchClients.rawValue
-            var done = await journal.facts(step, as: CutoverFacts.self)?.hooksRun ?? 0
-            for (position, hook) in workspace.cutover.rollbackHooks.enumerated() where position >= done {
-                let outcome = try await workspace.runHook(hook)
-                hooks.append(outcome)
-                try await journal.note(step: step, event: "hook", detail: CutoverRunner.describe(outcome))
-                guard outcome.succeeded else {
-                    throw TernError(.failedChecks, "the rollback hook \(hook.origin) \(CutoverRunner.describe(outcome))")
-                }
-                done = position + 1
-                try await journal.saveFacts(step, CutoverFacts(hooksRun: done))
-            }
+            let done = try await HookSequence(workspace: workspace, journal: journal).run(
+                workspace.cutover.rollbackHooks, role: "rollback", step: RollbackStep.switchClients.rawValue, outcomes: &hooks)
             if let proxy = workspace.proxy {
                 try await ClientRouting(proxy: proxy).setMode(.source)
                 return (.done, "the proxy routes to the source\(done > 0 ? "; \(done) rollback hooks ran" : "")")

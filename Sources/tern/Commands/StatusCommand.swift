@@ -29,13 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
         help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
     var stateDirectory: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("A running tern proxy's URL, to include its mode and counters (default: migration.proxy).", valueName: "url"))
-    var proxy: String?
-
-    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("The proxy's admin token file.", valueName: "path"))
-    var adminTokenFile: String?
+    @OptionGroup var proxy: ProxyOptions
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false
@@ -63,8 +57,6 @@ struct StatusCommand: AsyncParsableCommand {
         _ = global.makeLogger()
         let configuration = try clusters.load()
         let stateDirectory = stateDirectory ?? configuration.migration.stateDirectory
-        let proxy = proxy ?? configuration.migration.proxy
-        let adminTokenFile = adminTokenFile ?? configuration.migration.proxyTokenFile
         guard FileManager.default.fileExists(atPath: stateDirectory) else {
             throw TernError(.invalidArgument, "No state folder at \(stateDirectory): nothing has run here yet (or pass --state-dir).")
         }
@@ -76,15 +68,16 @@ struct StatusCommand: AsyncParsableCommand {
             backfills: Array(try await store.runs(kind: "backfill").prefix(5)),
             fastLoadSettingsToRestore: try await store.allSettingsToRestore(),
             replays: replays, validations: try await store.validations())
-        let configuredProxy = proxy
-        if let proxy {
-            do {
-                let token = try AdminToken.forClient(file: adminTokenFile)
-                let client = ProxyAdminClient(url: try ClusterConfiguration.endpoint(proxy, origin: "--proxy"), token: token)
+        var proxyAddress: String?
+        do {
+            if let client = try proxy.configuredClient(
+                configuration.migration, captureDirectory: configuration.migration.captureDirectory)
+            {
+                proxyAddress = ClusterConfiguration.display(client.url)
                 status.proxy = try await client.status()
-            } catch let error as TernError {
-                status.proxyError = error.message
             }
+        } catch let error as TernError {
+            status.proxyError = error.message
         }
         if json {
             Terminal.standardOutput.write(try JSONOutput.encode(status) + "\n")
@@ -116,7 +109,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let proxy = status.proxy {
             out +=
                 "Proxy\n"
-                + ProxyStatusPrinter(proxy: configuredProxy ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }
+                + ProxyStatusPrinter(proxy: proxyAddress ?? "", status: proxy).human().split(separator: "\n").map { "  \($0)\n" }
                 .joined()
         } else if let error = status.proxyError {
             out += "Proxy\n  \(error)\n"

@@ -16,6 +16,9 @@ struct DecommissionCommand: AsyncParsableCommand {
             Examples:
               tern decommission
               tern decommission --steady-period 2h --delete-capture-logs --yes
+
+            Exit code 0 when done, 1 before the steady period or when a step failed (run again to resume), 2 for usage \
+            mistakes, 3 when a cluster cannot be reached.
             """)
 
     @OptionGroup var workflow: WorkflowOptions

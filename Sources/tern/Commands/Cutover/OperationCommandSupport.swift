@@ -5,10 +5,10 @@ import TernCore
 
 /// Printing and exit codes shared by the operation commands.
 enum OperationCommandSupport {
-    /// Prints the outcome and fails with exit code 1 when it did not complete.
+    /// Prints the outcome and exits with its code when it did not complete.
     static func finish(_ outcome: OperationOutcome, json: Bool) throws {
         Terminal.standardOutput.write(json ? try JSONOutput.encode(outcome) + "\n" : OperationPrinter.human(outcome))
-        if !outcome.ok { throw ExitCode(TernExitCode.failure.rawValue) }
+        if !outcome.ok { throw ExitCode(outcome.exitCode.rawValue) }
     }
 
     /// Runs `work` so that Ctrl-C stops it between requests, with a sentence on how to resume.

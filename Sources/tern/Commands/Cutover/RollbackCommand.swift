@@ -18,6 +18,9 @@ struct RollbackCommand: AsyncParsableCommand {
             Examples:
               tern rollback
               tern rollback --proxy http://127.0.0.1:9400 --json
+
+            Exit code 0 when clients are on the source with nothing found missing, 1 when a step failed (run again to \
+            resume) or the comparison found differences, 2 for usage mistakes, 3 when a cluster cannot be reached.
             """)
 
     @OptionGroup var workflow: WorkflowOptions

@@ -34,9 +34,7 @@ enum AdminToken {
 
     /// The file a proxy writes its generated token to: `proxy.token` in the folder above the capture folder.
     static func generatedFile(captureDirectory: String) -> String {
-        let trimmed = captureDirectory.hasSuffix("/") && captureDirectory.count > 1 ? String(captureDirectory.dropLast()) : captureDirectory
-        let parent = (trimmed as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "proxy.token" : (parent as NSString).appendingPathComponent("proxy.token")
+        WorkspaceFolders.beside(captureDirectory, named: "proxy.token")
     }
 
     /// The token from `--admin-token-file` or the environment, or nil when neither gives one.

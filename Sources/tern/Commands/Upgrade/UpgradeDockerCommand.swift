@@ -26,32 +26,17 @@ struct UpgradeDockerCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The Compose file.", valueName: "path"))
     var compose: String
 
-    @Option(name: .long, help: ArgumentHelp("The OpenSearch version to run.", valueName: "version"))
-    var to: String
-
     @Flag(name: .long, help: "Print a unified diff instead of the rewritten file.")
     var diff = false
 
     @Flag(name: .long, help: "Run the upgrade: down, rewrite, up, wait, verify.")
     var apply = false
 
-    @Option(name: .long, help: ArgumentHelp("State folder for upgrade.json (default: migration.state_dir, .tern).", valueName: "path"))
-    var stateDir: String?
-
-    @Flag(name: .long, help: "Do not take the pre-upgrade snapshot even when a repository is registered.")
-    var noSnapshot = false
-
-    @Flag(name: .long, help: "Discard an unfinished upgrade recorded in the state folder instead of resuming it.")
-    var fresh = false
-
-    @Flag(name: .long, help: "With --apply, restart even when the cluster already runs --to.")
-    var restartAll = false
-
-    @Flag(name: .long, help: "With --apply, print the final progress as one JSON object.")
-    var json = false
+    /// `--to`, and for `--apply`: the state folder, the snapshot, `--fresh`, `--restart-all`, `--json`.
+    @OptionGroup var options: UpgradeRunOptions
 
     func run() async throws {
-        let target = try UpgradeCLI.target(to)
+        let target = try UpgradeCLI.target(options.to)
         let configuration = try cluster.load()
         let upgrade = ComposeUpgrade(file: compose, settings: configuration.upgrade)
         guard apply else {
@@ -64,15 +49,15 @@ struct UpgradeDockerCommand: AsyncParsableCommand {
             return
         }
         let logger = global.makeLogger()
-        var clusterConfiguration = configuration.source
-        if clusterConfiguration == nil {
+        let clusterConfiguration: ClusterConfiguration
+        if let source = configuration.source {
+            clusterConfiguration = source
+        } else {
             UpgradeCLI.report("No cluster named (--cluster or source: in tern.yml): using http://localhost:9200.")
             clusterConfiguration = ClusterConfiguration(role: "source", endpoints: [URL(string: "http://localhost:9200")!])
         }
-        let request = UpgradeRequest(
-            target: target, stateDirectory: stateDir ?? configuration.migration.stateDirectory, restartAll: restartAll,
-            takeSnapshot: !noSnapshot, fresh: fresh)
-        let progress = try await upgrade.apply(request, configuration: clusterConfiguration!, logger: logger, report: UpgradeCLI.report)
-        try UpgradeCLI.finish(progress, json: json)
+        let progress = try await upgrade.apply(
+            try options.request(configuration), configuration: clusterConfiguration, logger: logger, report: UpgradeCLI.report)
+        try UpgradeCLI.finish(progress, json: options.json)
     }
 }
