@@ -6,7 +6,7 @@ import Testing
 /// The hook runner: real `/bin/sh` commands.
 @Suite struct HookRunnerTests {
     @Test func runsACommandWithItsEnvironmentAndCapturesItsOutput() async throws {
-        let outcome = try await HookRunner(timeout: .seconds(10), environment: ["TERN_NODE": "node-1"]).run(
+        let outcome = try await HookRunner(timeout: .seconds(120), environment: ["TERN_NODE": "node-1"]).run(
             "echo restarting $TERN_NODE; echo oops >&2; exit 3")
         #expect(outcome.status == 3 && !outcome.timedOut)
         #expect(outcome.output.contains("restarting node-1") && outcome.lastLine == "oops")
