@@ -1,20 +1,17 @@
 import Foundation
 import TernCore
 
-/// The engine behind ``CaptureLogWriter``: one dedicated thread takes queued appends in batches, writes them, and syncs
-/// once per batch (group commit), so that neither an event loop nor Swift's cooperative pool ever waits on the disk.
+/// The engine behind ``CaptureLogWriter``. An append writes its record on the caller's thread (a `pwrite` into the page
+/// cache, microseconds) so that the proxy can forward a write as soon as its request is in the log, without a thread hop.
+/// A durable append then waits for one dedicated thread that syncs everything written so far in one `fsync` (group
+/// commit) and completes every append it covered, so that no event loop ever waits on the disk's sync.
 ///
-/// `@unchecked Sendable` because its state is guarded by hand: the queue, the exchange counter, the stats and the
-/// `closing` flag are read and written only while holding `condition`; the open file and the write state are touched only
-/// by the log's thread (and by `init`, before that thread starts).
+/// `@unchecked Sendable` because its state is guarded by hand: everything mutable is read and written only while
+/// holding `condition`, except the `fsync` itself, which the sync thread runs outside the lock on a file it holds a
+/// reference to (a roll may replace the current file meanwhile; the old one closes when the last reference goes).
+/// Completions are always called outside the lock: a completion may append again on the same thread.
 final class CaptureLogAppender: @unchecked Sendable {
     typealias Completion = @Sendable (Result<CapturePosition, any Error>) -> Void
-
-    private enum Operation {
-        case append(frame: [UInt8], durable: Bool, completion: Completion)
-        case removeSegments(before: CapturePosition, olderThan: Duration, completion: @Sendable (Result<[String], any Error>) -> Void)
-        case close(completion: @Sendable (Result<Void, any Error>) -> Void)
-    }
 
     let directory: String
     let options: CaptureLogOptions
@@ -22,12 +19,9 @@ final class CaptureLogAppender: @unchecked Sendable {
 
     // Guarded by `condition`.
     private let condition = NSCondition()
-    private var queue: [Operation] = []
     private var closing = false
+    private var closeCompletions: [@Sendable (Result<Void, any Error>) -> Void] = []
     private var nextExchangeID: UInt64 = 0
-    private var sharedStats = CaptureLogStats()
-
-    // Touched only by the log's thread.
     private let lock: CaptureLogFile
     private var file: CaptureLogFile?
     private var segment: UInt64 = 0
@@ -39,6 +33,8 @@ final class CaptureLogAppender: @unchecked Sendable {
     private var dirty = false
     private var waiters: [(position: CapturePosition, completion: Completion)] = []
     private var lastSync = ContinuousClock.now
+    /// Whether the sync thread is inside `fsync` (outside the lock) right now.
+    private var syncing = false
     /// After a failed sync the kernel may have dropped the unsynced pages: nothing written since the last good sync can be
     /// trusted, so every later append fails with this error.
     private var failure: TernError?
@@ -66,9 +62,8 @@ final class CaptureLogAppender: @unchecked Sendable {
             try startSegment((segments.last ?? 0) + 1, exchangeFloor: exchangeFloor)
         }
         nextExchangeID = exchangeFloor
-        publishStats()
-        let thread = Thread { [self] in run() }
-        thread.name = "tern-capture-log"
+        let thread = Thread { [self] in runSyncs() }
+        thread.name = "tern-capture-sync"
         thread.start()
     }
 
@@ -133,7 +128,7 @@ final class CaptureLogAppender: @unchecked Sendable {
         try created.write(header, at: 0)
         try created.sync()
         try CaptureLogFile.syncDirectory(directory)
-        file?.close()
+        // The old file is not closed here: the sync thread may be syncing it; it closes with its last reference.
         file = created
         segment = number
         size = Int64(header.count)
@@ -154,98 +149,199 @@ final class CaptureLogAppender: @unchecked Sendable {
     var stats: CaptureLogStats {
         condition.lock()
         defer { condition.unlock() }
-        return sharedStats
+        return CaptureLogStats(
+            records: records, bytes: totalBytes, segments: segmentCount, fsyncs: fsyncs,
+            end: CapturePosition(segment: segment, offset: size))
     }
 
+    /// Writes `record` now, on the calling thread. `completion` runs at once unless `durable`; then it runs on the sync
+    /// thread once an `fsync` covered the record (and everything written before it).
     func append(_ record: CaptureRecord, durable: Bool, completion: @escaping Completion) {
-        let payload = record.encoded()
-        guard payload.count <= CaptureLogFormat.maxPayloadBytes else {
-            completion(
-                .failure(
-                    TernError(
-                        .captureLog,
-                        "A \(payload.count)-byte record is larger than the capture log accepts (\(CaptureLogFormat.maxPayloadBytes) bytes)."
-                    )))
-            return
-        }
-        enqueue(.append(frame: CaptureLogFormat.frame(payload: payload), durable: durable, completion: completion)) {
-            completion(.failure($0))
+        let result = Result { try write(record, waiter: durable ? completion : nil) }
+        switch result {
+        case .success(let position?): completion(.success(position))
+        case .success(nil): break
+        case .failure(let error): completion(.failure(error))
         }
     }
 
-    func removeSegments(
-        before position: CapturePosition, olderThan age: Duration, completion: @escaping @Sendable (Result<[String], any Error>) -> Void
-    ) {
-        enqueue(.removeSegments(before: position, olderThan: age, completion: completion)) { completion(.failure($0)) }
+    /// Writes `record` now and returns the position after it; nothing waits for the disk.
+    func appendNow(_ record: CaptureRecord) throws -> CapturePosition {
+        guard let position = try write(record, waiter: nil) else {
+            throw TernError(.captureLog, "The capture log in \(directory) did not report where it wrote a record.")
+        }
+        return position
+    }
+
+    /// Deletes closed segments before `position` last written longer than `age` ago. Only the choice of segments happens
+    /// under the lock: the deleting itself must not hold up appends.
+    func removeSegments(before position: CapturePosition, olderThan age: Duration) throws -> [String] {
+        condition.lock()
+        let current = segment
+        condition.unlock()
+        var removed: [String] = []
+        var freed: Int64 = 0
+        defer {
+            condition.lock()
+            totalBytes -= freed
+            segmentCount -= removed.count
+            condition.unlock()
+        }
+        let now = Date()
+        for number in try CaptureLogSegments.list(directory) where number < position.segment && number < current {
+            let path = CaptureLogSegments.path(directory, segment: number)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            guard let modified = attributes?[.modificationDate] as? Date, now.timeIntervalSince(modified) >= age.inSeconds else {
+                continue
+            }
+            let bytes = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+            do {
+                try FileManager.default.removeItem(atPath: path)
+            } catch {
+                throw TernError(.captureLog, "Could not remove \(path): \(error.localizedDescription).")
+            }
+            freed += bytes
+            removed.append(CaptureLogFormat.fileName(segment: number))
+        }
+        if !removed.isEmpty { try CaptureLogFile.syncDirectory(directory) }
+        return removed
     }
 
     func close(completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         condition.lock()
-        if closing {
-            condition.unlock()
-            completion(.success(()))
-            return
-        }
         closing = true
-        queue.append(.close(completion: completion))
-        condition.signal()
+        closeCompletions.append(completion)
+        condition.broadcast()
         condition.unlock()
     }
 
-    /// Stops the thread without waiting, for a writer dropped without `close()`.
+    /// Stops the sync thread without waiting, for a writer dropped without `close()`.
     func closeSoon() {
         close { _ in }
     }
 
-    private func enqueue(_ operation: Operation, ifClosed: (TernError) -> Void) {
-        condition.lock()
-        guard !closing else {
-            condition.unlock()
-            ifClosed(TernError(.captureLog, "The capture log in \(directory) is closed."))
-            return
+    // MARK: - Writing (caller's thread, under the lock)
+
+    /// Writes one record; returns the position after it, or nil when `waiter` was queued for the next sync.
+    private func write(_ record: CaptureRecord, waiter: Completion?) throws -> CapturePosition? {
+        let payload = record.encoded()
+        guard payload.count <= CaptureLogFormat.maxPayloadBytes else {
+            throw TernError(
+                .captureLog,
+                "A \(payload.count)-byte record is larger than the capture log accepts (\(CaptureLogFormat.maxPayloadBytes) bytes).")
         }
-        queue.append(operation)
-        condition.signal()
-        condition.unlock()
+        let frame = CaptureLogFormat.frame(payload: payload)
+        condition.lock()
+        var rolled: [(position: CapturePosition, completion: Completion)] = []
+        defer {
+            condition.unlock()
+            // Waiters of the segment a roll made durable; after the unlock, since a completion may append again.
+            for waiter in rolled { waiter.completion(.success(waiter.position)) }
+        }
+        guard !closing else { throw TernError(.captureLog, "The capture log in \(directory) is closed.") }
+        if let failure { throw failure }
+        let rolls = size > Int64(CaptureLogFormat.fileHeaderSize) && size + Int64(frame.count) > options.segmentBytes
+        let needed = Int64(frame.count + (rolls ? CaptureLogFormat.fileHeaderSize : 0))
+        if let limit = options.maxTotalBytes, totalBytes + needed > limit {
+            throw TernError(
+                .captureLogFull,
+                "The capture log in \(directory) holds \(totalBytes) bytes and may not exceed \(limit); let the replayer "
+                    + "catch up and remove applied segments, or raise the limit.")
+        }
+        if rolls { rolled = try roll() }
+        guard let file else { throw TernError(.captureLog, "The capture log in \(directory) has no open segment.") }
+        do {
+            try file.write(frame, at: size)
+        } catch {
+            // Cut a partial frame so that later records follow the last whole one; if even that fails, stop writing.
+            do { try file.truncate(to: size) } catch { failure = error as? TernError }
+            throw error
+        }
+        size += Int64(frame.count)
+        totalBytes += Int64(frame.count)
+        records += 1
+        dirty = true
+        let position = CapturePosition(segment: segment, offset: size)
+        guard let waiter else { return position }
+        waiters.append((position, waiter))
+        condition.broadcast()
+        return nil
     }
 
-    // MARK: - The log's thread
+    /// Ends the current segment durably and starts the next one; returns the waiters that sync covered.
+    private func roll() throws -> [(position: CapturePosition, completion: Completion)] {
+        guard let file else { throw TernError(.captureLog, "The capture log in \(directory) has no open segment.") }
+        do {
+            try file.sync()
+        } catch {
+            let error = error as? TernError ?? TernError(.captureLog, "Could not sync the capture log in \(directory): \(error).")
+            failure = error
+            throw error
+        }
+        fsyncs += 1
+        dirty = false
+        let covered = waiters
+        waiters.removeAll()
+        try startSegment(segment + 1, exchangeFloor: nextExchangeID)
+        return covered
+    }
 
-    private func run() {
+    // MARK: - The sync thread
+
+    private func runSyncs() {
+        condition.lock()
         while true {
-            condition.lock()
-            while queue.isEmpty {
-                guard let deadline = syncDeadline() else {
-                    condition.wait()
-                    continue
+            if closing && !syncing {
+                let completions = closeCompletions
+                closeCompletions.removeAll()
+                let (result, left) = finish()
+                condition.unlock()
+                for waiter in left {
+                    waiter.completion(result.map { waiter.position })
                 }
-                let remaining = ContinuousClock.now.duration(to: deadline)
-                if remaining <= .zero { break }
+                for completion in completions { completion(result) }
+                return
+            }
+            guard let deadline = syncDeadline() else {
+                condition.wait()
+                continue
+            }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining > .zero {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: remaining.inSeconds))
+                continue
             }
-            let batch = queue
-            queue.removeAll()
+            guard let file else {
+                condition.wait()
+                continue
+            }
+            // Everything written so far is in `file` or in a segment a roll already synced: one fsync covers every waiter.
+            let covered = waiters
+            waiters.removeAll()
+            dirty = false
+            syncing = true
             condition.unlock()
-
-            var stop = false
-            for operation in batch {
-                switch operation {
-                case .append(let frame, let durable, let completion):
-                    write(frame, durable: durable, completion: completion)
-                case .removeSegments(let position, let age, let completion):
-                    let result = Result { try remove(before: position, olderThan: age) }
-                    publishStats()
-                    completion(result)
-                case .close(let completion):
-                    completion(Result { try finish() })
-                    stop = true
+            let outcome = Result { try file.sync() }
+            condition.lock()
+            syncing = false
+            switch outcome {
+            case .success:
+                fsyncs += 1
+                lastSync = .now
+            case .failure(let error):
+                let error = error as? TernError ?? TernError(.captureLog, "Could not sync the capture log in \(directory): \(error).")
+                failure = error
+            }
+            let failure = self.failure
+            condition.unlock()
+            for waiter in covered {
+                if let failure {
+                    waiter.completion(.failure(failure))
+                } else {
+                    waiter.completion(.success(waiter.position))
                 }
             }
-            if !stop, syncDeadline().map({ $0 <= ContinuousClock.now }) == true {
-                syncNow()
-            }
-            publishStats()
-            if stop { return }
+            condition.lock()
         }
     }
 
@@ -259,110 +355,23 @@ final class CaptureLogAppender: @unchecked Sendable {
         }
     }
 
-    private func write(_ frame: [UInt8], durable: Bool, completion: @escaping Completion) {
-        if let failure {
-            completion(.failure(failure))
-            return
-        }
-        do {
-            let rolls = size > Int64(CaptureLogFormat.fileHeaderSize) && size + Int64(frame.count) > options.segmentBytes
-            let needed = Int64(frame.count + (rolls ? CaptureLogFormat.fileHeaderSize : 0))
-            if let limit = options.maxTotalBytes, totalBytes + needed > limit {
-                throw TernError(
-                    .captureLogFull,
-                    "The capture log in \(directory) holds \(totalBytes) bytes and may not exceed \(limit); let the replayer "
-                        + "catch up and remove applied segments, or raise the limit.")
-            }
-            if rolls { try roll() }
-            guard let file else { throw TernError(.captureLog, "The capture log in \(directory) has no open segment.") }
+    /// Syncs what is left and closes the files; returns the outcome and the waiters it covered, to be completed after the
+    /// unlock. Called with the lock held.
+    private func finish() -> (Result<Void, any Error>, [(position: CapturePosition, completion: Completion)]) {
+        if file != nil && (dirty || !waiters.isEmpty) && failure == nil {
             do {
-                try file.write(frame, at: size)
+                try file?.sync()
+                fsyncs += 1
             } catch {
-                // Cut a partial frame so that later records follow the last whole one; if even that fails, stop writing.
-                do { try file.truncate(to: size) } catch { failure = error as? TernError }
-                throw error
+                failure = error as? TernError ?? TernError(.captureLog, "Could not sync the capture log in \(directory): \(error).")
             }
-            size += Int64(frame.count)
-            totalBytes += Int64(frame.count)
-            records += 1
-            dirty = true
-            // Stats first, so that a caller reading them after its append completes sees the append counted.
-            publishStats()
-            let position = CapturePosition(segment: segment, offset: size)
-            if durable {
-                waiters.append((position, completion))
-            } else {
-                completion(.success(position))
-            }
-        } catch {
-            completion(.failure(error))
         }
-    }
-
-    /// Ends the current segment durably, then starts the next one.
-    private func roll() throws {
-        if dirty || !waiters.isEmpty { syncNow() }
-        if let failure { throw failure }
-        condition.lock()
-        let floor = nextExchangeID
-        condition.unlock()
-        try startSegment(segment + 1, exchangeFloor: floor)
-    }
-
-    private func syncNow() {
-        let completed = waiters
+        let left = waiters
         waiters.removeAll()
-        do {
-            try file?.sync()
-            fsyncs += 1
-            dirty = false
-            lastSync = .now
-            publishStats()
-            for waiter in completed { waiter.completion(.success(waiter.position)) }
-        } catch {
-            let error = error as? TernError ?? TernError(.captureLog, "Could not sync the capture log in \(directory): \(error).")
-            failure = error
-            for waiter in completed { waiter.completion(.failure(error)) }
-        }
-    }
-
-    private func remove(before position: CapturePosition, olderThan age: Duration) throws -> [String] {
-        var removed: [String] = []
-        let now = Date()
-        for number in try CaptureLogSegments.list(directory) where number < position.segment && number < segment {
-            let path = CaptureLogSegments.path(directory, segment: number)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            guard let modified = attributes?[.modificationDate] as? Date, now.timeIntervalSince(modified) >= age.inSeconds else {
-                continue
-            }
-            let bytes = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch {
-                throw TernError(.captureLog, "Could not remove \(path): \(error.localizedDescription).")
-            }
-            totalBytes -= bytes
-            segmentCount -= 1
-            removed.append(CaptureLogFormat.fileName(segment: number))
-        }
-        if !removed.isEmpty { try CaptureLogFile.syncDirectory(directory) }
-        return removed
-    }
-
-    private func finish() throws {
-        if dirty || !waiters.isEmpty { syncNow() }
         file?.close()
         file = nil
         lock.close()
-        if let failure { throw failure }
-    }
-
-    private func publishStats() {
-        let snapshot = CaptureLogStats(
-            records: records, bytes: totalBytes, segments: segmentCount, fsyncs: fsyncs,
-            end: CapturePosition(segment: segment, offset: size))
-        condition.lock()
-        sharedStats = snapshot
-        condition.unlock()
+        if let failure { return (.failure(failure), left) }
+        return (.success(()), left)
     }
 }

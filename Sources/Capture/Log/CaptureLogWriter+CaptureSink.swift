@@ -13,20 +13,21 @@ extension CaptureLogWriter: CaptureSink {
     public func recordRequest(
         exchange: UInt64, timestampMillis: Int64, method: String, uri: String, headers: [(name: String, value: String)],
         body: ByteBuffer
-    ) async throws {
+    ) throws {
         let record = CaptureRecord.request(
             exchange: exchange, timestampMillis: timestampMillis, method: method, target: uri, headers: Self.kept(headers),
             body: Array(body.readableBytesView))
-        try await append(record, durable: false)
+        try appendNow(record)
     }
 
     public func recordResponse(
-        exchange: UInt64, timestampMillis: Int64, status: Int, headers: [(name: String, value: String)], body: ByteBuffer
-    ) async throws {
+        exchange: UInt64, timestampMillis: Int64, status: Int, headers: [(name: String, value: String)], body: ByteBuffer,
+        whenDurable: @escaping @Sendable (Result<Void, any Error>) -> Void
+    ) {
         let record = CaptureRecord.response(
             exchange: exchange, timestampMillis: timestampMillis, status: status, headers: Self.kept(headers),
             body: Array(body.readableBytesView))
-        try await append(record, durable: true)
+        append(record, durable: true) { whenDurable($0.map { _ in }) }
     }
 
     public var positionDescription: String? { stats.end.description }

@@ -1,4 +1,5 @@
-/// Appends records to the durable capture log: segment files in one folder, written by one dedicated thread.
+/// Appends records to the durable capture log: segment files in one folder, written on the caller's thread and synced by
+/// one dedicated thread that lets concurrent appends share an `fsync`.
 ///
 /// Opening recovers the newest segment (a torn tail left by a crash is cut, see ``recovery``) and continues it. Only one
 /// writer may hold a folder at a time (a lock file enforces it). Exchange ids keep rising across restarts: the next id is
@@ -45,8 +46,9 @@ public final class CaptureLogWriter: Sendable {
         }
     }
 
-    /// Appends a record and calls `completion` on the log's thread once it is written (and synced, when `durable`), for
-    /// callers without async such as a SwiftNIO channel handler (hop back to your event loop in `completion`).
+    /// Appends a record and calls `completion` once it is written (and synced, when `durable`), for callers without async
+    /// such as a SwiftNIO channel handler. The record is written before this returns; `completion` runs on the calling
+    /// thread unless `durable`, else on the sync thread (hop back to your event loop there).
     /// - Parameters:
     ///   - record: the record to write.
     ///   - durable: whether to complete only once the record is synced to disk.
@@ -62,9 +64,15 @@ public final class CaptureLogWriter: Sendable {
     /// - Returns: the names of the files deleted.
     @discardableResult
     public func removeSegments(before position: CapturePosition, olderThan age: Duration) async throws -> [String] {
-        try await withCheckedThrowingContinuation { continuation in
-            appender.removeSegments(before: position, olderThan: age) { continuation.resume(with: $0) }
-        }
+        try appender.removeSegments(before: position, olderThan: age)
+    }
+
+    /// Appends a record without waiting for the disk's sync and returns the position after it. The record becomes durable
+    /// with the next durable append (or sync), which covers everything written before it.
+    /// - Throws: as ``append(_:durable:)``.
+    @discardableResult
+    public func appendNow(_ record: CaptureRecord) throws -> CapturePosition {
+        try appender.appendNow(record)
     }
 
     /// Counters for status and metrics; they count every append that has completed.

@@ -45,6 +45,14 @@ final class ModeController: Sendable {
         for waiter in waiters { waiter.resume(returning: .shuttingDown) }
     }
 
+    /// The admission of a write when it need not wait; nil while writes are held (``admitWrite(timeout:onHold:)`` waits).
+    func admitWriteNow() -> WriteAdmission? {
+        state.withLock { machine in
+            if machine.isShuttingDown { return .shuttingDown }
+            return machine.mode == .holdWrites ? nil : .proceed(machine.mode)
+        }
+    }
+
     /// Returns the mode to forward a write in, waiting up to `timeout` while writes are held.
     /// - Parameter onHold: called once when the write starts to wait (for counters).
     func admitWrite(timeout: Duration, onHold: () -> Void) async -> WriteAdmission {

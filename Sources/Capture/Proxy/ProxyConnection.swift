@@ -4,8 +4,8 @@ import NIOHTTP1
 
 /// Serves one client connection on its event loop: requests in order (pipelined ones wait their turn in
 /// `HTTPServerPipelineHandler`), bodies aggregated up to the limit, keep-alive until the client or a graceful shutdown
-/// ends it. Reads are forwarded and streamed back without leaving the loop; only captured writes go through Swift
-/// concurrency, once each, for the capture log.
+/// ends it. Reads are forwarded and streamed back without leaving the loop; a captured write leaves it only to wait for
+/// the capture log's sync (and, in `hold-writes` mode, for the hold to end).
 final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -110,13 +110,7 @@ final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
         case .read:
             forwardRead(request, context: context)
         case .write:
-            let eventLoop = context.eventLoop
-            let router = self.router
-            let promise = eventLoop.makePromise(of: ProxyResponse.self)
-            promise.completeWithTask {
-                await router.forwardWrite(request, on: eventLoop)
-            }
-            promise.futureResult.assumeIsolated().whenSuccess { response in
+            router.forwardWrite(request, on: context.eventLoop).assumeIsolated().whenSuccess { response in
                 self.writeBuffered(response, for: request.head)
             }
         }

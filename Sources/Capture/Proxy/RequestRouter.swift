@@ -104,59 +104,74 @@ final class RequestRouter: Sendable {
 
     // MARK: Writes
 
-    /// Admits, captures and forwards a write; the upstream exchange runs on `eventLoop` (the client connection's).
-    func forwardWrite(_ request: ProxyRequest, on eventLoop: any EventLoop) async -> ProxyResponse {
-        defer { metrics.inFlight.subtract(1, ordering: .relaxed) }
-        let admission = await modes.admitWrite(timeout: configuration.holdTimeout) {
-            metrics.writesHeld.add(1, ordering: .relaxed)
+    /// Admits, captures and forwards a write, on `eventLoop` (the client connection's; the caller is on it). Only a write
+    /// that must wait for `hold-writes` to end leaves the loop, for Swift concurrency; every other one stays on it
+    /// until its answer waits for the capture log's sync.
+    func forwardWrite(_ request: ProxyRequest, on eventLoop: any EventLoop) -> EventLoopFuture<ProxyResponse> {
+        let admitted: EventLoopFuture<ModeController.WriteAdmission>
+        if let admission = modes.admitWriteNow() {
+            admitted = eventLoop.makeSucceededFuture(admission)
+        } else {
+            let promise = eventLoop.makePromise(of: ModeController.WriteAdmission.self)
+            promise.completeWithTask {
+                await self.modes.admitWrite(timeout: self.configuration.holdTimeout) {
+                    self.metrics.writesHeld.add(1, ordering: .relaxed)
+                }
+            }
+            admitted = promise.futureResult
         }
-        let mode: ProxyMode
-        switch admission {
-        case .proceed(let admitted):
-            mode = admitted
-        case .timedOut:
-            metrics.holdTimeouts.add(1, ordering: .relaxed)
-            var headers = HTTPHeaders()
-            headers.add(name: "Retry-After", value: "5")
-            return failure(
-                .serviceUnavailable, type: "tern_proxy_writes_held",
-                reason:
-                    "Writes are on hold for a cluster switch and this one waited \(Self.seconds(configuration.holdTimeout)) without being released; retry shortly.",
-                headers: headers)
-        case .shuttingDown:
-            return failure(
-                .serviceUnavailable, type: "tern_proxy_shutting_down",
-                reason: "The capture proxy is shutting down; the write was not forwarded.")
+        return admitted.flatMap { admission in
+            switch admission {
+            case .proceed(let mode):
+                guard mode == .target, let target = self.target, let targetSink = self.targetSink else {
+                    return self.capture(request, upstream: self.source, sink: self.sourceSink, on: eventLoop)
+                }
+                return self.capture(request, upstream: target, sink: targetSink, on: eventLoop)
+            case .timedOut:
+                self.metrics.holdTimeouts.add(1, ordering: .relaxed)
+                var headers = HTTPHeaders()
+                headers.add(name: "Retry-After", value: "5")
+                return eventLoop.makeSucceededFuture(
+                    self.failure(
+                        .serviceUnavailable, type: "tern_proxy_writes_held",
+                        reason:
+                            "Writes are on hold for a cluster switch and this one waited \(Self.seconds(self.configuration.holdTimeout)) without being released; retry shortly.",
+                        headers: headers))
+            case .shuttingDown:
+                return eventLoop.makeSucceededFuture(
+                    self.failure(
+                        .serviceUnavailable, type: "tern_proxy_shutting_down",
+                        reason: "The capture proxy is shutting down; the write was not forwarded."))
+            }
+        }.always { _ in
+            self.metrics.inFlight.subtract(1, ordering: .relaxed)
         }
-        guard mode == .target, let target, let targetSink else {
-            return await capture(request, upstream: source, sink: sourceSink, on: eventLoop)
-        }
-        return await capture(request, upstream: target, sink: targetSink, on: eventLoop)
     }
 
     /// Records the request, forwards it, records the answer durably, then answers: the log never misses a write the
-    /// client saw succeed.
+    /// client saw succeed. The request record is written (not synced) before anything is forwarded, so even a write whose
+    /// answer cannot be recorded is in the log, and replay re-reads it.
     private func capture(
         _ request: ProxyRequest, upstream: UpstreamCluster, sink: any CaptureSink, on eventLoop: any EventLoop
-    ) async -> ProxyResponse {
+    ) -> EventLoopFuture<ProxyResponse> {
         metrics.inFlightWrites.add(1, ordering: .relaxed)
-        defer { metrics.inFlightWrites.subtract(1, ordering: .relaxed) }
         let exchange = sink.nextExchange()
-        let method = request.head.method.rawValue
         var captured = true
         do {
-            try await sink.recordRequest(
-                exchange: exchange, timestampMillis: request.receivedAtMillis, method: method, uri: request.head.uri,
-                headers: ProxyHeaders.recordable(request.head.headers), body: request.body)
+            try sink.recordRequest(
+                exchange: exchange, timestampMillis: request.receivedAtMillis, method: request.head.method.rawValue,
+                uri: request.head.uri, headers: ProxyHeaders.recordable(request.head.headers), body: request.body)
         } catch {
             metrics.captureFailures.add(1, ordering: .relaxed)
             logCaptureFailure(request, upstream: upstream, error: error, stage: "request")
             guard configuration.onCaptureFailure == .forwardUncaptured else {
-                return failure(
-                    .serviceUnavailable, type: "tern_capture_failed",
-                    reason:
-                        "The capture log could not be written (\(Self.describe(error))), so the write was not forwarded to the \(upstream.configuration.role) cluster; free disk space or fix the log, then retry."
-                )
+                metrics.inFlightWrites.subtract(1, ordering: .relaxed)
+                return eventLoop.makeSucceededFuture(
+                    failure(
+                        .serviceUnavailable, type: "tern_capture_failed",
+                        reason:
+                            "The capture log could not be written (\(Self.describe(error))), so the write was not forwarded to the \(upstream.configuration.role) cluster; free disk space or fix the log, then retry."
+                    ))
             }
             captured = false
         }
@@ -165,60 +180,77 @@ final class RequestRouter: Sendable {
         var headers = ProxyHeaders.upstreamRequest(request.head.headers)
         headers.remove(name: "accept-encoding")
         let started = ContinuousClock.now
-        let status: HTTPResponseStatus
-        let responseHeaders: HTTPHeaders
-        let body: ByteBuffer
-        do {
-            let response = try await upstream.collect(
-                method: request.head.method, uri: request.head.uri, headers: headers, body: request.body,
-                limit: configuration.maxResponseBodyBytes, on: eventLoop)
-            status = response.head.status
-            responseHeaders = ProxyHeaders.downstreamResponse(response.head.headers, keepLength: false)
-            body = response.body
-            metrics.recordLatency(ContinuousClock.now - started)
-        } catch {
-            metrics.upstreamFailures.add(1, ordering: .relaxed)
-            if captured {
+        let promise = eventLoop.makePromise(of: ProxyResponse.self)
+        upstream.collect(
+            method: request.head.method, uri: request.head.uri, headers: headers, body: request.body,
+            limit: configuration.maxResponseBodyBytes, on: eventLoop
+        ) { result in
+            switch result {
+            case .success(let response):
+                self.metrics.recordLatency(ContinuousClock.now - started)
+                let answer = ProxyResponse(
+                    status: response.head.status, headers: ProxyHeaders.downstreamResponse(response.head.headers, keepLength: false),
+                    body: response.body)
+                guard captured else {
+                    self.metrics.writesUncaptured.add(1, ordering: .relaxed)
+                    promise.succeed(answer)
+                    return
+                }
+                sink.recordResponse(
+                    exchange: exchange, timestampMillis: Self.nowMillis(), status: Int(answer.status.code),
+                    headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body
+                ) { outcome in
+                    promise.succeed(self.answerRecorded(answer, outcome: outcome, request: request, upstream: upstream))
+                }
+            case .failure(let error):
+                self.metrics.upstreamFailures.add(1, ordering: .relaxed)
+                let answer = self.failure(
+                    .badGateway, type: "tern_proxy_upstream_unreachable",
+                    reason:
+                        "The \(upstream.displayName) did not answer the write (\(Self.describe(error))); it may or may not have been applied, check before retrying a non-idempotent request."
+                )
+                guard captured else {
+                    self.metrics.writesUncaptured.add(1, ordering: .relaxed)
+                    promise.succeed(answer)
+                    return
+                }
                 // Status 0: the request may or may not have been applied; replay decides, knowing that.
-                do {
-                    try await sink.recordResponse(
-                        exchange: exchange, timestampMillis: Self.nowMillis(), status: 0, headers: [], body: ByteBuffer())
-                } catch let recordError {
-                    metrics.captureFailures.add(1, ordering: .relaxed)
-                    logCaptureFailure(request, upstream: upstream, error: recordError, stage: "unknown-outcome response")
+                sink.recordResponse(exchange: exchange, timestampMillis: Self.nowMillis(), status: 0, headers: [], body: ByteBuffer()) {
+                    outcome in
+                    if case .failure(let recordError) = outcome {
+                        self.metrics.captureFailures.add(1, ordering: .relaxed)
+                        self.logCaptureFailure(request, upstream: upstream, error: recordError, stage: "unknown-outcome response")
+                    }
+                    promise.succeed(answer)
                 }
-            } else {
-                metrics.writesUncaptured.add(1, ordering: .relaxed)
             }
-            return failure(
-                .badGateway, type: "tern_proxy_upstream_unreachable",
-                reason:
-                    "The \(upstream.displayName) did not answer the write (\(Self.describe(error))); it may or may not have been applied, check before retrying a non-idempotent request."
-            )
         }
+        return promise.futureResult.always { _ in
+            self.metrics.inFlightWrites.subtract(1, ordering: .relaxed)
+        }
+    }
 
-        if captured {
-            do {
-                try await sink.recordResponse(
-                    exchange: exchange, timestampMillis: Self.nowMillis(), status: Int(status.code),
-                    headers: responseHeaders.map { ($0.name, $0.value) }, body: body)
-                metrics.writesCaptured.add(1, ordering: .relaxed)
-            } catch {
-                metrics.captureFailures.add(1, ordering: .relaxed)
-                logCaptureFailure(request, upstream: upstream, error: error, stage: "response")
-                guard configuration.onCaptureFailure == .forwardUncaptured else {
-                    return failure(
-                        .serviceUnavailable, type: "tern_capture_failed",
-                        reason:
-                            "The write reached the \(upstream.configuration.role) cluster (HTTP \(status.code)) but the capture log could not record the outcome (\(Self.describe(error))); fix the log before cutting over."
-                    )
-                }
-                metrics.writesUncaptured.add(1, ordering: .relaxed)
+    /// The client's answer once the cluster's answer was (or could not be) recorded durably.
+    private func answerRecorded(
+        _ answer: ProxyResponse, outcome: Result<Void, any Error>, request: ProxyRequest, upstream: UpstreamCluster
+    ) -> ProxyResponse {
+        switch outcome {
+        case .success:
+            metrics.writesCaptured.add(1, ordering: .relaxed)
+            return answer
+        case .failure(let error):
+            metrics.captureFailures.add(1, ordering: .relaxed)
+            logCaptureFailure(request, upstream: upstream, error: error, stage: "response")
+            guard configuration.onCaptureFailure == .forwardUncaptured else {
+                return failure(
+                    .serviceUnavailable, type: "tern_capture_failed",
+                    reason:
+                        "The write reached the \(upstream.configuration.role) cluster (HTTP \(answer.status.code)) but the capture log could not record the outcome (\(Self.describe(error))); fix the log before cutting over."
+                )
             }
-        } else {
             metrics.writesUncaptured.add(1, ordering: .relaxed)
+            return answer
         }
-        return ProxyResponse(status: status, headers: responseHeaders, body: body)
     }
 
     // MARK: Helpers

@@ -148,39 +148,40 @@ final class UpstreamCluster: Sendable {
         }
     }
 
-    /// Sends one request on `eventLoop` from anywhere and returns the whole answer.
-    /// - Throws: the connection's error, or `NIOTooManyBytesError` when the body is over `limit`.
+    /// Sends one request on `eventLoop` (the caller's, and the caller is on it) and hands the whole answer to `completion`
+    /// there: the write path stays on the client connection's loop.
+    /// - Parameter completion: the answer, the connection's error, or `NIOTooManyBytesError` when the body is over `limit`;
+    ///   called exactly once.
     func collect(
-        method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer, limit: Int, on eventLoop: any EventLoop
-    ) async throws -> CollectedResponse {
-        let promise = eventLoop.makePromise(of: CollectedResponse.self)
-        eventLoop.execute {
-            var responseHead: HTTPResponseHead?
-            var collected = ByteBuffer()
-            var over = false
-            self.forward(method: method, uri: uri, headers: headers, body: body, on: eventLoop) { event in
-                switch event {
-                case .head(let head, _):
-                    responseHead = head
-                case .body(var chunk):
-                    guard !over else { return }
-                    if collected.readableBytes + chunk.readableBytes > limit {
-                        over = true
-                        promise.fail(NIOTooManyBytesError(maxBytes: limit))
-                    } else {
-                        collected.writeBuffer(&chunk)
-                    }
-                case .readComplete:
-                    break
-                case .end:
-                    guard !over, let responseHead else { return }
-                    promise.succeed(CollectedResponse(head: responseHead, body: collected))
-                case .failed(let error):
-                    if !over { promise.fail(error) }
+        method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer, limit: Int, on eventLoop: any EventLoop,
+        completion: @escaping (Result<CollectedResponse, any Error>) -> Void
+    ) {
+        var responseHead: HTTPResponseHead?
+        var collected = ByteBuffer()
+        var done = false
+        forward(method: method, uri: uri, headers: headers, body: body, on: eventLoop) { event in
+            guard !done else { return }
+            switch event {
+            case .head(let head, _):
+                responseHead = head
+            case .body(var chunk):
+                if collected.readableBytes + chunk.readableBytes > limit {
+                    done = true
+                    completion(.failure(NIOTooManyBytesError(maxBytes: limit)))
+                } else {
+                    collected.writeBuffer(&chunk)
                 }
+            case .readComplete:
+                break
+            case .end:
+                guard let responseHead else { return }
+                done = true
+                completion(.success(CollectedResponse(head: responseHead, body: collected)))
+            case .failed(let error):
+                done = true
+                completion(.failure(error))
             }
         }
-        return try await promise.futureResult.get()
     }
 
     func shutdown() async {

@@ -10,12 +10,18 @@ import Testing
         let writer = try CaptureLogWriter(directory: folder.path)
         let sink: any CaptureSink = writer
         let exchange = sink.nextExchange()
-        try await sink.recordRequest(
+        try sink.recordRequest(
             exchange: exchange, timestampMillis: 1, method: "PUT", uri: "/books/_doc/1",
             headers: [("Content-Type", "application/json"), ("Authorization", "Basic c2VjcmV0"), ("X-Opaque-Id", "job-7")],
             body: ByteBuffer(string: #"{"a":1}"#))
-        try await sink.recordResponse(
-            exchange: exchange, timestampMillis: 2, status: 201, headers: [("content-encoding", "gzip")], body: ByteBuffer(string: "{}"))
+        let fsyncsBefore = writer.stats.fsyncs
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            sink.recordResponse(
+                exchange: exchange, timestampMillis: 2, status: 201, headers: [("content-encoding", "gzip")], body: ByteBuffer(string: "{}")
+            ) { continuation.resume(with: $0) }
+        }
+        // The response completes only once a sync covered it (and the request record written before it).
+        #expect(writer.stats.fsyncs > fsyncsBefore)
         #expect(sink.positionDescription == writer.stats.end.description)
         try await writer.close()
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TernCore
 import Testing
 
@@ -114,6 +115,60 @@ import Testing
         #expect(writer.stats.fsyncs < 25)
         try await writer.close()
         #expect(try CaptureLogReader(directory: folder.path).records().count == 50)
+    }
+
+    @Test func durableAppendsFromManyThreadsAcrossRollsCompleteOnceEachAfterTheirSync() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // Tiny segments: rolls happen on the appending threads while the sync thread syncs the segment before.
+        let writer = try CaptureLogWriter(directory: folder.path, options: CaptureLogOptions(segmentBytes: 4 * 1024))
+        let completed = Mutex<[UInt64: Int]>([:])
+        let durableAtCompletion = Mutex<[Bool]>([])
+        let threads = 8
+        let perThread = 100
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let remaining = Mutex(threads * perThread)
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    for index in 0..<perThread {
+                        let exchange = UInt64(thread * perThread + index)
+                        do {
+                            try writer.appendNow(Records.request(exchange))
+                        } catch {
+                            Issue.record("request \(exchange): \(error)")
+                        }
+                        writer.append(Records.response(exchange)) { result in
+                            if case .failure(let error) = result { Issue.record("response \(exchange): \(error)") }
+                            completed.withLock { $0[exchange, default: 0] += 1 }
+                            // A completion may append again on the sync thread without deadlocking the log.
+                            _ = try? writer.appendNow(Records.request(exchange + 1_000_000))
+                            durableAtCompletion.withLock { $0.append(writer.stats.fsyncs > 0) }
+                            if remaining.withLock({ count in
+                                count -= 1
+                                return count == 0
+                            }) {
+                                done.resume()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(completed.withLock { $0.count } == threads * perThread)
+        #expect(completed.withLock { $0.values.allSatisfy { $0 == 1 } })
+        #expect(durableAtCompletion.withLock { $0.allSatisfy { $0 } })
+        #expect(writer.stats.segments > 10)
+        try await writer.close()
+        let records = try CaptureLogReader(directory: folder.path).records()
+        #expect(records.count == 3 * threads * perThread)
+        var requests = Set<UInt64>()
+        for record in records {
+            if record.kind == .request {
+                requests.insert(record.exchange)
+            } else {
+                #expect(requests.contains(record.exchange), "a response follows its request")
+            }
+        }
     }
 
     @Test func exchangeIDsKeepRisingAcrossRestartsEvenWhenSegmentsWereRemoved() async throws {

@@ -45,7 +45,7 @@ final class InMemoryCaptureSink: CaptureSink {
 
     func recordRequest(
         exchange: UInt64, timestampMillis: Int64, method: String, uri: String, headers: [(name: String, value: String)], body: ByteBuffer
-    ) async throws {
+    ) throws {
         try state.withLock { state in
             if state.failing { throw DiskFull() }
             state.exchanges[exchange] = Exchange(
@@ -54,13 +54,17 @@ final class InMemoryCaptureSink: CaptureSink {
     }
 
     func recordResponse(
-        exchange: UInt64, timestampMillis: Int64, status: Int, headers: [(name: String, value: String)], body: ByteBuffer
-    ) async throws {
-        try state.withLock { state in
-            if state.failing { throw DiskFull() }
-            state.exchanges[exchange]?.status = status
-            state.exchanges[exchange]?.responseBody = String(buffer: body)
+        exchange: UInt64, timestampMillis: Int64, status: Int, headers: [(name: String, value: String)], body: ByteBuffer,
+        whenDurable: @escaping @Sendable (Result<Void, any Error>) -> Void
+    ) {
+        let outcome = Result {
+            try state.withLock { state in
+                if state.failing { throw DiskFull() }
+                state.exchanges[exchange]?.status = status
+                state.exchanges[exchange]?.responseBody = String(buffer: body)
+            }
         }
+        whenDurable(outcome)
     }
 
     var positionDescription: String? {
