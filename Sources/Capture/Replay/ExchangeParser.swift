@@ -7,7 +7,7 @@ enum ExchangeParser {
         let method = method.uppercased()
         let (segments, query) = split(target)
         if ["GET", "HEAD", "OPTIONS"].contains(method) { return .readOnly }
-        if let request = document(method, segments, query) ?? bulkOrByQuery(method, segments, query) {
+        if let request = document(method, segments, query) ?? bulkOrByQuery(method, segments, query) ?? rollover(method, segments) {
             return request
         }
         if isAdmin(method, segments) { return .admin }
@@ -93,9 +93,17 @@ enum ExchangeParser {
         case "_update_by_query", "_delete_by_query":
             guard method == "POST", let indices = names.first else { return nil }
             return .byQuery(indices: indices.split(separator: ",").map(String.init), deletes: last == "_delete_by_query")
+        case "_reindex":
+            return method == "POST" && names.isEmpty ? .reindex : nil
         default:
             return nil
         }
+    }
+
+    /// `POST /{alias}/_rollover[/{new_index}]`.
+    private static func rollover(_ method: String, _ segments: [String]) -> ExchangeRequest? {
+        guard method == "POST", (2...3).contains(segments.count), isName(segments[0]), segments[1] == "_rollover" else { return nil }
+        return .rollover(alias: segments[0])
     }
 
     private static func isAdmin(_ method: String, _ segments: [String]) -> Bool {

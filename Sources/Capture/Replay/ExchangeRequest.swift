@@ -34,8 +34,12 @@ enum ExchangeRequest: Sendable, Equatable {
     case bulk(Bulk)
     /// `_update_by_query` or `_delete_by_query` over these indices (or patterns).
     case byQuery(indices: [String], deletes: Bool)
-    /// An index-level change worth replaying as it was sent: create or delete an index, mappings, settings, aliases,
-    /// templates, pipelines, open and close.
+    /// `_reindex`: writes to the destination its body names, document ids unknown to the log.
+    case reindex
+    /// `_rollover` of this alias or data stream: a new index the source named only in its answer.
+    case rollover(alias: String)
+    /// An index-level change worth replaying (the applier renames and adapts it): create or delete an index, mappings,
+    /// settings, aliases, templates, pipelines, open and close.
     case admin
     /// Reads, searches, refreshes: nothing to replay.
     case readOnly

@@ -28,6 +28,14 @@ struct ExchangeResponse {
         }
     }
 
+    func bool(_ key: String) -> Bool? {
+        switch object[key] {
+        case let flag as Bool: flag
+        case let text as String: text == "true" ? true : text == "false" ? false : nil
+        default: nil
+        }
+    }
+
     func child(_ key: String) -> ExchangeResponse? {
         (object[key] as? [String: Any]).map(ExchangeResponse.init)
     }

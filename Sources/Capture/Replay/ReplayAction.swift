@@ -24,7 +24,8 @@ public enum ReplayAction: Sendable, Equatable {
     /// Fetch the document from the source and write what it holds now with its own version, or delete it from the target
     /// when the source no longer has it: for updates, and for writes whose outcome or stored form is unknown.
     case reread(DocumentKey)
-    /// Send the request as the client sent it: an index-level change (index, mapping, settings, alias, template).
+    /// Send the request as the client sent it, renamed and adapted for the target by the applier: an index-level change
+    /// (index, mapping, settings, alias, template).
     case admin(method: String, target: String, body: [UInt8])
     /// Documents of these indices changed in ways the log cannot name: `tern validate --repair` must reconcile them.
     case repair(indices: [String], reason: String)

@@ -6,7 +6,7 @@ import TernCore
 
 /// Applies replay actions to the target: documents through the bulk writer with the source's versions as external
 /// versions (so replay and backfill converge in any order), re-reads through `_mget` on the source, index-level calls
-/// one at a time in log order.
+/// one at a time in log order, renamed and transformed for the target's version like `tern metadata` does.
 struct ReplayApplier: Sendable {
     let source: SearchClient
     let sourceInfo: ClusterInfo
@@ -17,6 +17,7 @@ struct ReplayApplier: Sendable {
     /// For deletions of documents the source no longer has, whose deleting version the log does not give.
     private let plain: BulkWriter
     private let needsType: Bool
+    private let rewriter: AdminRequestRewriter
 
     init(source: SearchClient, sourceInfo: ClusterInfo, target: SearchClient, targetInfo: ClusterInfo, selection: IndexSelection) {
         self.source = source
@@ -27,6 +28,7 @@ struct ReplayApplier: Sendable {
         needsType = BulkWriterOptions.needsType(for: targetInfo.version)
         versioned = BulkWriter(client: target, options: BulkWriterOptions(versioning: .external, needsType: needsType))
         plain = BulkWriter(client: target, options: BulkWriterOptions(versioning: .none, needsType: needsType))
+        rewriter = AdminRequestRewriter(selection: selection, sourceVersion: sourceInfo.version, targetVersion: targetInfo.version)
     }
 
     /// Applies `actions` in order (documents of one stretch between index-level calls go together).
@@ -107,33 +109,30 @@ struct ReplayApplier: Sendable {
         rereads.removeAll()
     }
 
-    /// Sends an index-level call with the index names of its path renamed; repeating one that already took effect
-    /// (an index that exists, a deletion of what is gone) counts as applied, since a resumed replay repeats calls.
+    /// Sends an index-level call made fit for the target (``AdminRequestRewriter``); repeating one that already took
+    /// effect (an index that exists, a deletion of what is gone) counts as applied, since a resumed replay repeats calls.
     private func applyAdmin(method: String, target path: String, body: [UInt8], progress: inout ReplayProgress, issues: inout [ReplayIssue])
         async throws
     {
-        let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        var segments = parts[0].split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        var index = "-"
-        if let first = segments.first, !first.hasPrefix("_") {
-            let names = first.split(separator: ",").map { $0.removingPercentEncoding ?? String($0) }
-            let selected = names.filter(selection.selects)
-            guard !selected.isEmpty else { return }
-            index = selected.joined(separator: ",")
-            segments[0] = selected.map { selection.targetName(for: $0) }.map(SearchClient.pathSegment).joined(separator: ",")
+        let request: AdminRequestRewriter.Request
+        let index: String
+        switch rewriter.rewrite(method: method, target: path, body: body) {
+        case .skip:
+            return
+        case .unsupported(let named, let reason):
+            issues.append(ReplayIssue(kind: .unsupported, index: named, reason: reason))
+            return
+        case .send(let rewritten, let named):
+            request = rewritten
+            index = named
         }
-        let query: [(String, String)] =
-            parts.count > 1
-            ? parts[1].split(separator: "&").map { pair in
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                return (kv[0], kv.count > 1 ? kv[1] : "")
-            } : []
-        guard let httpMethod = Self.method(method) else {
-            issues.append(ReplayIssue(kind: .unsupported, index: index, reason: "\(method) \(parts[0])"))
+        let summary = "\(method) \(path.split(separator: "?", maxSplits: 1).first ?? "")"
+        guard let httpMethod = Self.method(request.method) else {
+            issues.append(ReplayIssue(kind: .unsupported, index: index, reason: summary))
             return
         }
         let response = try await target.send(
-            httpMethod, "/" + segments.joined(separator: "/"), query: query, body: body.isEmpty ? nil : body)
+            httpMethod, request.path, query: request.query.map { ($0.name, $0.value) }, body: request.body.isEmpty ? nil : request.body)
         let text = response.errorSummary ?? ""
         let repeated =
             (response.status == 400 && text.contains("already_exists")) || (httpMethod == .DELETE && response.status == 404)
@@ -144,7 +143,7 @@ struct ReplayApplier: Sendable {
             issues.append(
                 ReplayIssue(
                     kind: .failed, index: index,
-                    reason: "\(method) \(parts[0]) answered HTTP \(response.status)\(text.isEmpty ? "" : ": \(text)")"))
+                    reason: "\(summary) answered HTTP \(response.status)\(text.isEmpty ? "" : ": \(text)")"))
         }
     }
 

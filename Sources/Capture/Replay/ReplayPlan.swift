@@ -54,6 +54,10 @@ public struct ReplayPlan: Sendable, Equatable {
             return bulkActions(bulk, exchange)
         case .byQuery(let indices, let deletes):
             return byQueryActions(indices: indices, deletes: deletes, exchange)
+        case .reindex:
+            return reindexActions(exchange)
+        case .rollover(let alias):
+            return rolloverActions(alias: alias, exchange)
         case .admin:
             if exchange.succeeded { return [.admin(method: exchange.method, target: exchange.target, body: exchange.body ?? [])] }
             if exchange.outcomeUnknown {

@@ -57,7 +57,9 @@ import Testing
             #expect(parse(method, target) == .readOnly, "\(method) \(target)")
         }
         #expect(parse("PUT", "/_cluster/settings") == .unknown)
-        #expect(parse("POST", "/books/_rollover") == .unknown)
-        #expect(parse("POST", "/_reindex") == .unknown)
+        #expect(parse("POST", "/books/_rollover") == .rollover(alias: "books"))
+        #expect(parse("POST", "/books/_rollover/books-000002?dry_run=false") == .rollover(alias: "books"))
+        #expect(parse("POST", "/_reindex?wait_for_completion=false") == .reindex)
+        #expect(parse("POST", "/books/_reindex") == .unknown)
     }
 }
