@@ -27,6 +27,14 @@ struct ProxyServeCommand: AsyncParsableCommand {
             either a new random one is written to proxy.token in the folder above --capture-dir (mode 0600). It is \
             never printed.
 
+            The capture folders keep every segment by default. With --retention DURATION (e.g. 24h) the proxy \
+            deletes, at start and every 30 s, whole segment files of --capture-dir (and --target-capture-dir) that \
+            every replay of that folder recorded in the state folder (--state-dir) has applied, once they were last \
+            written more than DURATION ago. It never deletes the segment being written, anything the replay \
+            furthest behind has not applied, or anything while no replay of the folder has saved a position. A \
+            replay that has not saved a position yet (a new target) holds nothing back: start it before segments \
+            age out. Removals are logged at info level (--log-level info); a failure is a warning and the proxy serves on.
+
             Ctrl-C or SIGTERM stops accepting connections, answers held writes with 503, lets requests in flight \
             finish, and closes the log; a second Ctrl-C quits at once.
 
@@ -35,6 +43,7 @@ struct ProxyServeCommand: AsyncParsableCommand {
               tern proxy --listen 0.0.0.0:9200 --config tern.yml --capture-dir /data/capture --max-log-size 50GB
               tern proxy --listen 127.0.0.1:0 --source http://old:9200 --json
               tern proxy --sync interval:5 --on-capture-failure reject --tls-cert proxy.pem --tls-key proxy.key
+              tern proxy --source http://old:9200 --retention 24h --state-dir .tern
 
             Exit code 0 after a clean stop; 2 for usage or configuration mistakes (address in use, unreadable \
             certificate, bad size, capture folder locked by another proxy).
@@ -51,13 +60,17 @@ struct ProxyServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("capture-dir"),
-        help: ArgumentHelp("Folder of the capture log for writes sent to the source.", valueName: "path"))
-    var captureDirectory = CaptureLogOptions.defaultDirectory
+        help: ArgumentHelp(
+            "Folder of the capture log for writes sent to the source (default: migration.capture_dir, else .tern/capture).",
+            valueName: "path"))
+    var captureDirectory: String?
 
     @Option(
         name: .customLong("target-capture-dir"),
-        help: ArgumentHelp("Folder of the capture log for writes sent to the target in target mode (for a rollback).", valueName: "path"))
-    var targetCaptureDirectory = ".tern/capture-target"
+        help: ArgumentHelp(
+            "Folder of the capture log for writes sent to the target in target mode, for a rollback (default: capture-target beside --capture-dir).",
+            valueName: "path"))
+    var targetCaptureDirectory: String?
 
     @Option(
         name: .customLong("admin-token-file"),
@@ -102,6 +115,20 @@ struct ProxyServeCommand: AsyncParsableCommand {
         ))
     var onCaptureFailure: CaptureFailureChoice = .reject
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Delete capture segments every replay has applied once last written longer ago than this, e.g. 24h (default: keep everything).",
+            valueName: "duration"))
+    var retention: String?
+
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "The state folder where tern replay saves its positions, read by --retention (default: migration.state_dir, else .tern).",
+            valueName: "path"))
+    var stateDirectory: String?
+
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain for TLS on the listener.", valueName: "path"))
     var tlsCertificate: String?
 
@@ -116,6 +143,9 @@ struct ProxyServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard holdTimeout > 0, holdTimeout.isFinite else { throw ValidationError("--hold-timeout must be a positive number of seconds.") }
+        if let retention, Duration.parse(retention) == nil {
+            throw ValidationError("--retention '\(retention)' is not a duration; write it like 30m, 24h or 7d.")
+        }
     }
 
     func run() async throws {
@@ -130,6 +160,9 @@ struct ProxyServeCommand: AsyncParsableCommand {
         }
         let clusters = try self.clusters.load()
         let source = try clusters.requireSource()
+        let captureDirectory = self.captureDirectory ?? clusters.migration.captureDirectory
+        let targetCaptureDirectory =
+            self.targetCaptureDirectory ?? WorkspaceFolders.beside(captureDirectory, named: "capture-target")
         if clusters.target != nil && Self.sameFolder(captureDirectory, targetCaptureDirectory) {
             throw TernError.configuration("--capture-dir and --target-capture-dir name the same folder; give the target's log its own.")
         }
@@ -171,9 +204,23 @@ struct ProxyServeCommand: AsyncParsableCommand {
                 recovered: recoveries.isEmpty ? nil : recoveries.map(\.description).joined(separator: " "))
             Terminal.standardOutput.write((json ? try startup.json() : startup.human(origin: origin)) + "\n")
 
+            let retained = logs
+            let stateDirectory = stateDirectory ?? clusters.migration.stateDirectory
+            let retentionTask = retention.flatMap(Duration.parse).map { age in
+                Task { await Self.keepRetention(age, logs: retained, stateDirectory: stateDirectory, logger: logger) }
+            }
             let interrupt = InterruptHandler { Task { await proxy.shutdown() } }
-            try await proxy.run()
+            do {
+                try await proxy.run()
+            } catch {
+                retentionTask?.cancel()
+                await retentionTask?.value
+                throw error
+            }
             withExtendedLifetime(interrupt) {}
+            // Stopped before the logs close: a pass running into a closed log would only warn.
+            retentionTask?.cancel()
+            await retentionTask?.value
             let statistics = proxy.statistics
             try await Self.close(logs)
             let writes = statistics.writesCaptured == 1 ? "1 write" : "\(statistics.writesCaptured) writes"
@@ -191,6 +238,19 @@ struct ProxyServeCommand: AsyncParsableCommand {
         } catch let error as TernError {
             // The proxy cannot start: a locked or unwritable folder is a setup problem, like a port in use.
             throw TernError.configuration(error.message)
+        }
+    }
+
+    /// Runs retention on every capture log until cancelled; each folder is held back by its own replays.
+    private static func keepRetention(_ age: Duration, logs: [CaptureLogWriter], stateDirectory: String, logger: Logger) async {
+        let replays = ReplayPositions(stateDirectory: stateDirectory)
+        await withTaskGroup(of: Void.self) { group in
+            for log in logs {
+                let retention = CaptureRetention(log: log, retention: age, logger: logger) {
+                    try await replays.positions(captureDirectory: log.directory)
+                }
+                group.addTask { await retention.run(every: .seconds(30)) }
+            }
         }
     }
 

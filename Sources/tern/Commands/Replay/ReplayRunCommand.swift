@@ -21,9 +21,16 @@ struct ReplayRunCommand: AsyncParsableCommand {
             replay continues where it was. Lag (records not yet applied and how old the oldest is) is in \
             `tern replay status`.
 
+            With --metrics-listen HOST:PORT the replay serves Prometheus metrics at http://HOST:PORT/metrics while \
+            it runs (port 0 picks a free one; the address goes to standard error): tern_replay_* counters of \
+            exchanges applied, documents written, deleted, already newer and re-read, admin calls and failures (totals \
+            saved in the state folder, so they continue across restarts), and gauges of the lag, the position and \
+            the time of the last applied write.
+
             Examples:
               tern replay --source http://old:9200 --target http://new:9200
               tern replay --until-drained --rename 'orders:orders-v2' --json
+              tern replay --metrics-listen 0.0.0.0:9464
 
             Exit codes (with --until-drained): 0 when everything logged so far is applied exactly, 1 when something \
             could not be (damage in the log, refused or unsupported writes, indices to repair), 2 usage, 3 unreachable.
@@ -32,8 +39,10 @@ struct ReplayRunCommand: AsyncParsableCommand {
     @OptionGroup var clusters: ClusterOptions
     @OptionGroup var indices: IndexSelectionOptions
 
-    @Option(name: .customLong("capture-dir"), help: ArgumentHelp("The capture folder tern proxy writes.", valueName: "path"))
-    var captureDirectory = ".tern/capture"
+    @Option(
+        name: .customLong("capture-dir"),
+        help: ArgumentHelp("The capture folder tern proxy writes (default: migration.capture_dir, else .tern/capture).", valueName: "path"))
+    var captureDirectory: String?
 
     @Flag(name: .customLong("until-drained"), help: "Stop once everything logged so far is applied.")
     var untilDrained = false
@@ -50,8 +59,16 @@ struct ReplayRunCommand: AsyncParsableCommand {
         help: ArgumentHelp("Logged writes applied per step (the position is saved after each).", valueName: "n"))
     var batchSize = 2000
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
-    var stateDirectory = ".tern"
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
+    var stateDirectory: String?
+
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://HOST:PORT/metrics while replaying; port 0 picks a free one.", valueName: "host:port"))
+    var metricsListen: String?
 
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
@@ -66,19 +83,51 @@ struct ReplayRunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger()
         let configuration = try clusters.load()
+        let stateDirectory = stateDirectory ?? configuration.migration.stateDirectory
+        let captureDirectory = self.captureDirectory ?? configuration.migration.captureDirectory
         let options = ReplayerOptions(
             captureDirectory: captureDirectory, selection: try indices.selection(), untilDrained: untilDrained,
             unansweredTimeout: .milliseconds(Int64(unansweredTimeout * 1000)), batchSize: batchSize, stateDirectory: stateDirectory)
-        let replayer = Replayer(
-            source: try configuration.requireSource(), target: try configuration.requireTarget(), options: options, logger: logger)
-        let interactive = !json && Terminal.standardError.isTerminal
-        let report = try await replayer.run { progress in
-            guard interactive else { return }
-            Terminal.standardError.write(
-                "\r\u{1B}[2K" + "replay: \(progress.exchanges) writes applied, lag \(String(format: "%.1f", progress.lagSeconds)) s")
+        let target = try configuration.requireTarget()
+        let replayer = Replayer(source: try configuration.requireSource(), target: target, options: options, logger: logger)
+        var metrics: ReplayMetrics?
+        var endpoint: MetricsEndpoint?
+        if let metricsListen {
+            let address = try ListenAddress(parsing: metricsListen, flag: "--metrics-listen")
+            let replayMetrics = ReplayMetrics(
+                initial: try await Self.savedProgress(stateDirectory: stateDirectory, captureDirectory: captureDirectory, target: target))
+            let started = try await MetricsEndpoint.start(host: address.host, port: address.port, render: replayMetrics.prometheusText)
+            Terminal.standardError.write("Replay metrics at \(started.url)\n")
+            metrics = replayMetrics
+            endpoint = started
         }
+        let interactive = !json && Terminal.standardError.isTerminal
+        let report: ReplayReport
+        do {
+            report = try await replayer.run { [metrics] progress in
+                metrics?.record(progress)
+                guard interactive else { return }
+                Terminal.standardError.write(
+                    "\r\u{1B}[2K" + "replay: \(progress.exchanges) writes applied, lag \(String(format: "%.1f", progress.lagSeconds)) s")
+            }
+        } catch {
+            await endpoint?.close()
+            throw error
+        }
+        await endpoint?.close()
         if interactive { Terminal.standardError.write("\n") }
         Terminal.standardOutput.write(json ? try JSONOutput.encode(report) + "\n" : ReplayReportPrinter(report: report).human())
         if !report.ok { throw ExitCode(TernExitCode.failure.rawValue) }
+    }
+
+    /// The position and totals a previous replay saved, so the first scrape shows them rather than zeros that then jump.
+    /// Nil without a state store: nothing has been replayed (and the replayer creates the store itself).
+    private static func savedProgress(stateDirectory: String, captureDirectory: String, target: ClusterConfiguration) async throws
+        -> ReplayProgress?
+    {
+        let file = URL(fileURLWithPath: stateDirectory).appendingPathComponent("state.sqlite").path
+        guard FileManager.default.fileExists(atPath: file) else { return nil }
+        return try await StateStore(folder: stateDirectory).replayProgress(
+            captureDirectory: Replayer.stateKey(captureDirectory: captureDirectory), target: target.displayEndpoint)
     }
 }
