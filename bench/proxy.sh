@@ -2,7 +2,8 @@
 # Benchmark: what `tern proxy` costs clients: latency added at a fixed request rate and the most requests per second,
 # direct to the upstream vs through the proxy (--sync every-record). See bench/README.md.
 #
-# Usage: bench/proxy.sh [--seconds N] [--rate R] [--connections C] [--backends "sink osmem"] [--no-build] [--tern PATH]
+# Usage: bench/proxy.sh [--seconds N] [--rate R] [--connections C] [--backends "sink osmem"] [--cores shared|split]
+#                       [--no-build] [--tern PATH]
 set -euo pipefail
 export LC_ALL=C
 
@@ -17,6 +18,7 @@ CONNECTIONS=16
 BACKENDS=(sink osmem)
 BUILD=1
 TERN_GIVEN=""
+CORES=shared
 
 usage() {
     cat <<'EOF'
@@ -36,6 +38,10 @@ Options:
   --rate R         requests/s of the latency runs (default 200)
   --connections C  wrk connections in the throughput runs (default 16)
   --backends "…"   upstreams to measure: sink, osmem (default both)
+  --cores P        shared (default): the load generator, the upstream and the proxy share every core, so the proxy's
+                   CPU is taken from the upstream; split: the proxy runs alone on core 1 and the load generator and
+                   the upstream on core 0, in both the direct and the proxied runs (the proxy on its own host, as
+                   deployed). The report shows the proxy's CPU per request either way.
   --no-build       use the tern already built in .build-bench instead of running swift build
   --tern PATH      use this tern binary (no build)
 wrk comes from Debian (apt-get install wrk) when missing.
@@ -55,12 +61,27 @@ while (($#)); do
             read -r -a BACKENDS <<< "${2:-}"
             for b in "${BACKENDS[@]}"; do [[ $b == sink || $b == osmem ]] || die "--backends: '$b' is not sink or osmem"; done
             shift 2 ;;
+        --cores)
+            [[ ${2:-} == shared || ${2:-} == split ]] || die "--cores takes shared or split"
+            CORES=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --tern) [[ -x ${2:-} ]] || die "--tern needs an executable"; TERN_GIVEN=$2; BUILD=0; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
 done
+
+# Where each process runs (taskset, from util-linux): nothing pinned when the cores are shared.
+UPSTREAM_CPU=()
+PROXY_CPU=()
+LOAD_CPU=()
+if [[ $CORES == split ]]; then
+    (($(nproc) >= 2)) || die "--cores split needs at least 2 cores"
+    command -v taskset > /dev/null || die "taskset is missing (Debian package util-linux)"
+    UPSTREAM_CPU=(taskset -c 0)
+    PROXY_CPU=(taskset -c 1)
+    LOAD_CPU=(taskset -c 0)
+fi
 
 START_UPTIME=$(uptime)
 
@@ -126,7 +147,7 @@ json_field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]); print(v
 
 # wrk_run URL SCRIPT: sets WRK_RPS, WRK_P50, WRK_P99 (ms) and WRK_BAD (non-2xx + socket errors).
 wrk_run() {
-    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$BENCH/proxy/$2" "$1" > "$WORK/wrk.out" 2>&1 ||
+    "${LOAD_CPU[@]}" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$BENCH/proxy/$2" "$1" > "$WORK/wrk.out" 2>&1 ||
         { cat "$WORK/wrk.out" >&2; die "wrk failed against $1"; }
     WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$WRK_OUT_FILE")
     WRK_P50=$(awk '$1 == "50%" { print $2 }' "$WRK_OUT_FILE" | ms)
@@ -147,9 +168,9 @@ CHECKS=()
 for backend in "${BACKENDS[@]}"; do
     say "upstream: $backend"
     if [[ $backend == sink ]]; then
-        start_server "$WORK/$backend.out" url "$PYTHON" "$BENCH/proxy/sink.py"
+        start_server "$WORK/$backend.out" url "${UPSTREAM_CPU[@]}" "$PYTHON" "$BENCH/proxy/sink.py"
     else
-        start_server "$WORK/$backend.out" url "$OSMEM" --addr 127.0.0.1:0 --no-stdin-watch
+        start_server "$WORK/$backend.out" url "${UPSTREAM_CPU[@]}" "$OSMEM" --addr 127.0.0.1:0 --no-stdin-watch
     fi
     UPSTREAM=$STARTED_URL
     UPSTREAM_PID=$STARTED_PID
@@ -157,7 +178,7 @@ for backend in "${BACKENDS[@]}"; do
     curl -sf -XPUT "$UPSTREAM/bench/_doc/seed" -H 'Content-Type: application/json' -d '{"title":"bench","n":0}' > /dev/null ||
         die "$backend does not accept a document"
 
-    TERN_PROXY_TOKEN=bench-token start_server "$WORK/proxy-$backend.out" listen "$TERN" proxy --listen 127.0.0.1:0 \
+    TERN_PROXY_TOKEN=bench-token start_server "$WORK/proxy-$backend.out" listen "${PROXY_CPU[@]}" "$TERN" proxy --listen 127.0.0.1:0 \
         --source "$UPSTREAM" --capture-dir "$WORK/capture-$backend" --sync every-record --json
     PROXY=$STARTED_URL
     PROXY_PID=$STARTED_PID
@@ -168,7 +189,7 @@ for backend in "${BACKENDS[@]}"; do
             url=$UPSTREAM
             [[ $path == proxy ]] && url=$PROXY
             say "  latency: $op at $RATE/s, $path"
-            result=$("$PYTHON" "$BENCH/proxy/loadgen.py" "$url" "$op" --rate "$RATE" --seconds "$SECONDS_PER_RUN" \
+            result=$("${LOAD_CPU[@]}" "$PYTHON" "$BENCH/proxy/loadgen.py" "$url" "$op" --rate "$RATE" --seconds "$SECONDS_PER_RUN" \
                 --prefix "l-$path") || die "loadgen failed against $url"
             ok=$(json_field ok "$result")
             errors=$(json_field errors "$result")
@@ -192,8 +213,12 @@ for backend in "${BACKENDS[@]}"; do
             ((WRK_BAD == 0)) || CHECKS+=("$backend $op $path throughput run: $WRK_BAD requests failed or were not 2xx")
             proxy_cpu=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')
             upstream_cpu=$(awk -v a="$up0" -v b="$up1" 'BEGIN { printf "%.2f", b - a }')
-            [[ $path == direct ]] && proxy_cpu="-"
-            THROUGHPUT_ROWS+=("| $backend | $op | $path | $WRK_RPS | $WRK_P50 | $WRK_P99 | $proxy_cpu | $upstream_cpu |")
+            per_request=$(awk -v c="$proxy_cpu" -v n="$WRK_REQUESTS" 'BEGIN { if (n > 0) printf "%.0f", 1e6 * c / n; else print "-" }')
+            if [[ $path == direct ]]; then
+                proxy_cpu="-"
+                per_request="-"
+            fi
+            THROUGHPUT_ROWS+=("| $backend | $op | $path | $WRK_RPS | $WRK_P50 | $WRK_P99 | $proxy_cpu | $per_request | $upstream_cpu |")
             echo "$backend $op $path $WRK_RPS $WRK_P50 $WRK_P99 $WRK_REQUESTS" >> "$WORK/throughput.raw"
         done
     done
@@ -231,7 +256,7 @@ EOF
 }
 
 REPORT=$(
-    echo "## tern proxy, latency and throughput, $(date '+%F %H:%M %Z')"
+    echo "## tern proxy, latency and throughput ($CORES cores), $(date '+%F %H:%M %Z')"
     echo
     echo "- tern: $BUILD_KIND build ($TERN), \`tern proxy --sync every-record\` (each write's request and answer synced to disk"
     echo "  before the client is answered; concurrent writes share one fsync). Capture log on $(df -T "$WORK" | awk 'NR == 2 { print $2 }') ($WORK)."
@@ -239,7 +264,11 @@ REPORT=$(
     echo "- Latency: bench/proxy/loadgen.py, open-loop at $RATE requests/s over 4 keep-alive connections, $SECONDS_PER_RUN s measured after 1 s warm-up;"
     echo "  index = PUT /bench/_doc/<new id> (~25-byte document), search = POST /bench/_search (match, size 1). Latency from write to whole answer."
     echo "- Throughput: wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s, same requests, as fast as the answers come. CPU s = CPU seconds the proxy / upstream used during the run."
-    echo "- Machine: $(nproc) cores shared by the load generator, the proxy and the upstream. \`uptime\` before: \`$START_UPTIME\`; after: \`$(uptime)\`."
+    if [[ $CORES == split ]]; then
+        echo "- Machine: $(nproc) cores, split (--cores split): the proxy alone on core 1; the load generator and the upstream on core 0, also in the direct runs. \`uptime\` before: \`$START_UPTIME\`; after: \`$(uptime)\`."
+    else
+        echo "- Machine: $(nproc) cores shared by the load generator, the proxy and the upstream (--cores shared). \`uptime\` before: \`$START_UPTIME\`; after: \`$(uptime)\`."
+    fi
     echo
     echo "### Latency at $RATE requests/s (ms)"
     echo
@@ -259,8 +288,8 @@ REPORT=$(
     echo
     echo "### Throughput, $CONNECTIONS keep-alive connections"
     echo
-    echo "| upstream | request | path | requests/s | p50 ms | p99 ms | proxy CPU s | upstream CPU s |"
-    echo "|---|---|---|---:|---:|---:|---:|---:|"
+    echo "| upstream | request | path | requests/s | p50 ms | p99 ms | proxy CPU s | proxy CPU µs/request | upstream CPU s |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${THROUGHPUT_ROWS[@]}"
     echo
     echo "Through the proxy as a share of direct:"

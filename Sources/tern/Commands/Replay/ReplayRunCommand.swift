@@ -14,8 +14,11 @@ struct ReplayRunCommand: AsyncParsableCommand {
             in log order, with the same --index/--rename selection as backfill. Index and delete requests carry the \
             source's _seq_no as an external version, so replay and backfill may run in any order and an older copy \
             never overwrites a newer one. Updates, scripted updates and writes whose answer never reached the log are \
-            re-read from the source (--source) and written as the source holds them now. _update_by_query and \
-            _delete_by_query mark the index for `tern validate --repair`.
+            re-read from the source (--source) and written as the source holds them now. _update_by_query, \
+            _delete_by_query and _reindex mark the (destination) index for `tern validate --repair`. Index-level \
+            calls follow the renames too (paths and _aliases actions); index creations and mapping updates are \
+            adapted to the target's version by the same rules as `tern metadata` (6.x mapping types removed). \
+            Rollovers are reported, not repeated.
 
             The position is saved in the state folder after the target acknowledged each step: a stopped or killed \
             replay continues where it was. Lag (records not yet applied and how old the oldest is) is in \
