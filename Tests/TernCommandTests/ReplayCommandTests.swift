@@ -165,7 +165,10 @@ import Testing
                 }
                 #expect(kills >= 2, "the replayer finished before it could be killed; make the log longer")
                 let partial = try await TernBinary.run(["replay", "status", "--capture-dir", capture, "--state-dir", state, "--json"])
-                #expect(partial.stdout.contains("\"lag_records\""), "\(partial.stdout)")
+                // Mid-way the status answers; whether a killed replayer saved a position before its kill depends on how
+                // fast the machine started it, so only the shape is checked here and the end state below.
+                #expect(partial.status == 0, "\(partial.stdout)\(partial.stderr)")
+                #expect(partial.stdout.hasPrefix("["), "\(partial.stdout)")
                 let finished = try await TernBinary.run(arguments + ["--json"])
                 #expect(finished.status == 0, "\(finished.stdout)\(finished.stderr)")
                 let validation = try await TernBinary.run(["validate"] + clusters + ["--index", "orders", "--no-metadata"])

@@ -13,7 +13,7 @@ import Testing
     func settings(_ node: ScriptedNode, hook: String, nodeTimeout: Duration, healthTimeout: Duration) -> UpgradeSettings {
         UpgradeSettings(
             restartNodeHooks: [node.hook(hook)], nodeTimeout: nodeTimeout, healthTimeout: healthTimeout, pollInterval: .milliseconds(100),
-            hookTimeout: .seconds(30))
+            hookTimeout: .seconds(180))
     }
 
     func runner(
