@@ -157,20 +157,17 @@ final class CaptureLogAppender: @unchecked Sendable {
     /// Writes `record` now, on the calling thread. `completion` runs at once unless `durable`; then it runs on the sync
     /// thread once an `fsync` covered the record (and everything written before it).
     func append(_ record: CaptureRecord, durable: Bool, completion: @escaping Completion) {
-        let result = Result { try write(record, waiter: durable ? completion : nil) }
-        switch result {
-        case .success(let position?): completion(.success(position))
-        case .success(nil): break
-        case .failure(let error): completion(.failure(error))
+        do {
+            let position = try write(record, waiter: durable ? completion : nil)
+            if !durable { completion(.success(position)) }
+        } catch {
+            completion(.failure(error))
         }
     }
 
     /// Writes `record` now and returns the position after it; nothing waits for the disk.
     func appendNow(_ record: CaptureRecord) throws -> CapturePosition {
-        guard let position = try write(record, waiter: nil) else {
-            throw TernError(.captureLog, "The capture log in \(directory) did not report where it wrote a record.")
-        }
-        return position
+        try write(record, waiter: nil)
     }
 
     /// Deletes closed segments before `position` last written longer than `age` ago. Only the choice of segments happens
@@ -222,15 +219,14 @@ final class CaptureLogAppender: @unchecked Sendable {
 
     // MARK: - Writing (caller's thread, under the lock)
 
-    /// Writes one record; returns the position after it, or nil when `waiter` was queued for the next sync.
-    private func write(_ record: CaptureRecord, waiter: Completion?) throws -> CapturePosition? {
-        let payload = record.encoded()
-        guard payload.count <= CaptureLogFormat.maxPayloadBytes else {
+    /// Writes one record and returns the position after it; a `waiter` is queued for the next sync.
+    private func write(_ record: CaptureRecord, waiter: Completion?) throws -> CapturePosition {
+        let (frame, payloadCount) = CaptureLogFormat.frame(record)
+        guard payloadCount <= CaptureLogFormat.maxPayloadBytes else {
             throw TernError(
                 .captureLog,
-                "A \(payload.count)-byte record is larger than the capture log accepts (\(CaptureLogFormat.maxPayloadBytes) bytes).")
+                "A \(payloadCount)-byte record is larger than the capture log accepts (\(CaptureLogFormat.maxPayloadBytes) bytes).")
         }
-        let frame = CaptureLogFormat.frame(payload: payload)
         condition.lock()
         var rolled: [(position: CapturePosition, completion: Completion)] = []
         defer {
@@ -262,10 +258,11 @@ final class CaptureLogAppender: @unchecked Sendable {
         records += 1
         dirty = true
         let position = CapturePosition(segment: segment, offset: size)
-        guard let waiter else { return position }
-        waiters.append((position, waiter))
-        condition.broadcast()
-        return nil
+        if let waiter {
+            waiters.append((position, waiter))
+            condition.broadcast()
+        }
+        return position
     }
 
     /// Ends the current segment durably and starts the next one; returns the waiters that sync covered.

@@ -65,16 +65,17 @@ enum CaptureLogFormat {
         case damaged(String)
     }
 
-    /// Marker, length, checksum and payload.
-    static func frame(payload: [UInt8]) -> [UInt8] {
-        var bytes = recordMagic
-        bytes.reserveCapacity(frameHeaderSize + payload.count)
-        var length: [UInt8] = []
-        length.appendLittleEndian(UInt32(payload.count))
-        bytes.append(contentsOf: length)
-        bytes.appendLittleEndian(crc(payload, initial: crc(length)))
-        bytes.append(contentsOf: payload)
-        return bytes
+    /// Marker, length, checksum and the record's binary form, encoded in place behind a header filled in afterwards.
+    /// - Returns: the frame and the size of its payload.
+    static func frame(_ record: CaptureRecord) -> (bytes: [UInt8], payloadCount: Int) {
+        var bytes = recordMagic + [UInt8](repeating: 0, count: frameHeaderSize - recordMagic.count)
+        record.encode(into: &bytes)
+        let payloadCount = bytes.count - frameHeaderSize
+        var header: [UInt8] = []
+        header.appendLittleEndian(UInt32(truncatingIfNeeded: payloadCount))
+        header.appendLittleEndian(crc(bytes[frameHeaderSize...], initial: crc(header)))
+        bytes.replaceSubrange(recordMagic.count..<frameHeaderSize, with: header)
+        return (bytes, payloadCount)
     }
 
     /// What lies at an offset of a segment file.

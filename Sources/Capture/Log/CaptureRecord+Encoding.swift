@@ -11,7 +11,13 @@ extension CaptureRecord {
     /// The record in its binary form.
     public func encoded() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(32 + method.utf8.count + target.utf8.count + body.count + headers.count * 32)
+        encode(into: &bytes)
+        return bytes
+    }
+
+    /// Appends the binary form to `bytes`, so that the log can frame a record without copying its body once more.
+    func encode(into bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + 32 + method.utf8.count + target.utf8.count + body.count + headers.count * 32)
         bytes.append(Self.encodingVersion)
         bytes.append(kind.rawValue)
         bytes.appendLittleEndian(exchange)
@@ -31,7 +37,6 @@ extension CaptureRecord {
         }
         bytes.appendVarint(UInt64(body.count))
         bytes.append(contentsOf: body)
-        return bytes
     }
 
     /// Decodes a record written by ``encoded()``.

@@ -58,12 +58,8 @@ struct ProxyServeCommand: AsyncParsableCommand {
             valueName: "host:port"))
     var listen = "\(ProxyCommand.defaultHost):\(ProxyCommand.defaultPort)"
 
-    @Option(
-        name: .customLong("capture-dir"),
-        help: ArgumentHelp(
-            "Folder of the capture log for writes sent to the source (default: migration.capture_dir, else .tern/capture).",
-            valueName: "path"))
-    var captureDirectory: String?
+    /// `--capture-dir` holds the writes sent to the source; `--state-dir` is where `--retention` reads replay positions.
+    @OptionGroup var folders: FolderOptions
 
     @Option(
         name: .customLong("target-capture-dir"),
@@ -122,13 +118,6 @@ struct ProxyServeCommand: AsyncParsableCommand {
             valueName: "duration"))
     var retention: String?
 
-    @Option(
-        name: .customLong("state-dir"),
-        help: ArgumentHelp(
-            "The state folder where tern replay saves its positions, read by --retention (default: migration.state_dir, else .tern).",
-            valueName: "path"))
-    var stateDirectory: String?
-
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain for TLS on the listener.", valueName: "path"))
     var tlsCertificate: String?
 
@@ -160,9 +149,8 @@ struct ProxyServeCommand: AsyncParsableCommand {
         }
         let clusters = try self.clusters.load()
         let source = try clusters.requireSource()
-        let captureDirectory = self.captureDirectory ?? clusters.migration.captureDirectory
-        let targetCaptureDirectory =
-            self.targetCaptureDirectory ?? WorkspaceFolders.beside(captureDirectory, named: "capture-target")
+        let captureDirectory = folders.captureDirectory(clusters.migration)
+        let targetCaptureDirectory = FolderOptions.targetCaptureDirectory(self.targetCaptureDirectory, beside: captureDirectory)
         if clusters.target != nil && Self.sameFolder(captureDirectory, targetCaptureDirectory) {
             throw TernError.configuration("--capture-dir and --target-capture-dir name the same folder; give the target's log its own.")
         }
@@ -205,7 +193,7 @@ struct ProxyServeCommand: AsyncParsableCommand {
             Terminal.standardOutput.write((json ? try startup.json() : startup.human(origin: origin)) + "\n")
 
             let retained = logs
-            let stateDirectory = stateDirectory ?? clusters.migration.stateDirectory
+            let stateDirectory = folders.stateDirectory(clusters.migration)
             let retentionTask = retention.flatMap(Duration.parse).map { age in
                 Task { await Self.keepRetention(age, logs: retained, stateDirectory: stateDirectory, logger: logger) }
             }

@@ -42,10 +42,7 @@ struct ReplayRunCommand: AsyncParsableCommand {
     @OptionGroup var clusters: ClusterOptions
     @OptionGroup var indices: IndexSelectionOptions
 
-    @Option(
-        name: .customLong("capture-dir"),
-        help: ArgumentHelp("The capture folder tern proxy writes (default: migration.capture_dir, else .tern/capture).", valueName: "path"))
-    var captureDirectory: String?
+    @OptionGroup var folders: FolderOptions
 
     @Flag(name: .customLong("until-drained"), help: "Stop once everything logged so far is applied.")
     var untilDrained = false
@@ -61,11 +58,6 @@ struct ReplayRunCommand: AsyncParsableCommand {
         name: .customLong("batch-size"),
         help: ArgumentHelp("Logged writes applied per step (the position is saved after each).", valueName: "n"))
     var batchSize = 2000
-
-    @Option(
-        name: .customLong("state-dir"),
-        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
-    var stateDirectory: String?
 
     @Option(
         name: .customLong("metrics-listen"),
@@ -86,8 +78,8 @@ struct ReplayRunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger()
         let configuration = try clusters.load()
-        let stateDirectory = stateDirectory ?? configuration.migration.stateDirectory
-        let captureDirectory = self.captureDirectory ?? configuration.migration.captureDirectory
+        let stateDirectory = folders.stateDirectory(configuration.migration)
+        let captureDirectory = folders.captureDirectory(configuration.migration)
         let options = ReplayerOptions(
             captureDirectory: captureDirectory, selection: try indices.selection(), untilDrained: untilDrained,
             unansweredTimeout: .milliseconds(Int64(unansweredTimeout * 1000)), batchSize: batchSize, stateDirectory: stateDirectory)

@@ -14,23 +14,15 @@ struct ReplayStatusCommand: AsyncParsableCommand {
         name: .long, help: ArgumentHelp("Configuration file (default: tern.yml in the working directory, if present).", valueName: "path"))
     var config: String?
 
-    @Option(
-        name: .customLong("capture-dir"),
-        help: ArgumentHelp("The capture folder tern proxy writes (default: migration.capture_dir, else .tern/capture).", valueName: "path"))
-    var captureDirectory: String?
-
-    @Option(
-        name: .customLong("state-dir"),
-        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
-    var stateDirectory: String?
+    @OptionGroup var folders: FolderOptions
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let migration = try ConfigurationLoader().resolve(path: config, sourceURL: nil, targetURL: nil).migration
-        let stateDirectory = self.stateDirectory ?? migration.stateDirectory
-        let captureDirectory = self.captureDirectory ?? migration.captureDirectory
+        let stateDirectory = folders.stateDirectory(migration)
+        let captureDirectory = folders.captureDirectory(migration)
         guard FileManager.default.fileExists(atPath: stateDirectory) else {
             throw TernError(.invalidArgument, "No state folder at \(stateDirectory): no replay has run here yet (or pass --state-dir).")
         }
