@@ -122,7 +122,10 @@ import Testing
                 #expect(exit == 3, "a target that resets every connection is exit code 3")
                 #expect(Date().timeIntervalSince(started) < 60, "bounded retries, not a hang")
                 let message = try String(contentsOf: errors, encoding: .utf8)
-                #expect(message.contains("target cluster") && message.contains("reset the connection"), "\(message)")
+                // Whether the kernel reports a reset or an early close depends on timing; both name the target and what it did.
+                #expect(
+                    message.contains("target cluster")
+                        && (message.contains("reset the connection") || message.contains("closed the connection")), "\(message)")
                 #expect(!message.contains("Fatal error") && !message.contains("Stack"), "\(message)")
                 // Once the target is back, the same command finishes the job.
                 proxy.comeBack()

@@ -207,7 +207,7 @@ private final class TestNode: @unchecked Sendable {
               node_timeout: 120s
               health_timeout: 120s
               poll_interval: 100ms
-              hook_timeout: 30s
+              hook_timeout: 120s
             \(hooks.isEmpty ? "" : "  hooks:\n" + hooks)
             """
         try yaml.write(to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)

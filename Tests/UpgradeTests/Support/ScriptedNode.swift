@@ -38,7 +38,8 @@ final class ScriptedNode: Sendable {
     /// Runs `node.sh ACTION` to its end.
     @discardableResult
     func run(_ action: String) async throws -> HookRunner.Outcome {
-        let outcome = try await HookRunner(timeout: .seconds(30)).run("sh '\(script)' \(action)")
+        // Wide: a busy machine may take long to start a node; the script itself gives up after about a minute.
+        let outcome = try await HookRunner(timeout: .seconds(120)).run("sh '\(script)' \(action)")
         guard outcome.status == 0 || action == "fail-once" else {
             throw TestSupportError("node.sh \(action) exited \(outcome.status): \(outcome.output)")
         }
@@ -108,7 +109,7 @@ final class ScriptedNode: Sendable {
           i=0
           until curl -s -o /dev/null "http://127.0.0.1:$PORT/"; do
             sleep 0.05; i=$((i+1))
-            if [ $i -gt 400 ]; then echo "node did not start" >&2; exit 3; fi
+            if [ $i -gt 1200 ]; then echo "node did not start" >&2; exit 3; fi
           done
         }
         case "$1" in
