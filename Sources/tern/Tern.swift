@@ -20,6 +20,7 @@ struct Tern: AsyncParsableCommand {
               tern proxy --listen 0.0.0.0:9300            point clients here: every write is logged
               tern replay                                 apply the logged writes to the target
               tern validate                               compare every document, counts and queries
+              tern compare-reads --read-log .tern/reads   repeat the reads the proxy logged on the target
               tern migrate                                all of the above in one resumable command, from tern.yml
               tern cutover --dry-run                      the switch plan and each gate's answer; then tern cutover
               tern rollback                               clients back on the source, with the target's writes
@@ -33,7 +34,8 @@ struct Tern: AsyncParsableCommand {
         version: TernVersion.current,
         subcommands: [
             CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, ProxyCommand.self, ReplayCommand.self,
-            ValidateCommand.self, MigrateCommand.self, CutoverCommand.self, RollbackCommand.self, DecommissionCommand.self,
+            ValidateCommand.self, CompareReadsCommand.self, MigrateCommand.self, CutoverCommand.self, RollbackCommand.self,
+            DecommissionCommand.self,
             StatusCommand.self, UpgradeCommand.self, SnapshotCommand.self, LuceneCommand.self,
         ]
     )

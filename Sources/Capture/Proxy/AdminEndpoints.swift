@@ -58,6 +58,8 @@ struct AdminEndpoints: Sendable {
                 "capture_failures": .int(Int64(stats.captureFailures)),
                 "writes_held": .int(Int64(stats.writesHeld)),
                 "hold_timeouts": .int(Int64(stats.holdTimeouts)),
+                "reads_logged": .int(Int64(stats.readsLogged)),
+                "read_log_failures": .int(Int64(stats.readLogFailures)),
             ]),
             "held_writes": .int(Int64(stats.heldWritesNow)),
             "in_flight": .int(Int64(stats.inFlight)),

@@ -17,7 +17,8 @@ import TernCore
 /// An HTTP/1.1 reverse proxy in front of the source cluster that records every write in a capture log before the
 /// client gets its answer.
 ///
-/// Reads pass through. Writes (documents and index metadata, see ``WriteClassifier``) are recorded, forwarded, and
+/// Reads pass through (those the source answers optionally recorded in a read log of their own, see
+/// ``init(configuration:sourceSink:targetSink:readLog:logger:)``). Writes (documents and index metadata, see ``WriteClassifier``) are recorded, forwarded, and
 /// their answers recorded durably; only then does the client see the answer. The mode (``ProxyMode``) can change while
 /// requests are in flight: a write keeps the cluster it was admitted to.
 ///
@@ -34,6 +35,7 @@ public final class CaptureProxy: Sendable {
     private let registry = ConnectionRegistry()
     private let sourceSink: any CaptureSink
     private let targetSink: (any CaptureSink)?
+    private let readLog: CaptureLogWriter?
     private let sourceTLS: TLSConfiguration
     private let targetTLS: TLSConfiguration?
     private let listenerTLS: NIOSSLContext?
@@ -64,14 +66,21 @@ public final class CaptureProxy: Sendable {
     ///   - sourceSink: the capture log for writes forwarded to the source.
     ///   - targetSink: the capture log for writes forwarded to the target in ``ProxyMode/target`` (so a rollback can replay
     ///     them on the source); required together with `configuration.target`.
+    ///   - readLog: where searches, counts and document gets answered by the source are recorded with their answers
+    ///     (best effort, never synced before the answer), for `tern compare-reads`; never the write log.
     /// - Throws: `TernError` (exit code 2) for unreadable TLS files, unsupported auth or a missing target capture log.
     public init(
-        configuration: CaptureProxyConfiguration, sourceSink: any CaptureSink, targetSink: (any CaptureSink)? = nil, logger: Logger
+        configuration: CaptureProxyConfiguration, sourceSink: any CaptureSink, targetSink: (any CaptureSink)? = nil,
+        readLog: CaptureLogWriter? = nil, logger: Logger
     ) throws {
         self.configuration = configuration
         self.logger = logger
         self.sourceSink = sourceSink
         self.targetSink = targetSink
+        self.readLog = readLog
+        guard configuration.readSampleRate > 0, configuration.readSampleRate <= 1 else {
+            throw TernError.configuration("The read sample rate must be more than 0 and at most 1 (0.1 records a tenth of the reads).")
+        }
         sourceTLS = try UpstreamCluster.validate(configuration.source)
         targetTLS = try configuration.target.map { try UpstreamCluster.validate($0) }
         if configuration.target != nil && targetSink == nil {
@@ -144,9 +153,14 @@ public final class CaptureProxy: Sendable {
                 configuration: targetConfiguration, tls: targetTLS, eventLoopGroup: group,
                 connectionsPerHost: configuration.upstreamConnectionsPerHost)
         }
+        let readRecorder = readLog.map {
+            ReadRecorder(
+                log: $0, sampleRate: configuration.readSampleRate, maxBodyBytes: configuration.readLogMaxBodyBytes, metrics: metrics,
+                logger: logger)
+        }
         let router = RequestRouter(
             configuration: configuration, modes: modes, metrics: metrics, source: source, target: target, sourceSink: sourceSink,
-            targetSink: targetSink, logger: logger)
+            targetSink: targetSink, readRecorder: readRecorder, logger: logger)
         let upstreams = Upstreams(source: source, target: target, router: router)
 
         let server: ServerChannel

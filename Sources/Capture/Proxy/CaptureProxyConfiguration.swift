@@ -41,12 +41,17 @@ public struct CaptureProxyConfiguration: Sendable {
     public var listenerTLS: ListenerTLS?
     /// Pooled connections per upstream host.
     public var upstreamConnectionsPerHost: Int
+    /// The share of comparable reads recorded in the read log, when the proxy has one (0 < rate <= 1).
+    public var readSampleRate: Double
+    /// Largest answer body kept in the read log; a larger answer is recorded without it (and not compared).
+    public var readLogMaxBodyBytes: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, source: ClusterConfiguration, target: ClusterConfiguration? = nil,
         adminToken: Secret, metricsRequireToken: Bool = false, maxRequestBodyBytes: Int = 100 << 20,
         maxResponseBodyBytes: Int = 512 << 20, holdTimeout: Duration = .seconds(30), onCaptureFailure: CaptureFailurePolicy = .reject,
-        initialMode: ProxyMode = .source, listenerTLS: ListenerTLS? = nil, upstreamConnectionsPerHost: Int = 32
+        initialMode: ProxyMode = .source, listenerTLS: ListenerTLS? = nil, upstreamConnectionsPerHost: Int = 32,
+        readSampleRate: Double = 1, readLogMaxBodyBytes: Int = 1 << 20
     ) {
         self.host = host
         self.port = port
@@ -61,5 +66,7 @@ public struct CaptureProxyConfiguration: Sendable {
         self.initialMode = initialMode
         self.listenerTLS = listenerTLS
         self.upstreamConnectionsPerHost = upstreamConnectionsPerHost
+        self.readSampleRate = readSampleRate
+        self.readLogMaxBodyBytes = readLogMaxBodyBytes
     }
 }

@@ -24,6 +24,8 @@ extension ProxyMetrics {
         counter("tern_proxy_capture_failures_total", "Capture records that could not be written.", stats.captureFailures)
         counter("tern_proxy_writes_held_total", "Writes that waited while writes were held.", stats.writesHeld)
         counter("tern_proxy_hold_timeouts_total", "Held writes answered 503 after the hold timeout.", stats.holdTimeouts)
+        counter("tern_proxy_reads_logged_total", "Reads recorded with their answer in the read log.", stats.readsLogged)
+        counter("tern_proxy_read_log_failures_total", "Read log records that could not be written.", stats.readLogFailures)
         gauge("tern_proxy_held_writes", "Writes waiting now.", stats.heldWritesNow)
         gauge("tern_proxy_in_flight_requests", "Client requests being handled now.", stats.inFlight)
         gauge("tern_proxy_in_flight_writes", "Captured writes between capture and answer now.", stats.inFlightWrites)

@@ -13,6 +13,8 @@ final class ProxyMetrics: Sendable {
     let holdTimeouts = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
     let inFlightWrites = Atomic<Int>(0)
+    let readsLogged = Atomic<Int>(0)
+    let readLogFailures = Atomic<Int>(0)
     private let latencies = Mutex(LatencyWindow())
 
     /// The most recent upstream latencies, enough for stable p50/p99 without unbounded memory.
@@ -59,6 +61,7 @@ final class ProxyMetrics: Sendable {
             errors: errors.load(ordering: .relaxed), upstreamFailures: upstreamFailures.load(ordering: .relaxed),
             captureFailures: captureFailures.load(ordering: .relaxed), writesHeld: writesHeld.load(ordering: .relaxed),
             holdTimeouts: holdTimeouts.load(ordering: .relaxed), heldWritesNow: heldWritesNow, inFlight: inFlight.load(ordering: .relaxed),
-            inFlightWrites: inFlightWrites.load(ordering: .relaxed))
+            inFlightWrites: inFlightWrites.load(ordering: .relaxed), readsLogged: readsLogged.load(ordering: .relaxed),
+            readLogFailures: readLogFailures.load(ordering: .relaxed))
     }
 }

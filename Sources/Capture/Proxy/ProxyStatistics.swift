@@ -24,4 +24,8 @@ public struct ProxyStatistics: Sendable, Hashable {
     public var inFlight: Int
     /// Captured writes between capture of the request and the answer, right now.
     public var inFlightWrites: Int
+    /// Reads recorded with their answer in the read log (`--read-log`).
+    public var readsLogged: Int
+    /// Read log records that could not be written (the reads were served all the same).
+    public var readLogFailures: Int
 }

@@ -14,12 +14,14 @@ final class RequestRouter: Sendable {
     private let target: UpstreamCluster?
     private let sourceSink: any CaptureSink
     private let targetSink: (any CaptureSink)?
+    private let readRecorder: ReadRecorder?
     private let admin: AdminEndpoints
     private let logger: Logger
 
     init(
         configuration: CaptureProxyConfiguration, modes: ModeController, metrics: ProxyMetrics, source: UpstreamCluster,
-        target: UpstreamCluster?, sourceSink: any CaptureSink, targetSink: (any CaptureSink)?, logger: Logger
+        target: UpstreamCluster?, sourceSink: any CaptureSink, targetSink: (any CaptureSink)?, readRecorder: ReadRecorder? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.modes = modes
@@ -28,6 +30,7 @@ final class RequestRouter: Sendable {
         self.target = target
         self.sourceSink = sourceSink
         self.targetSink = targetSink
+        self.readRecorder = readRecorder
         self.logger = logger
         admin = AdminEndpoints(
             token: configuration.adminToken, metricsRequireToken: configuration.metricsRequireToken, modes: modes, metrics: metrics,
@@ -70,10 +73,12 @@ final class RequestRouter: Sendable {
         case refused(ProxyResponse)
     }
 
-    /// Forwards a read on `eventLoop` (the caller's); `receiver` gets the answer there, streamed as it arrives.
+    /// Forwards a read on `eventLoop` (the caller's); `receiver` gets the answer there, streamed as it arrives. A read
+    /// the source answers may be recorded in the read log on the way, after the client got each part.
     func forwardRead(_ request: ProxyRequest, on eventLoop: any EventLoop, receiver: @escaping (ReadEvent) -> Void) {
         metrics.reads.add(1, ordering: .relaxed)
         let upstream = modes.mode == .target ? (target ?? source) : source
+        let recording = upstream === source ? readRecorder?.begin(request) : nil
         let started = ContinuousClock.now
         var answered = false
         upstream.forward(
@@ -81,11 +86,18 @@ final class RequestRouter: Sendable {
             body: request.body, on: eventLoop
         ) { event in
             switch event {
-            case .head:
+            case .head(let head, _):
                 answered = true
                 self.metrics.recordLatency(ContinuousClock.now - started)
                 self.metrics.inFlight.subtract(1, ordering: .relaxed)
                 receiver(.upstream(event))
+                recording?.head(head)
+            case .body(let chunk):
+                receiver(.upstream(event))
+                recording?.append(chunk)
+            case .end:
+                receiver(.upstream(event))
+                recording?.end()
             case .failed(let error) where !answered:
                 answered = true
                 self.metrics.inFlight.subtract(1, ordering: .relaxed)

@@ -62,11 +62,11 @@ struct AdminRequestRewriter: Sendable {
         var index = "-"
         var sourceIndex: String?
         if let first = segments.first, !first.hasPrefix("_") {
-            let selected = first.split(separator: ",").map { $0.removingPercentEncoding ?? String($0) }.filter(selection.selects)
-            guard !selected.isEmpty else { return .skip }
-            index = selected.joined(separator: ",")
-            sourceIndex = selected.first
-            segments[0] = selected.map { SearchClient.pathSegment(selection.targetName(for: $0)) }.joined(separator: ",")
+            let renamed = Self.renameIndices(first, selection: selection)
+            guard !renamed.selected.isEmpty else { return .skip }
+            index = renamed.selected.joined(separator: ",")
+            sourceIndex = renamed.selected.first
+            segments[0] = renamed.segment
         }
         let method = method.uppercased()
         var request = Request(method: method, path: "/" + segments.joined(separator: "/"), query: query, body: body)
@@ -202,9 +202,18 @@ struct AdminRequestRewriter: Sendable {
         return .send(renamed, index: index)
     }
 
+    /// A path's first segment (a comma list of percent-encoded index names) for the target: the selected names, renamed.
+    /// Shared with `tern compare-reads`, which sends logged reads where replay sends logged writes.
+    /// - Returns: the renamed segment, the selected source names, and how many names the segment held.
+    static func renameIndices(_ segment: String, selection: IndexSelection) -> (segment: String, selected: [String], named: Int) {
+        let names = segment.split(separator: ",").map { $0.removingPercentEncoding ?? String($0) }
+        let selected = names.filter(selection.selects)
+        return (selected.map { SearchClient.pathSegment(selection.targetName(for: $0)) }.joined(separator: ","), selected, names.count)
+    }
+
     private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
-    private static func encode(_ value: JSONValue) throws -> [UInt8] {
+    static func encode(_ value: JSONValue) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))

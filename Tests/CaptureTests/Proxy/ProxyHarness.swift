@@ -21,6 +21,7 @@ struct ProxyHarness {
         case onCaptureFailure(CaptureFailurePolicy)
         case maxRequestBodyBytes(Int)
         case listenerTLS(certificateFile: String, keyFile: String)
+        case readLogMaxBodyBytes(Int)
 
         func apply(to configuration: inout CaptureProxyConfiguration) {
             switch self {
@@ -29,6 +30,7 @@ struct ProxyHarness {
             case .onCaptureFailure(let policy): configuration.onCaptureFailure = policy
             case .maxRequestBodyBytes(let limit): configuration.maxRequestBodyBytes = limit
             case .listenerTLS(let certificate, let key): configuration.listenerTLS = .init(certificateFile: certificate, keyFile: key)
+            case .readLogMaxBodyBytes(let limit): configuration.readLogMaxBodyBytes = limit
             }
         }
     }
@@ -47,12 +49,13 @@ struct ProxyHarness {
     /// Starts a proxy, runs `body` against it, and shuts it down gracefully.
     static func with<T>(
         source: ClusterConfiguration, target: ClusterConfiguration? = nil, sink: InMemoryCaptureSink,
-        targetSink: InMemoryCaptureSink? = nil, logger: Logger = Logger(label: "proxy-test"),
+        targetSink: InMemoryCaptureSink? = nil, readLog: CaptureLogWriter? = nil, logger: Logger = Logger(label: "proxy-test"),
         settings: [Setting] = [], _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         var configuration = CaptureProxyConfiguration(source: source, target: target, adminToken: Secret(token))
         for setting in settings { setting.apply(to: &configuration) }
-        let proxy = try CaptureProxy(configuration: configuration, sourceSink: sink, targetSink: targetSink, logger: logger)
+        let proxy = try CaptureProxy(
+            configuration: configuration, sourceSink: sink, targetSink: targetSink, readLog: readLog, logger: logger)
         let port = try await proxy.start()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await proxy.run() }

@@ -35,6 +35,13 @@ struct ProxyServeCommand: AsyncParsableCommand {
             replay that has not saved a position yet (a new target) holds nothing back: start it before segments \
             age out. Removals are logged at info level (--log-level info); a failure is a warning and the proxy serves on.
 
+            With --read-log DIR the searches (_search, _msearch, _count) and document gets the source answers are \
+            recorded too, with the source's answers, in a capture folder of their own (never the write log replay \
+            reads), for `tern compare-reads` to repeat on the target. Reads never wait for that log: its records are \
+            not synced before the answer, an answer larger than 1 MiB is recorded without its body, and a failure to \
+            record (disk full, --max-log-size) is counted (reads_logged, read_log_failures in status and metrics) and \
+            logged now and then, never passed to the client. --read-sample 0.1 records about a tenth of them.
+
             Ctrl-C or SIGTERM stops accepting connections, answers held writes with 503, lets requests in flight \
             finish, and closes the log; a second Ctrl-C quits at once.
 
@@ -44,6 +51,7 @@ struct ProxyServeCommand: AsyncParsableCommand {
               tern proxy --listen 127.0.0.1:0 --source http://old:9200 --json
               tern proxy --sync interval:5 --on-capture-failure reject --tls-cert proxy.pem --tls-key proxy.key
               tern proxy --source http://old:9200 --retention 24h --state-dir .tern
+              tern proxy --source http://old:9200 --read-log .tern/reads --read-sample 0.25
 
             Exit code 0 after a clean stop; 2 for usage or configuration mistakes (address in use, unreadable \
             certificate, bad size, capture folder locked by another proxy).
@@ -67,6 +75,18 @@ struct ProxyServeCommand: AsyncParsableCommand {
             "Folder of the capture log for writes sent to the target in target mode, for a rollback (default: capture-target beside --capture-dir).",
             valueName: "path"))
     var targetCaptureDirectory: String?
+
+    @Option(
+        name: .customLong("read-log"),
+        help: ArgumentHelp(
+            "Also record the searches, counts and document gets the source answers, with its answers, in this folder, for tern compare-reads (default: off).",
+            valueName: "path"))
+    var readLogDirectory: String?
+
+    @Option(
+        name: .customLong("read-sample"),
+        help: ArgumentHelp("The share of those reads --read-log records, 0 < fraction <= 1.", valueName: "fraction"))
+    var readSample = 1.0
 
     @Option(
         name: .customLong("admin-token-file"),
@@ -132,6 +152,9 @@ struct ProxyServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard holdTimeout > 0, holdTimeout.isFinite else { throw ValidationError("--hold-timeout must be a positive number of seconds.") }
+        guard readSample > 0, readSample <= 1 else {
+            throw ValidationError("--read-sample must be more than 0 and at most 1 (0.1 records a tenth of the reads).")
+        }
         if let retention, Duration.parse(retention) == nil {
             throw ValidationError("--retention '\(retention)' is not a duration; write it like 30m, 24h or 7d.")
         }
@@ -155,12 +178,22 @@ struct ProxyServeCommand: AsyncParsableCommand {
             throw TernError.configuration("--capture-dir and --target-capture-dir name the same folder; give the target's log its own.")
         }
 
+        if let readLogDirectory,
+            Self.sameFolder(readLogDirectory, captureDirectory)
+                || (clusters.target != nil && Self.sameFolder(readLogDirectory, targetCaptureDirectory))
+        {
+            throw TernError.configuration(
+                "--read-log names a capture folder; give the read log a folder of its own, replay reads the other.")
+        }
+
         // The folder lock first: a second proxy on the same folder must fail before it replaces the first one's token.
         let sourceLog = try Self.openLog(captureDirectory, options: logOptions)
         var logs = [sourceLog]
         do {
             let targetLog = try clusters.target.map { _ in try Self.openLog(targetCaptureDirectory, options: logOptions) }
             if let targetLog { logs.append(targetLog) }
+            let readLog = try readLogDirectory.map { try Self.openLog($0, options: logOptions) }
+            if let readLog { logs.append(readLog) }
             // A generated token is written only once the proxy listens: a proxy that fails to start (port in use) must not
             // replace the token file of one that runs.
             let given = try AdminToken.given(file: adminTokenFile)
@@ -171,8 +204,9 @@ struct ProxyServeCommand: AsyncParsableCommand {
                 host: address.host, port: address.port, source: source, target: clusters.target, adminToken: token,
                 maxRequestBodyBytes: Int(bodyLimit), holdTimeout: .milliseconds(Int64(holdTimeout * 1000)),
                 onCaptureFailure: onCaptureFailure.policy,
-                listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") })
-            let proxy = try CaptureProxy(configuration: configuration, sourceSink: sourceLog, targetSink: targetLog, logger: logger)
+                listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") }, readSampleRate: readSample)
+            let proxy = try CaptureProxy(
+                configuration: configuration, sourceSink: sourceLog, targetSink: targetLog, readLog: readLog, logger: logger)
             let port = try await proxy.start()
             if given == nil {
                 do {
@@ -187,7 +221,8 @@ struct ProxyServeCommand: AsyncParsableCommand {
             for recovery in recoveries { logger.warning("\(recovery.description)") }
             let startup = ProxyStartup(
                 listen: address.url(scheme: tlsCertificate == nil ? "http" : "https", port: port), captureDirectory: captureDirectory,
-                targetCaptureDirectory: targetLog?.directory, adminTokenFile: origin.file, source: source.displayEndpoint,
+                targetCaptureDirectory: targetLog?.directory, readLogDirectory: readLog?.directory, adminTokenFile: origin.file,
+                source: source.displayEndpoint,
                 target: clusters.target?.displayEndpoint, mode: proxy.mode.rawValue,
                 recovered: recoveries.isEmpty ? nil : recoveries.map(\.description).joined(separator: " "))
             Terminal.standardOutput.write((json ? try startup.json() : startup.human(origin: origin)) + "\n")

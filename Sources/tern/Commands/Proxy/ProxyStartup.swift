@@ -6,6 +6,8 @@ struct ProxyStartup: Encodable {
     var listen: String
     var captureDirectory: String
     var targetCaptureDirectory: String?
+    /// Where reads are recorded (`--read-log`); nil when they are not.
+    var readLogDirectory: String?
     /// The file holding the admin token; nil when it came from the environment.
     var adminTokenFile: String?
     var source: String
@@ -18,6 +20,7 @@ struct ProxyStartup: Encodable {
         case listen, source, target, mode, recovered
         case captureDirectory = "capture_dir"
         case targetCaptureDirectory = "target_capture_dir"
+        case readLogDirectory = "read_log"
         case adminTokenFile = "admin_token_file"
     }
 
@@ -37,7 +40,9 @@ struct ProxyStartup: Encodable {
             }
         var line = "Proxy listening on \(listen), forwarding to \(source)"
         if let target { line += " (target \(target))" }
-        line += "; capturing writes in \(captureDirectory); \(token)."
+        line += "; capturing writes in \(captureDirectory)"
+        if let readLogDirectory { line += ", reads in \(readLogDirectory)" }
+        line += "; \(token)."
         return line
     }
 }

@@ -20,6 +20,10 @@ struct ProxyStatusPrinter {
         lines.append(
             "  held writes     \(count("held_writes")) now (held so far \(count("counters.writes_held")), timed out \(count("counters.hold_timeouts")))"
         )
+        if count("counters.reads_logged") + count("counters.read_log_failures") > 0 {
+            lines.append(
+                "  read log        \(count("counters.reads_logged")) reads logged (failures \(count("counters.read_log_failures")))")
+        }
         lines.append("  in flight       \(count("in_flight")) requests, \(count("in_flight_writes")) of them writes")
         for side in ["source", "target"] {
             if let position = status.value(at: "capture_position.\(side)")?.stringValue {
