@@ -191,6 +191,36 @@ struct ProxyCommandTests {
         }
     }
 
+    @Test("tern proxy status and mode find the proxy and its generated token through migration: in tern.yml")
+    func adminThroughConfiguration() async throws {
+        try await OsmemServer.with { server in
+            let folder = try TernBinary.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let proxy = try RunningProxy(source: server.url, folder: folder)
+            defer { proxy.stop() }
+            let yaml = "migration:\n  proxy: \(proxy.url)\n  capture_dir: \(proxy.captureDirectory)\n"
+            try yaml.write(to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
+
+            let held = try await TernBinary.run(["proxy", "mode", "hold-writes"], in: folder)
+            #expect(held.status == 0, "\(held.stderr)")
+            #expect(held.stdout.contains("switched from source to hold-writes"), "\(held.stdout)")
+            let status = try await TernBinary.run(["proxy", "status", "--json"], in: folder)
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("\"hold-writes\""), "\(status.stdout)")
+            #expect(try await TernBinary.run(["proxy", "mode", "source"], in: folder).status == 0)
+            #expect(try await proxy.status()["mode"] as? String == "source")
+
+            // A token file named in tern.yml is used instead of the generated one.
+            let wrongToken = folder.appendingPathComponent("wrong.token")
+            try "not-the-token\n".write(to: wrongToken, atomically: true, encoding: .utf8)
+            try (yaml + "  proxy_token_file: \(wrongToken.path)\n").write(
+                to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
+            let refused = try await TernBinary.run(["proxy", "status"], in: folder)
+            #expect(refused.status == 3)
+            #expect(refused.stderr.contains("refused the admin token"), "\(refused.stderr)")
+        }
+    }
+
     @Test("SIGTERM drains and closes the log; a restart continues the same folder with the token from a file")
     func sigtermDrains() async throws {
         try await OsmemServer.with { server in

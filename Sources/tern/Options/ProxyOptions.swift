@@ -25,25 +25,25 @@ struct ProxyOptions: ParsableArguments {
     var caFile: String?
 
     /// The proxy named by the flags or by `migration.proxy`, nil when neither names one (clients do not use a proxy).
-    /// The token: the flag's file, `migration.proxy_token_file`, `$TERN_PROXY_TOKEN`, else the `proxy.token` that
-    /// `tern proxy` writes beside `captureDirectory`.
     func configuredClient(_ settings: MigrationSettings, captureDirectory: String) throws -> ProxyAdminClient? {
         guard let address = proxy ?? settings.proxy else { return nil }
         let url = try ClusterConfiguration.endpoint(address, origin: proxy != nil ? "--proxy" : "migration.proxy in tern.yml")
-        let tokenFile = adminTokenFile ?? settings.proxyTokenFile
-        let token: Secret
-        if tokenFile == nil, let (given, _) = try AdminToken.given(file: nil) {
-            token = given
-        } else {
-            token = try AdminToken.forClient(file: tokenFile ?? AdminToken.generatedFile(captureDirectory: captureDirectory))
-        }
-        return ProxyAdminClient(url: url, token: token, tls: TLSSettings(caFile: caFile))
+        return ProxyAdminClient(url: url, token: try token(settings, captureDirectory: captureDirectory), tls: TLSSettings(caFile: caFile))
     }
 
-    /// The admin client for the proxy named on the command line.
-    func client() throws -> ProxyAdminClient {
-        let text = proxy ?? "http://\(ProxyCommand.defaultHost):\(ProxyCommand.defaultPort)"
-        let url = try ClusterConfiguration.endpoint(text, origin: "--proxy")
-        return ProxyAdminClient(url: url, token: try AdminToken.forClient(file: adminTokenFile), tls: TLSSettings(caFile: caFile))
+    /// The admin client for `tern proxy status|mode`: the proxy named by the flags or by `migration.proxy`, else the
+    /// address `tern proxy` listens on by default.
+    func client(_ settings: MigrationSettings) throws -> ProxyAdminClient {
+        if let configured = try configuredClient(settings, captureDirectory: settings.captureDirectory) { return configured }
+        let url = try ClusterConfiguration.endpoint("http://\(ProxyCommand.defaultHost):\(ProxyCommand.defaultPort)", origin: "--proxy")
+        return ProxyAdminClient(
+            url: url, token: try token(settings, captureDirectory: settings.captureDirectory), tls: TLSSettings(caFile: caFile))
+    }
+
+    /// The flag's file, `migration.proxy_token_file`, `$TERN_PROXY_TOKEN`, else the `proxy.token` that `tern proxy`
+    /// writes beside `captureDirectory`.
+    private func token(_ settings: MigrationSettings, captureDirectory: String) throws -> Secret {
+        try AdminToken.forClient(
+            file: adminTokenFile ?? settings.proxyTokenFile, generated: AdminToken.generatedFile(captureDirectory: captureDirectory))
     }
 }

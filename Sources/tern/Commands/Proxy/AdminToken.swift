@@ -46,15 +46,15 @@ enum AdminToken {
         return nil
     }
 
-    /// For the admin commands: `--admin-token-file`, `TERN_PROXY_TOKEN`, else the default generated file.
-    static func forClient(file: String?) throws -> Secret {
+    /// For the admin commands: `file`, `TERN_PROXY_TOKEN`, else the token `tern proxy` generated in `generated`.
+    static func forClient(file: String?, generated: String = defaultFile) throws -> Secret {
         if let (token, _) = try given(file: file) { return token }
-        guard FileManager.default.fileExists(atPath: defaultFile) else {
+        guard FileManager.default.fileExists(atPath: generated) else {
             throw TernError.configuration(
-                "No admin token: pass --admin-token-file PATH or set \(environmentVariable) (tern proxy writes a generated token to proxy.token next to its capture folder, \(defaultFile) by default)."
+                "No admin token: pass --admin-token-file PATH or set \(environmentVariable) (tern proxy writes a generated token to proxy.token next to its capture folder, here \(generated))."
             )
         }
-        return try read(defaultFile, flag: "the token file")
+        return try read(generated, flag: "the token file")
     }
 
     /// A new random token: 256 bits, hex.

@@ -14,6 +14,10 @@ struct ProxyModeCommand: AsyncParsableCommand {
             target capture log for a rollback; the proxy needs a target cluster for it. Held writes are released into \
             the new mode.
 
+            The proxy and its token come from the flags, else from migration: in tern.yml (proxy, proxy_token_file, \
+            or the token tern proxy generated beside capture_dir), so that an operator in the migration folder types \
+            only the command.
+
             Examples:
               tern proxy mode hold-writes
               tern proxy mode target --proxy http://10.0.0.5:9200 --admin-token-file /etc/tern/proxy.token
@@ -34,6 +38,10 @@ struct ProxyModeCommand: AsyncParsableCommand {
     @Argument(help: "The new mode: source, hold-writes or target.")
     var mode: ModeChoice
 
+    @Option(
+        name: .long, help: ArgumentHelp("Configuration file (default: tern.yml in the working directory, if present).", valueName: "path"))
+    var config: String?
+
     @OptionGroup var proxy: ProxyOptions
 
     @Flag(name: .long, help: "Print the result as JSON.")
@@ -43,7 +51,8 @@ struct ProxyModeCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = global.makeLogger()
-        let client = try proxy.client()
+        let migration = try ConfigurationLoader().resolve(path: config, sourceURL: nil, targetURL: nil).migration
+        let client = try proxy.client(migration)
         let (now, previous) = try await client.setMode(mode.mode)
         if json {
             Terminal.standardOutput.write(try JSONOutput.encode(["mode": now.rawValue, "previous": previous.rawValue]) + "\n")

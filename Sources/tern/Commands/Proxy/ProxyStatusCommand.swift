@@ -13,6 +13,10 @@ struct ProxyStatusCommand: AsyncParsableCommand {
             writes forwarded uncaptured, errors the proxy answered itself, writes held and hold timeouts. The capture \
             position is the segment file and byte offset after the last record written.
 
+            The proxy and its token come from the flags, else from migration: in tern.yml (proxy, proxy_token_file, \
+            or the token tern proxy generated beside capture_dir), so that an operator in the migration folder types \
+            only the command.
+
             Examples:
               tern proxy status
               tern proxy status --proxy http://10.0.0.5:9200 --admin-token-file /etc/tern/proxy.token --json
@@ -20,6 +24,10 @@ struct ProxyStatusCommand: AsyncParsableCommand {
             Exit code 0 when the proxy answered; 2 when no token is given; 3 when the proxy cannot be reached or \
             refuses the token.
             """)
+
+    @Option(
+        name: .long, help: ArgumentHelp("Configuration file (default: tern.yml in the working directory, if present).", valueName: "path"))
+    var config: String?
 
     @OptionGroup var proxy: ProxyOptions
 
@@ -30,7 +38,8 @@ struct ProxyStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = global.makeLogger()
-        let client = try proxy.client()
+        let migration = try ConfigurationLoader().resolve(path: config, sourceURL: nil, targetURL: nil).migration
+        let client = try proxy.client(migration)
         let status = try await client.status()
         if json {
             Terminal.standardOutput.write(try JSONOutput.encode(status) + "\n")
