@@ -168,32 +168,29 @@ import Testing
 /// running; the test kills whichever process the pid file names when it ends.
 private final class TestNode: @unchecked Sendable {
     // @unchecked: set once in init; `first` is only stopped in `shutdown`.
-    let folder: URL
-    let port: Int
+    private let files: NodeScriptFolder
     let first: Process
-    var script: String { folder.appendingPathComponent("node.sh").path }
+    var folder: URL { files.folder }
+    var port: Int { files.port }
+    var script: String { files.script }
 
     init() throws {
-        folder = try TernBinary.temporaryFolder()
-        port = try FaultyServer.closedPort()
         var seed = ""
         for id in 1...10 { seed += "{\"index\":{\"_index\":\"books\",\"_id\":\"\(id)\"}}\n{\"n\":\(id)}\n" }
         for id in 1...2 { seed += "{\"index\":{\"_index\":\"authors\",\"_id\":\"\(id)\"}}\n{\"n\":\(id)}\n" }
-        let seedFile = folder.appendingPathComponent("seed.ndjson")
-        try seed.write(to: seedFile, atomically: true, encoding: .utf8)
-        let binary = try Self.binary()
-        try "BIN='\(binary)'\nPORT=\(port)\nSEED='\(seedFile.path)'\nPARENT=\(getpid())\n".write(
-            to: folder.appendingPathComponent("node.env"), atomically: true, encoding: .utf8)
-        try Self.script.write(to: folder.appendingPathComponent("node.sh"), atomically: true, encoding: .utf8)
+        let files = try NodeScriptFolder(port: try FaultyServer.closedPort(), seed: seed)
+        self.files = files
         first = Process()
-        first.executableURL = URL(fileURLWithPath: binary)
-        first.arguments = ["-addr", "127.0.0.1:\(port)", "-no-stdin-watch", "-parent-pid", String(getpid()), "-seed", seedFile.path]
+        first.executableURL = URL(fileURLWithPath: try OsmemServer.binary())
+        first.arguments = [
+            "-addr", "127.0.0.1:\(files.port)", "-no-stdin-watch", "-parent-pid", String(getpid()), "-seed", files.seedFile.path,
+        ]
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
         first.standardInput = FileHandle.nullDevice
         try first.run()
-        try String(first.processIdentifier).write(to: folder.appendingPathComponent("pid"), atomically: true, encoding: .utf8)
-        try Self.waitUntilListening(port)
+        try String(first.processIdentifier).write(to: files.folder.appendingPathComponent("pid"), atomically: true, encoding: .utf8)
+        try Self.waitUntilListening(files.port)
     }
 
     func writeConfiguration(hooks: String) throws {
@@ -214,13 +211,8 @@ private final class TestNode: @unchecked Sendable {
     }
 
     func shutdown() {
-        if let text = try? String(contentsOf: folder.appendingPathComponent("pid"), encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        {
-            kill(pid, SIGKILL)
-        }
         if first.isRunning { kill(first.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: folder)
+        files.remove()
     }
 
     static func waitUntilListening(_ port: Int) throws {
@@ -242,47 +234,4 @@ private final class TestNode: @unchecked Sendable {
         }
         throw TestSupportError("osmem-server did not listen on \(port)")
     }
-
-    static func binary() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["OSMEM_SERVER_BIN"], !path.isEmpty { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import osmem_server; print(osmem_server.resolve_binary())"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !path.isEmpty else { throw TestSupportError("osmem-server is not installed") }
-        return path
-    }
-
-    static let script = #"""
-        #!/bin/sh
-        DIR="$(cd "$(dirname "$0")" && pwd)"
-        . "$DIR/node.env"
-        stop() {
-          if [ -f "$DIR/pid" ]; then kill -9 "$(cat "$DIR/pid")" 2>/dev/null; rm -f "$DIR/pid"; fi
-          i=0
-          while curl -s -o /dev/null "http://127.0.0.1:$PORT/" && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-        }
-        start() {
-          "$BIN" -addr "127.0.0.1:$PORT" -no-stdin-watch -parent-pid "$PARENT" -seed "$SEED" > "$DIR/out.log" 2>&1 < /dev/null &
-          echo $! > "$DIR/pid"
-        }
-        case "$1" in
-          start) start ;;
-          stop) stop ;;
-          fail-once)
-            if [ ! -f "$DIR/failed-once" ]; then
-              touch "$DIR/failed-once"
-              echo "node $2: the package manager could not install the new version" >&2
-              exit 1
-            fi
-            stop; start ;;
-          *) exit 2 ;;
-        esac
-        """#
 }

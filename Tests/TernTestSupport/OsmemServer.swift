@@ -30,7 +30,7 @@ public final class OsmemServer: Sendable {
     }
 
     /// The osmem-server binary: `OSMEM_SERVER_BIN`, else the one bundled in the installed Python package.
-    static func binary() throws -> String {
+    public static func binary() throws -> String {
         if let path = ProcessInfo.processInfo.environment["OSMEM_SERVER_BIN"], !path.isEmpty { return path }
         let cached = BinaryCache.shared
         if let path = cached.path { return path }
