@@ -10,4 +10,15 @@ swift build --build-tests
 # same second, and tests that wait on a node or a proxy time out while the CPU is busy starting the others. Eight at
 # a time is as fast here (2 cores) and leaves every test its time; override it on a larger machine.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-8}"
-swift test --skip-build
+
+# The output of 600 tests is long and a failure scrolls far out of sight; keep it and repeat the failures last.
+log="$(mktemp "${TMPDIR:-/tmp}/tern-tests.XXXXXX")"
+status=0
+swift test --skip-build 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+    echo
+    echo "== failures (the whole output is in $log) =="
+    grep -E '✘|recorded an issue|Expectation failed|error:' "$log" | grep -v '✘ Test run with' | head -60 || true
+    grep -E '✘ Test run with' "$log" || true
+fi
+exit "$status"

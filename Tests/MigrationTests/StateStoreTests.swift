@@ -269,9 +269,10 @@ import Testing
             let path = try await {
                 let store = try StateStore(folder: folder)
                 _ = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: plan(500))
+                try store.close()
                 return store.path
             }()
-            // The store is closed (its WAL checkpointed into the file); now pages past the header are overwritten.
+            // The store is closed (its WAL folded into the file); now pages past the header are overwritten.
             let file = try #require(FileHandle(forWritingAtPath: path))
             try file.seek(toOffset: 4096)
             try file.write(contentsOf: Data(repeating: 0xA5, count: 16384))

@@ -159,6 +159,30 @@ import Testing
         }
     }
 
+    @Test func aDocumentTheTargetAlwaysRejectsIsGivenUpOnlyAfterItsPatience() async throws {
+        try await OsmemServer.with { server in
+            try await server.createIndex("busy")
+            let documents = (0..<5).map { Self.document(index: "busy", number: $0) }
+            try await FaultProxy.with(upstream: server.url, faults: FaultProxy.Faults(itemRejection: 1)) { proxy in
+                let options = BulkWriterOptions(
+                    maxItemRetries: 2, rejectionPatience: .seconds(2), initialRetryDelay: .milliseconds(10),
+                    maxRetryDelay: .milliseconds(50))
+                let started = ContinuousClock.now
+                let outcome = try await SearchClient.withClient(proxy.configuration(role: "target"), logger: logger) { client in
+                    try await BulkWriter(client: client, options: options).write(documents)
+                }
+                let elapsed = ContinuousClock.now - started
+                let stats = try await proxy.stats()
+                #expect(outcome.written == 0)
+                #expect(outcome.failed.map(\.document.id).sorted() == documents.map(\.id).sorted())
+                #expect(outcome.failed.allSatisfy { $0.status == 429 && $0.reason.contains("gave up after") })
+                // Three sends (a few tens of milliseconds apart) use up the count; patience keeps each document going for 2 s.
+                #expect(elapsed >= .seconds(2))
+                #expect(stats.itemsRejected >= documents.count * 3, "\(stats)")
+            }
+        }
+    }
+
     @Test func concurrentWritesShareOneConcurrencyLimit() async throws {
         try await OsmemServer.with { server in
             try await SearchClient.withClient(server.configuration(role: "target"), logger: logger) { client in

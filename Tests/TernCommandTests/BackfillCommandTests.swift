@@ -169,7 +169,7 @@ import Testing
                         "backfill", "--source", source.url.absoluteString, "--target", proxy.url.absoluteString, "--state-dir", state.path,
                         "--page-size", "200", "--json",
                     ])
-                    #expect(result.status == 0, "\(result.stderr)")
+                    #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
                     let stats = try await proxy.stats()
                     #expect(stats.itemsRejected > 0 && stats.dropsBefore + stats.dropsAfter > 0, "the proxy injected no faults: \(stats)")
                 }

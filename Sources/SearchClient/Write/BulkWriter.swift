@@ -35,8 +35,8 @@ public actor BulkWriter {
     public var controllerState: AIMDController { controller }
 
     /// Writes all of `documents` (split into batches by the controller's limits), retrying only rejected items with
-    /// backoff and jitter until they succeed or `maxItemRetries`; returns when every document is written, already
-    /// newer, or failed permanently.
+    /// backoff and jitter until they succeed or use up their budget (`maxItemRetries` and `rejectionPatience`);
+    /// returns when every document is written, already newer, or failed permanently.
     ///
     /// Documents with the same index and id in one call may be applied in any order; use external versioning when
     /// order matters.
@@ -235,7 +235,7 @@ public actor BulkWriter {
     /// attempts are failed.
     private func schedule(_ retries: inout Retries, documents: [Document], run: inout Run) throws {
         for (pending, status, type, reason) in retries.exhausted(
-            maxRejections: options.maxItemRetries, maxServerErrors: options.maxServerErrorRetries)
+            maxRejections: options.maxItemRetries, patience: options.rejectionPatience, maxServerErrors: options.maxServerErrorRetries)
         {
             try fail(
                 pending, documents, status: status, type: type, reason: "gave up after \(pending.failures) attempts: \(reason)", run: &run)
@@ -268,6 +268,8 @@ extension BulkWriter {
     fileprivate struct Pending: Sendable {
         var index: Int
         var rejections = 0
+        /// When the target first rejected this document; nil while it has not.
+        var firstRejection: ContinuousClock.Instant?
         var serverErrors = 0
         /// Sends that came back rejected or failed.
         var failures: Int { rejections + serverErrors }
@@ -294,6 +296,7 @@ extension BulkWriter {
             var pending = pending
             if rejected {
                 pending.rejections += 1
+                if pending.firstRejection == nil { pending.firstRejection = .now }
                 sawRejection = true
             } else {
                 pending.serverErrors += 1
@@ -302,10 +305,14 @@ extension BulkWriter {
         }
 
         /// Splits the candidates into those with attempts left (kept in `again`) and those without (returned).
-        mutating func exhausted(maxRejections: Int, maxServerErrors: Int) -> [(Pending, Int, String, String)] {
+        mutating func exhausted(maxRejections: Int, patience: Duration, maxServerErrors: Int) -> [(Pending, Int, String, String)] {
             var out: [(Pending, Int, String, String)] = []
+            let now = ContinuousClock.now
             for candidate in candidates {
-                if candidate.0.rejections > maxRejections || candidate.0.serverErrors > maxServerErrors {
+                let pending = candidate.0
+                let outOfPatience =
+                    pending.rejections > maxRejections && pending.firstRejection.map { now - $0 >= patience } ?? true
+                if outOfPatience || pending.serverErrors > maxServerErrors {
                     out.append(candidate)
                 } else {
                     again.append(candidate.0)
