@@ -18,7 +18,8 @@ swift test --skip-build 2>&1 | tee "$log" || status=$?
 if [ "$status" -ne 0 ]; then
     echo
     echo "== failures (the whole output is in $log) =="
-    grep -E '✘|recorded an issue|Expectation failed|error:' "$log" | grep -v '✘ Test run with' | head -60 || true
+    # ✘ lines name the failing tests and expectations, ↳ lines carry their messages; a crash prints "Fatal error".
+    grep -E '^(✘|↳)|Fatal error' "$log" | grep -v '✘ Test run with' | head -80 || true
     grep -E '✘ Test run with' "$log" || true
 fi
 exit "$status"

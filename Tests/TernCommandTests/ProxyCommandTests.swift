@@ -41,13 +41,20 @@ struct ProxyCommandTests {
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
-    @Test("a port in use and a capture folder in use are refused with exit code 2")
-    func addressAndFolderInUse() async throws {
+    /// An osmem-server and `tern proxy` in front of it, writing into a fresh folder; both stopped and removed after `body`.
+    func withProxy(_ body: (OsmemServer, URL, RunningProxy) async throws -> Void) async throws {
         try await OsmemServer.with { server in
             let folder = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
-            let first = try RunningProxy(source: server.url, folder: folder)
-            defer { first.stop() }
+            let proxy = try RunningProxy(source: server.url, folder: folder)
+            defer { proxy.stop() }
+            try await body(server, folder, proxy)
+        }
+    }
+
+    @Test("a port in use and a capture folder in use are refused with exit code 2")
+    func addressAndFolderInUse() async throws {
+        try await withProxy { server, folder, first in
 
             let samePort = try await TernBinary.run([
                 "proxy", "--source", server.url.absoluteString, "--listen", "127.0.0.1:\(first.port)", "--capture-dir",
@@ -68,11 +75,7 @@ struct ProxyCommandTests {
 
     @Test("writes go to the source and into the capture log; reads pass; status counts them; the token stays secret")
     func writesAreCaptured() async throws {
-        try await OsmemServer.with { server in
-            let folder = try TernBinary.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try RunningProxy(source: server.url, folder: folder)
-            defer { proxy.stop() }
+        try await withProxy { server, folder, proxy in
 
             #expect(try await HTTP.send("PUT", proxy.url + "/books/_doc/1", #"{"title":"Dune-one"}"#).status == 201)
             let bulk = """
@@ -122,11 +125,7 @@ struct ProxyCommandTests {
 
     @Test("hold-writes parks a write while a read passes; source releases it")
     func holdWrites() async throws {
-        try await OsmemServer.with { server in
-            let folder = try TernBinary.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try RunningProxy(source: server.url, folder: folder)
-            defer { proxy.stop() }
+        try await withProxy { server, folder, proxy in
             #expect(try await HTTP.send("PUT", proxy.url + "/books/_doc/1", #"{"title":"before"}"#).status == 201)
 
             let hold = try await proxy.admin(["mode", "hold-writes"])
@@ -157,11 +156,7 @@ struct ProxyCommandTests {
 
     @Test("a wrong or missing token and an unreachable proxy are one sentence with their exit codes")
     func adminFailures() async throws {
-        try await OsmemServer.with { server in
-            let folder = try TernBinary.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try RunningProxy(source: server.url, folder: folder)
-            defer { proxy.stop() }
+        try await withProxy { server, folder, proxy in
 
             let wrong = try await TernBinary.run(
                 ["proxy", "status", "--proxy", proxy.url], in: folder, environment: ["TERN_PROXY_TOKEN": "not-the-token"])
@@ -193,11 +188,7 @@ struct ProxyCommandTests {
 
     @Test("tern proxy status and mode find the proxy and its generated token through migration: in tern.yml")
     func adminThroughConfiguration() async throws {
-        try await OsmemServer.with { server in
-            let folder = try TernBinary.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let proxy = try RunningProxy(source: server.url, folder: folder)
-            defer { proxy.stop() }
+        try await withProxy { server, folder, proxy in
             let yaml = "migration:\n  proxy: \(proxy.url)\n  capture_dir: \(proxy.captureDirectory)\n"
             try yaml.write(to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
 

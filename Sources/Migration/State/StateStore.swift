@@ -38,11 +38,11 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Closes the connections, which folds the write-ahead log into the database file. Releasing the store does the
-    /// same, but at a moment that depends on when the last pending database task lets go of it; this makes it certain.
+    /// Moves the write-ahead log into the database file and closes the connections; the store is unusable afterwards.
+    /// Releasing the store does the same, at a moment that depends on when the last database task lets go of it.
     public func close() throws {
         do {
-            // Closing the pool alone left the whole log beside a 4 KiB file here; a truncating checkpoint moves it in first.
+            // Closing the pool alone left the whole log beside a 4 KiB file here; the truncating checkpoint is what moves it.
             try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try pool.close()
         } catch {
