@@ -9,7 +9,11 @@ let package = Package(
         .library(name: "TernCore", targets: ["TernCore"]),
         .library(name: "SearchClient", targets: ["SearchClient"]),
         .library(name: "SnapshotReader", targets: ["SnapshotReader"]),
-        .library(name: "Migration", targets: ["Migration"]),
+        .library(name: "State", targets: ["State"]),
+        .library(name: "Compatibility", targets: ["Compatibility"]),
+        .library(name: "Metadata", targets: ["Metadata"]),
+        .library(name: "Backfill", targets: ["Backfill"]),
+        .library(name: "Validation", targets: ["Validation"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "Orchestration", targets: ["Orchestration"]),
         .library(name: "Upgrade", targets: ["Upgrade"]),
@@ -54,18 +58,43 @@ let package = Package(
             name: "SnapshotReader",
             dependencies: ["TernCore", "CZlib"]
         ),
-        // The migration work: compatibility rules, strategy verdicts, checks.
+        // The state store: SQLite (WAL) in the workspace folder and its schema; one store per process, passed in.
+        // Each record type and its queries belong to the module that writes them.
         .target(
-            name: "Migration",
+            name: "State",
+            dependencies: ["TernCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Which path leads from one version to another: compatibility rules, the strategy advisor, `tern check`.
+        .target(
+            name: "Compatibility",
+            dependencies: ["TernCore", "SearchClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Templates, settings, mappings, aliases and pipelines: read, transformed per version, compared, created.
+        .target(
+            name: "Metadata",
             dependencies: [
-                "TernCore",
-                "SearchClient",
-                "SnapshotReader",
-                "CZlib",
+                "TernCore", "SearchClient", "SnapshotReader",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Copying every document: units, the runner, ndjson files, fast-load, server-side strategies.
+        .target(
+            name: "Backfill",
+            dependencies: [
+                "TernCore", "SearchClient", "SnapshotReader", "State", "Compatibility", "Metadata", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Proving the target equals the source: digests, partitions, metadata and query parity, repair.
+        .target(
+            name: "Validation",
+            dependencies: [
+                "TernCore", "SearchClient", "State", "Metadata",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Keeping the target in sync: the capture proxy (SwiftNIO), the durable capture log, the replayer.
@@ -74,7 +103,9 @@ let package = Package(
             dependencies: [
                 "TernCore",
                 "SearchClient",
-                "Migration",
+                "State",
+                "Metadata",
+                "Validation",
                 "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +121,11 @@ let package = Package(
             dependencies: [
                 "TernCore",
                 "SearchClient",
-                "Migration",
+                "State",
+                "Compatibility",
+                "Metadata",
+                "Backfill",
+                "Validation",
                 "Capture",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,7 +136,7 @@ let package = Package(
             dependencies: [
                 "TernCore",
                 "SearchClient",
-                "Migration",
+                "Compatibility",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -113,7 +148,11 @@ let package = Package(
                 "TernCore",
                 "SearchClient",
                 "SnapshotReader",
-                "Migration",
+                "State",
+                "Compatibility",
+                "Metadata",
+                "Backfill",
+                "Validation",
                 "Capture",
                 "Orchestration",
                 "Upgrade",
@@ -132,12 +171,16 @@ let package = Package(
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
         .testTarget(name: "SnapshotReaderTests", dependencies: ["SnapshotReader", "TernTestSupport"]),
         .testTarget(
-            name: "MigrationTests",
-            dependencies: ["Migration", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "StateTests",
+            dependencies: ["State", "Backfill", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TernTestSupport"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "TernTestSupport"]),
+        .testTarget(name: "MetadataTests", dependencies: ["Metadata", "TernTestSupport"]),
+        .testTarget(name: "BackfillTests", dependencies: ["Backfill", "TernTestSupport"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "TernTestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "State", "TernTestSupport"]),
         .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TernTestSupport"]),
-        .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "TernTestSupport"]),
+        .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "Compatibility", "TernTestSupport"]),
         .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "Capture", "TernTestSupport"]),
     ]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import Migration
+import State
 
 /// Where the blue-green migration of a workspace stands, from its recorded operations and runs.
 public enum MigrationPhase: String, Sendable, Codable {

@@ -1,4 +1,3 @@
-import Migration
 import TernCore
 
 /// The result of `tern cutover`, `tern rollback`, `tern decommission` or `tern migrate`.

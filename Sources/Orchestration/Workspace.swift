@@ -1,6 +1,5 @@
 import Capture
 import Foundation
-import Migration
 import TernCore
 
 /// Everything a blue-green operation acts on: the two clusters, the indices, the workspace folders, the proxy and

@@ -1,8 +1,7 @@
-import Migration
+import Compatibility
 import SearchClient
 import TernCore
 import Testing
-
 @testable import Upgrade
 
 /// Plan verdicts across the version matrix, from the same compatibility rules and strategy verdicts as `tern check`.

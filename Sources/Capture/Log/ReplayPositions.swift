@@ -1,5 +1,5 @@
 import Foundation
-import Migration
+import State
 import Synchronization
 
 /// The saved positions of the replays of capture folders, read from the state store in one state folder: what

@@ -1,6 +1,6 @@
 import Foundation
-import Migration
 import Synchronization
+import TernCore
 
 /// The replayer's latest saved progress as Prometheus metrics (`tern_replay_*`), for `tern replay --metrics-listen`.
 ///

@@ -1,5 +1,5 @@
-import Migration
 import TernCore
+import Validation
 
 /// Compares the target's answer to a logged read with the source's logged answer, kind by kind: searches (one by one
 /// for `_msearch`) with the rules of `tern validate --queries`, counts exactly, documents by `found` and `_source`.

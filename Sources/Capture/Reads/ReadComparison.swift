@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import Migration
 import SearchClient
 import TernCore
+import Validation
 
 /// `tern compare-reads`: sends each read the proxy logged (`tern proxy --read-log`) to the target, renamed like replay
 /// renames writes, and compares the target's answer with the source's logged one.

@@ -1,5 +1,4 @@
 import Foundation
-import Migration
 import TernCore
 
 /// Makes a logged read fit for the target the way replay makes a logged write fit: index names in the path (and in the

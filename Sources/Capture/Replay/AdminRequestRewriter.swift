@@ -1,5 +1,5 @@
 import Foundation
-import Migration
+import Metadata
 import SearchClient
 import TernCore
 

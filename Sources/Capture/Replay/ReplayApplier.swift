@@ -1,5 +1,4 @@
 import Foundation
-import Migration
 import NIOHTTP1
 import SearchClient
 import TernCore

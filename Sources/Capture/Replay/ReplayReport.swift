@@ -1,4 +1,3 @@
-import Migration
 
 /// What a replay did, printed by `tern replay` and `tern replay status`.
 public struct ReplayReport: Sendable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import Migration
+import State
 
 /// What `tern replay status` and `tern status` show: each saved replay with its lag measured now, from the log itself
 /// (the records after the saved position and the age of the first of them), and the issues recorded for it.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Migration
 import SearchClient
+import State
 import TernCore
 
 /// `tern replay`: follows the capture log from its saved position and applies each logged write to the target, in

@@ -1,4 +1,4 @@
-import Migration
+import TernCore
 
 /// How `tern replay` follows the capture log.
 public struct ReplayerOptions: Sendable {

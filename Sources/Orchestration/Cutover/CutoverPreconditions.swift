@@ -1,8 +1,9 @@
+import Backfill
 import Capture
 import Foundation
 import Logging
-import Migration
 import SearchClient
+import State
 import TernCore
 
 /// The gates a cutover checks before it touches anything, also shown by `tern cutover --dry-run`.

@@ -1,9 +1,10 @@
 import Capture
 import Foundation
 import Logging
-import Migration
 import SearchClient
+import State
 import TernCore
+import Validation
 
 /// `tern cutover`: moves clients from the source to the target through gates, as a persisted state machine.
 ///

@@ -1,8 +1,8 @@
 import Capture
 import Foundation
 import Logging
-import Migration
 import SearchClient
+import State
 import TernCore
 
 /// `tern decommission`: after a steady period on the target, removes what Tern left on the clusters and, when asked,

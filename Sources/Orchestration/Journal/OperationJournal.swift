@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Migration
+import State
 import TernCore
 
 /// Records one operation step by step in the state store and the audit log, and tells a resumed operation which

@@ -1,9 +1,13 @@
+import Backfill
 import Capture
+import Compatibility
 import Foundation
 import Logging
-import Migration
+import Metadata
 import SearchClient
+import State
 import TernCore
+import Validation
 
 /// `tern migrate`: the blue-green run in one command, each step recorded so that a stopped run resumes at the first
 /// unfinished step. Stops before the cutover unless asked.

@@ -1,9 +1,10 @@
 import Capture
 import Foundation
 import Logging
-import Migration
 import SearchClient
+import State
 import TernCore
+import Validation
 
 /// `tern rollback`: puts clients back on the source without losing the writes the target accepted meanwhile.
 ///

@@ -1,5 +1,5 @@
+import Compatibility
 import Foundation
-import Migration
 import TernCore
 
 /// Rewrites a Docker Compose file for a new OpenSearch version, line by line: image tags (Elasticsearch OSS and Kibana OSS

@@ -1,4 +1,4 @@
-import Migration
+import Compatibility
 import SearchClient
 import TernCore
 

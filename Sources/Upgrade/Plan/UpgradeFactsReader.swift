@@ -1,5 +1,5 @@
+import Compatibility
 import Logging
-import Migration
 import SearchClient
 import TernCore
 

@@ -1,4 +1,4 @@
-import Migration
+import Compatibility
 
 /// How one step of an upgrade runs. Raw values are the names in `--json` output.
 public enum UpgradeMethod: String, Sendable, Codable, CaseIterable {

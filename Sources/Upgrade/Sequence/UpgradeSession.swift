@@ -1,5 +1,5 @@
+import Compatibility
 import Foundation
-import Migration
 import SearchClient
 import TernCore
 

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Compatibility
 import Foundation
-import Migration
 import TernCore
 
 /// `tern check`: both clusters, and which upgrade strategies can take the source to the target.

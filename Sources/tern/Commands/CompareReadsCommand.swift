@@ -1,8 +1,8 @@
 import ArgumentParser
 import Capture
 import Foundation
-import Migration
 import TernCore
+import Validation
 
 /// `tern compare-reads`
 struct CompareReadsCommand: AsyncParsableCommand {

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Backfill
 import Capture
 import Foundation
-import Migration
 import Orchestration
+import State
 import TernCore
+import Validation
 
 /// `tern status`: one view of the migration in this workspace.
 struct StatusCommand: AsyncParsableCommand {

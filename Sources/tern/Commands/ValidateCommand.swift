@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Migration
+import State
 import TernCore
+import Validation
 
 /// `tern validate`
 struct ValidateCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Migration
+import TernCore
 
 /// `--index`, `--exclude` and `--rename`: which indices a command works on and what they are called on the target,
 /// the same in every command so that metadata, backfill and validation agree.

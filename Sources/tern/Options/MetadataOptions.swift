@@ -1,5 +1,5 @@
 import ArgumentParser
-import Migration
+import Metadata
 import TernCore
 
 /// What `tern metadata evaluate` and `tern metadata migrate` share: where the metadata comes from, which items, how they

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Capture
 import Foundation
-import Migration
 import Orchestration
 import TernCore
 

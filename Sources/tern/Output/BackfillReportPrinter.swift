@@ -1,4 +1,4 @@
-import Migration
+import Backfill
 
 /// The human summary of a backfill.
 struct BackfillReportPrinter {

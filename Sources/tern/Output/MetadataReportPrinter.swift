@@ -1,4 +1,4 @@
-import Migration
+import Metadata
 
 /// The human form of `tern metadata evaluate|migrate`: one row per target item, with what was changed, found, dropped
 /// and refused indented beneath it, then what cannot be carried over and one closing sentence.

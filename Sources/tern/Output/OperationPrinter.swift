@@ -1,5 +1,4 @@
 import Foundation
-import Migration
 import Orchestration
 
 /// `tern migrate`, `cutover`, `rollback`, `decommission` and `status` output for people.

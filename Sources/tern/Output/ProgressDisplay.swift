@@ -1,5 +1,5 @@
+import Backfill
 import Foundation
-import Migration
 import Synchronization
 import TernCore
 

@@ -1,6 +1,5 @@
 import Capture
 import Foundation
-import Migration
 
 /// `tern replay` output for people.
 struct ReplayReportPrinter {

@@ -1,5 +1,5 @@
 import Foundation
-import Migration
+import Validation
 
 /// `tern validate` output: a terminal summary, and the Markdown or HTML report an operator attaches to a change ticket.
 struct ValidationReportPrinter {

@@ -1,11 +1,10 @@
+@testable import Capture
 import Foundation
-import Migration
+import State
 import Synchronization
 import TernCore
 import TernTestSupport
 import Testing
-
-@testable import Capture
 
 /// Retention driven by the replayers' positions, on a real capture log with small segments.
 @Suite struct CaptureRetentionTests {

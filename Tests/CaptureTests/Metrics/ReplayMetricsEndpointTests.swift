@@ -1,9 +1,7 @@
+@testable import Capture
 import Foundation
-import Migration
 import TernCore
 import Testing
-
-@testable import Capture
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

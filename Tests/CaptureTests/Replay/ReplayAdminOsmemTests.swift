@@ -1,13 +1,11 @@
+@testable import Capture
 import Foundation
 import Logging
-import Migration
 import NIOHTTP1
 import SearchClient
 import TernCore
 import TernTestSupport
 import Testing
-
-@testable import Capture
 
 /// Index-level calls replayed into a real osmem target with `--index`/`--rename`: alias actions renamed, and the bodies
 /// of index creations and mapping updates transformed for the target's version.

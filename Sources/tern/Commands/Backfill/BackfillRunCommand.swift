@@ -1,6 +1,6 @@
 import ArgumentParser
+import Backfill
 import Foundation
-import Migration
 import SearchClient
 import TernCore
 

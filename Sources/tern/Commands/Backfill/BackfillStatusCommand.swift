@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Migration
+import State
 import TernCore
 
 /// `tern backfill status`: what the state folder says about past and running backfills.

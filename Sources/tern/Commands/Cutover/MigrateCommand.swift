@@ -1,5 +1,5 @@
 import ArgumentParser
-import Migration
+import Backfill
 import Orchestration
 import TernCore
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Migration
+import Metadata
 import TernCore
 
 extension MetadataOptions {

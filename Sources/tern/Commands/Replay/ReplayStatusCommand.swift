@@ -1,7 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
-import Migration
+import State
 import TernCore
 
 /// `tern replay status`
