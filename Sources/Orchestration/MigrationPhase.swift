@@ -18,7 +18,7 @@ public enum MigrationPhase: String, Sendable, Codable {
         var latest: [OperationRecord] = []
         for operation in operations where !latest.contains(where: { $0.kind == operation.kind }) { latest.append(operation) }
         guard let newest = latest.first else {
-            let copying = try await !store.runs(kind: "backfill").isEmpty
+            let copying = try await !store.runs(kind: .backfill).isEmpty
             return (copying ? .copying : .notStarted, latest)
         }
         let phase: MigrationPhase =

@@ -1,5 +1,6 @@
 import Capture
 import Foundation
+import State
 import TernCore
 
 /// Everything a blue-green operation acts on: the two clusters, the indices, the workspace folders, the proxy and
@@ -9,6 +10,8 @@ public struct Workspace: Sendable {
     public var target: ClusterConfiguration
     public var selection: IndexSelection
     public var stateDirectory: String
+    /// The process's one state store, in `stateDirectory`: every step of every operation records through it.
+    public var store: StateStore
     /// The capture log of writes sent to the source (replayed to the target).
     public var captureDirectory: String
     /// The capture log of writes sent to the target after cutover (replayed to the source by a rollback).
@@ -19,12 +22,13 @@ public struct Workspace: Sendable {
 
     public init(
         source: ClusterConfiguration, target: ClusterConfiguration, selection: IndexSelection, stateDirectory: String,
-        captureDirectory: String, targetCaptureDirectory: String, proxy: ProxyAdminClient?, cutover: CutoverSettings
+        store: StateStore, captureDirectory: String, targetCaptureDirectory: String, proxy: ProxyAdminClient?, cutover: CutoverSettings
     ) {
         self.source = source
         self.target = target
         self.selection = selection
         self.stateDirectory = stateDirectory
+        self.store = store
         self.captureDirectory = captureDirectory
         self.targetCaptureDirectory = targetCaptureDirectory
         self.proxy = proxy

@@ -151,7 +151,7 @@ public struct ValidationRunner: Sendable {
                     sourceDigested: 0, targetDigested: 0, comparison: comparison)
             }
             if options.checkMetadata {
-                result.metadata = definitions[targetName] ?? IndexMetadataCheck(status: "missing")
+                result.metadata = definitions[targetName] ?? IndexMetadataCheck(status: .missing)
             }
             results.append(result)
         }
@@ -167,8 +167,15 @@ public struct ValidationRunner: Sendable {
             options: MetadataRunOptions(selection: options.selection, excludeTemplates: ["*"], apply: false), logger: logger
         ).run()
         var checks: [String: IndexMetadataCheck] = [:]
-        for entry in report.items where entry.kind == MetadataKind.index.rawValue {
-            let status = entry.status == "create" ? "missing" : entry.status
+        for entry in report.items where entry.kind == .index {
+            let status: IndexMetadataCheck.Status =
+                switch entry.status {
+                case .create: .missing
+                case .identical: .identical
+                case .different: .different
+                case .conflict: .conflict
+                case .cannotConvert: .cannotConvert
+                }
             checks[entry.name] = IndexMetadataCheck(status: status, differences: entry.differences)
         }
         return checks

@@ -1,6 +1,7 @@
-@testable import Backfill
 import TernTestSupport
 import Testing
+
+@testable import Backfill
 
 /// Answers of real Elasticsearch/OpenSearch versions, written from their documented response shapes, for the recorded
 /// exchanges of the server-side strategy tests.

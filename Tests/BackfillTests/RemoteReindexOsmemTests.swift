@@ -1,11 +1,12 @@
-@testable import Backfill
 import Foundation
 import Logging
 import SearchClient
+import State
 import TernCore
 import TernTestSupport
 import Testing
 
+@testable import Backfill
 
 /// Remote reindex against real osmem-server instances. osmem runs `_reindex` with `source.remote` but refuses every remote
 /// host (`[host:port] not allowlisted in reindex.remote.allowlist`), and its allowlist cannot be set (it is a node setting,
@@ -23,8 +24,9 @@ import Testing
                         role: "source", endpoints: [source.url], auth: .basic(username: "migrator", password: Secret(password))),
                     target: target.configuration(role: "target"),
                     options: BackfillOptions(
-                        selection: IndexSelection(include: ["books"]),
-                        stateDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-rr-\(UUID().uuidString)").path),
+                        selection: IndexSelection(include: ["books"])),
+                    store: try StateStore(
+                        folder: FileManager.default.temporaryDirectory.appendingPathComponent("tern-rr-\(UUID().uuidString)").path),
                     logger: log.logger)
                 let thrown = await #expect(throws: TernError.self) { try await runner.run() }
                 let hostAndPort = "127.0.0.1:\(source.url.port ?? 0)"

@@ -1,12 +1,12 @@
-@testable import Backfill
 import Foundation
 import Logging
 import SearchClient
-@testable import State
 import TernCore
 import TernTestSupport
 import Testing
 
+@testable import Backfill
+@testable import State
 
 /// Remote reindex against recorded request/response exchanges: no test server here runs `_reindex` from a remote with
 /// `_tasks`, so the source (Elasticsearch 7.10.2) and the target (OpenSearch) answer as the documentation shows.
@@ -95,13 +95,13 @@ import Testing
 
         let log = CapturedLog()
         let options = BackfillOptions(
-            selection: IndexSelection(renames: [(from: "logs", to: "logs-v2")]), query: Array(#"{"term":{"kept":true}}"#.utf8),
-            stateDirectory: temporaryFolder())
+            selection: IndexSelection(renames: [(from: "logs", to: "logs-v2")]), query: Array(#"{"term":{"kept":true}}"#.utf8))
         let progress = BackfillProgress()
         let runner = RemoteReindexRunner(
             source: source.configuration(role: "source", auth: .basic(username: "migrator", password: Secret(Self.password))),
             target: target.configuration(role: "target"), options: options,
-            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), logger: log.logger)
+            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), store: try StateStore(folder: temporaryFolder()),
+            logger: log.logger)
         let report = try await runner.run(progress: progress)
 
         try RecordedAnswers.expectOnlyRecorded(source)
@@ -174,8 +174,9 @@ import Testing
             source: source.configuration(
                 role: "source", auth: .apiKey(Secret("VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="))),
             target: target.configuration(role: "target"),
-            options: BackfillOptions(selection: IndexSelection(include: ["users"]), stateDirectory: temporaryFolder()),
-            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), logger: log.logger)
+            options: BackfillOptions(selection: IndexSelection(include: ["users"])),
+            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), store: try StateStore(folder: temporaryFolder()),
+            logger: log.logger)
         let thrown = await #expect(throws: TernError.self) { try await runner.run() }
         #expect(thrown?.kind == .taskFailed)
         #expect(thrown?.message.contains("index users") == true)
@@ -211,8 +212,8 @@ import Testing
         let state = temporaryFolder()
         let runner = RemoteReindexRunner(
             source: source.configuration(role: "source"), target: target.configuration(role: "target"),
-            options: BackfillOptions(selection: IndexSelection(include: ["users"]), versioning: .none, stateDirectory: state),
-            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), logger: log.logger)
+            options: BackfillOptions(selection: IndexSelection(include: ["users"]), versioning: .none),
+            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), store: try StateStore(folder: state), logger: log.logger)
         let report = try await runner.run()
         try RecordedAnswers.expectOnlyRecorded(target)
         #expect(!report.complete)
@@ -221,7 +222,7 @@ import Testing
         #expect(body["conflicts"] == nil && body.value(at: "dest.version_type") == nil, "versioning none writes plain")
         #expect(log.text.contains("failed to parse field [age]"))
         // The index stays pending, so the next run copies it again.
-        let runs = try await StateStore(folder: state).runs(kind: "remote-reindex")
+        let runs = try await StateStore(folder: state).runs(kind: .remoteReindex)
         #expect(runs.first?.run.status == .running)
         #expect(runs.first?.units.first?.status == .pending)
         #expect(runs.first?.units.first?.counts.failed == 1)
@@ -244,8 +245,9 @@ import Testing
         defer { target.stop() }
         let runner = RemoteReindexRunner(
             source: source.configuration(role: "source"), target: target.configuration(role: "target"),
-            options: BackfillOptions(selection: IndexSelection(include: ["users"]), stateDirectory: temporaryFolder()),
-            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), logger: Logger(label: "test"))
+            options: BackfillOptions(selection: IndexSelection(include: ["users"])),
+            reindex: RemoteReindexOptions(pollInterval: .milliseconds(20)), store: try StateStore(folder: temporaryFolder()),
+            logger: Logger(label: "test"))
         let thrown = await #expect(throws: TernError.self) { try await runner.run() }
         #expect(thrown?.kind == .taskFailed)
         #expect(thrown?.message.contains("disappeared") == true)
@@ -266,8 +268,8 @@ import Testing
         let runner = RemoteReindexRunner(
             source: source.configuration(role: "source", auth: .basic(username: "migrator", password: Secret(Self.password))),
             target: target.configuration(role: "target"),
-            options: BackfillOptions(selection: IndexSelection(include: ["users"]), stateDirectory: temporaryFolder()),
-            logger: Logger(label: "test"))
+            options: BackfillOptions(selection: IndexSelection(include: ["users"])),
+            store: try StateStore(folder: temporaryFolder()), logger: Logger(label: "test"))
         let thrown = await #expect(throws: TernError.self) { try await runner.run() }
         #expect(thrown?.kind == .remoteNotAllowlisted)
         let message = thrown?.message ?? ""
@@ -294,11 +296,11 @@ import Testing
             ])
         defer { target.stop() }
         let state = temporaryFolder()
-        func runner(poll: Duration) -> RemoteReindexRunner {
+        func runner(poll: Duration) throws -> RemoteReindexRunner {
             RemoteReindexRunner(
                 source: source.configuration(role: "source"), target: target.configuration(role: "target"),
-                options: BackfillOptions(selection: IndexSelection(include: ["users"]), stateDirectory: state),
-                reindex: RemoteReindexOptions(pollInterval: poll), logger: Logger(label: "test"))
+                options: BackfillOptions(selection: IndexSelection(include: ["users"])),
+                reindex: RemoteReindexOptions(pollInterval: poll), store: try StateStore(folder: state), logger: Logger(label: "test"))
         }
         // The first run is stopped (as by Ctrl-C) while it waits between two polls of its task.
         let first = Task { try await runner(poll: .seconds(60)).run() }

@@ -1,8 +1,9 @@
-@testable import Backfill
 import Foundation
+import State
 import TernCore
 import Testing
 
+@testable import Backfill
 
 /// The pure parts of the server-side strategies: request bodies, credentials, renames, refusals.
 @Suite struct ServerSideStrategyTests {
@@ -143,7 +144,9 @@ import Testing
         let nowhere = ClusterConfiguration(role: "source", endpoints: [URL(string: "http://127.0.0.1:1")!])
         let runner = SnapshotRestoreRunner(
             source: nowhere, target: nowhere, options: BackfillOptions(query: Array(#"{"match_all":{}}"#.utf8)),
-            snapshot: SnapshotRestoreOptions(repositoryLocation: "/mnt/shared"), logger: .init(label: "test"))
+            snapshot: SnapshotRestoreOptions(repositoryLocation: "/mnt/shared"),
+            store: try StateStore(folder: FileManager.default.temporaryDirectory.appendingPathComponent("tern-\(UUID().uuidString)").path),
+            logger: .init(label: "test"))
         let thrown = await #expect(throws: TernError.self) { try await runner.run() }
         #expect(thrown?.kind == .invalidArgument && thrown?.message.contains("--query") == true)
     }

@@ -1,11 +1,11 @@
-@testable import Backfill
 import Foundation
 import Logging
-@testable import State
 import TernCore
 import TernTestSupport
 import Testing
 
+@testable import Backfill
+@testable import State
 
 /// Snapshot/restore against recorded request/response exchanges: no test server here offers `_snapshot`, so the source
 /// (Elasticsearch) and the target (OpenSearch) answer as the documentation shows.
@@ -44,13 +44,14 @@ import Testing
         expect: #"{"type":"fs","settings":{"location":"\#(location)","readonly":true}}"#)
 
     func runner(_ source: RecordedExchangeServer, _ target: RecordedExchangeServer, snapshot: String? = "snap-1", state: String? = nil)
-        -> SnapshotRestoreRunner
+        throws -> SnapshotRestoreRunner
     {
         SnapshotRestoreRunner(
             source: source.configuration(role: "source"), target: target.configuration(role: "target"),
             options: BackfillOptions(
-                selection: IndexSelection(renames: [(from: "logs-*", to: "archive-*")]), stateDirectory: state ?? temporaryFolder()),
-            snapshot: SnapshotRestoreOptions(repositoryLocation: Self.location, snapshot: snapshot), logger: Logger(label: "test"))
+                selection: IndexSelection(renames: [(from: "logs-*", to: "archive-*")])),
+            snapshot: SnapshotRestoreOptions(repositoryLocation: Self.location, snapshot: snapshot),
+            store: try StateStore(folder: state ?? temporaryFolder()), logger: Logger(label: "test"))
     }
 
     @Test func snapshotRestoreAgainstRecordedExchanges() async throws {
@@ -199,7 +200,7 @@ import Testing
         #expect(thrown?.message.contains("delete it (DELETE /users) or restore under another name with --rename") == true)
         // The existing snapshot was restored as it is: no new snapshot was taken.
         #expect(try source.requests().allSatisfy { !($0.method == "PUT" && $0.path.contains("snap-1")) })
-        let runs = try await StateStore(folder: state).runs(kind: "snapshot-restore")
+        let runs = try await StateStore(folder: state).runs(kind: .snapshotRestore)
         #expect(runs.first?.run.status == .running, "the run stays open so that the next start resumes it")
         #expect(runs.first?.units.map(\.status) == [.done, .done, .pending], "the restored group is not restored again")
     }

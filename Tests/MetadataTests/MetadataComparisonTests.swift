@@ -98,7 +98,7 @@ import Testing
                 MetadataKey(.indexTemplate, "logs-app"): differentTemplate,
             ])
         #expect(evaluations.map(\.status) == [.create, .different(pointers: ["/priority"]), .identical, .cannotConvert])
-        #expect(evaluations.map(\.status.name) == ["create", "different", "identical", "cannot-convert"])
+        #expect(evaluations.map(\.status.name.rawValue) == ["create", "different", "identical", "cannot-convert"])
     }
 
     @Test func conflictsOnNames() {

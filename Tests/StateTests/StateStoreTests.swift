@@ -32,7 +32,7 @@ import Testing
         try await withFolder { folder in
             let units = plan(5)
             let first = try StateStore(folder: folder)
-            let begun = try await first.beginRun(kind: "backfill", key: "k1", description: "logs-2024 from http://a:9200", units: units)
+            let begun = try await first.beginRun(kind: .backfill, key: "k1", description: "logs-2024 from http://a:9200", units: units)
             #expect(!begun.resumed)
             #expect(begun.pendingUnits.map(\.key) == units.map(\.key))
             #expect(begun.pendingUnits.allSatisfy { $0.status == .pending && $0.counts == .zero && $0.estimatedDocuments == 1000 })
@@ -45,7 +45,7 @@ import Testing
 
             // A second instance, as the next process would open it; the first is never closed cleanly.
             let second = try StateStore(folder: folder)
-            let resumed = try await second.beginRun(kind: "backfill", key: "k1", description: "logs-2024 from http://a:9200", units: units)
+            let resumed = try await second.beginRun(kind: .backfill, key: "k1", description: "logs-2024 from http://a:9200", units: units)
             #expect(resumed.resumed)
             #expect(resumed.run.id == run)
             #expect(resumed.run.starts == 2)
@@ -55,7 +55,7 @@ import Testing
             #expect(inProgress.counts == UnitCounts(read: 4, written: 4))
             #expect(try await second.pendingUnits(run: run).map(\.key) == resumed.pendingUnits.map(\.key))
 
-            let summary = try #require(try await second.runs(kind: "backfill").first)
+            let summary = try #require(try await second.runs(kind: .backfill).first)
             #expect(summary.run.status == .running)
             #expect(summary.doneUnits == 2)
             #expect(summary.pendingUnits == 3)
@@ -69,12 +69,12 @@ import Testing
         try await withFolder { folder in
             let store = try StateStore(folder: folder)
             let units = plan(3)
-            let run = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: units).run.id
+            let run = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: units).run.id
             try await store.completeUnit(run: run, unit: units[0].key, counts: UnitCounts(read: 1, written: 1))
 
             // The source lost the index of units[1] and gained one.
             let replanned = [units[0], units[2], UnitSpec(key: "logs-2025/slice-0-of-1")]
-            let resumed = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: replanned)
+            let resumed = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: replanned)
             #expect(resumed.resumed)
             #expect(resumed.droppedUnits == [units[1].key])
             #expect(resumed.pendingUnits.map(\.key) == [units[2].key, "logs-2025/slice-0-of-1"])
@@ -87,12 +87,12 @@ import Testing
     @Test func aDifferentKeyOrKindStartsANewRun() async throws {
         try await withFolder { folder in
             let store = try StateStore(folder: folder)
-            let first = try await store.beginRun(kind: "backfill", key: "source-a->target", description: "a", units: plan(2))
-            let other = try await store.beginRun(kind: "backfill", key: "source-b->target", description: "b", units: plan(2))
-            let otherKind = try await store.beginRun(kind: "validate", key: "source-a->target", description: "a", units: plan(1))
+            let first = try await store.beginRun(kind: .backfill, key: "source-a->target", description: "a", units: plan(2))
+            let other = try await store.beginRun(kind: .backfill, key: "source-b->target", description: "b", units: plan(2))
+            let otherKind = try await store.beginRun(kind: .remoteReindex, key: "source-a->target", description: "a", units: plan(1))
             #expect(!other.resumed && !otherKind.resumed)
             #expect(Set([first.run.id, other.run.id, otherKind.run.id]).count == 3)
-            #expect(try await store.runs(kind: "backfill").map(\.run.id) == [other.run.id, first.run.id])
+            #expect(try await store.runs(kind: .backfill).map(\.run.id) == [other.run.id, first.run.id])
             #expect(try await store.runs().count == 3)
         }
     }
@@ -101,11 +101,11 @@ import Testing
         try await withFolder { folder in
             let store = try StateStore(folder: folder)
             let units = plan(2)
-            let abandoned = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: units).run.id
+            let abandoned = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: units).run.id
             try await store.completeUnit(run: abandoned, unit: units[0].key, counts: UnitCounts(read: 1, written: 1))
             try await store.finishRun(run: abandoned, status: .abandoned)
 
-            let again = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: units)
+            let again = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: units)
             #expect(!again.resumed)
             #expect(again.run.id != abandoned)
             #expect(again.pendingUnits.count == 2)
@@ -118,10 +118,10 @@ import Testing
                 try await store.completeUnit(run: again.run.id, unit: unit.key, counts: UnitCounts(read: 1, written: 1))
             }
             try await store.finishRun(run: again.run.id, status: .completed)
-            let third = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: units)
+            let third = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: units)
             #expect(!third.resumed)
 
-            let statuses = try await store.runs(kind: "backfill").map(\.run.status)
+            let statuses = try await store.runs(kind: .backfill).map(\.run.status)
             #expect(statuses == [.running, .completed, .abandoned])
             #expect(try await store.runs().first { $0.run.id == again.run.id }?.run.finishedAt != nil)
         }
@@ -130,7 +130,7 @@ import Testing
     @Test func unknownUnitsAndDuplicatePlansAreRefused() async throws {
         try await withFolder { folder in
             let store = try StateStore(folder: folder)
-            let run = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: plan(1)).run.id
+            let run = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: plan(1)).run.id
             let unknown = await ternError { try await store.completeUnit(run: run, unit: "nope", counts: .zero) }
             #expect(unknown?.kind == .invalidArgument)
             let unknownProgress = await ternError {
@@ -139,7 +139,7 @@ import Testing
             #expect(unknownProgress?.kind == .invalidArgument)
             let twice = await ternError {
                 _ = try await store.beginRun(
-                    kind: "backfill", key: "k2", description: "d", units: [UnitSpec(key: "a"), UnitSpec(key: "a")])
+                    kind: .backfill, key: "k2", description: "d", units: [UnitSpec(key: "a"), UnitSpec(key: "a")])
             }
             #expect(twice?.kind == .invalidArgument)
         }
@@ -149,7 +149,7 @@ import Testing
         try await withFolder { folder in
             let store = try StateStore(folder: folder)
             let units = plan(1)
-            let run = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: units).run.id
+            let run = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: units).run.id
             try await store.completeUnit(run: run, unit: units[0].key, counts: UnitCounts(read: 9, written: 9))
             try await store.recordProgress(run: run, unit: units[0].key, counts: UnitCounts(read: 3, written: 3), checkpoint: "3")
             #expect(try await store.pendingUnits(run: run).isEmpty)
@@ -198,13 +198,13 @@ import Testing
             #expect(setting?.message.contains("s3cret") == false)
             let run = await ternError {
                 _ = try await store.beginRun(
-                    kind: "backfill", key: "k", description: "logs from http://elastic:changeme@source:9200/ to https://target:9200",
+                    kind: .backfill, key: "k", description: "logs from http://elastic:changeme@source:9200/ to https://target:9200",
                     units: [])
             }
             #expect(run?.kind == .invalidArgument)
             #expect(try await store.runs().isEmpty)
             // An @ after the host is a path or a query, not a credential.
-            _ = try await store.beginRun(kind: "backfill", key: "k", description: "logs@2024 from http://source:9200/a@b", units: [])
+            _ = try await store.beginRun(kind: .backfill, key: "k", description: "logs@2024 from http://source:9200/a@b", units: [])
         }
     }
 
@@ -269,7 +269,7 @@ import Testing
         try await withFolder { folder in
             let path = try await {
                 let store = try StateStore(folder: folder)
-                _ = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: plan(500))
+                _ = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: plan(500))
                 try store.close()
                 return store.path
             }()
@@ -322,7 +322,7 @@ import Testing
         try await withFolder { folder in
             let store = try StateStore(folder: folder)
             let units = plan(200)
-            let run = try await store.beginRun(kind: "backfill", key: "k", description: "d", units: units).run.id
+            let run = try await store.beginRun(kind: .backfill, key: "k", description: "d", units: units).run.id
             // Two readers of the status run alongside, as the console would.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, unit) in units.enumerated() {
@@ -334,7 +334,7 @@ import Testing
                 }
                 for _ in 0..<2 {
                     group.addTask {
-                        for _ in 0..<20 { _ = try await store.runs(kind: "backfill") }
+                        for _ in 0..<20 { _ = try await store.runs(kind: .backfill) }
                     }
                 }
                 try await group.waitForAll()
@@ -434,7 +434,7 @@ import Testing
             let integrity = try await store.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
             #expect(integrity == ["ok"])
 
-            let summary = try #require(try await store.runs(kind: "backfill").first { $0.run.id == run })
+            let summary = try #require(try await store.runs(kind: .backfill).first { $0.run.id == run })
             let done = Dictionary(uniqueKeysWithValues: summary.units.filter { $0.status == .done }.map { ($0.key, $0) })
             let lost = reported.filter { done[$0] == nil }
             #expect(lost.isEmpty, "completed before the kill but not recorded: \(lost)")
@@ -445,7 +445,7 @@ import Testing
             }
             #expect(done.count <= Self.killUnits)
 
-            let resumed = try await store.beginRun(kind: "backfill", key: "kill-test", description: "kill test", units: Self.killPlan)
+            let resumed = try await store.beginRun(kind: .backfill, key: "kill-test", description: "kill test", units: Self.killPlan)
             #expect(resumed.resumed && resumed.run.id == run)
             #expect(resumed.pendingUnits.count == Self.killUnits - done.count)
             let redone = resumed.pendingUnits.map(\.key).filter(Set(reported).contains)
@@ -471,7 +471,7 @@ import Testing
             cluster: "http://127.0.0.1:9200", index: "logs", setting: "index.refresh_interval", originalValue: "1s")
         report("remembered")
         let plan = killPlan
-        let run = try await store.beginRun(kind: "backfill", key: "kill-test", description: "kill test", units: plan).run.id
+        let run = try await store.beginRun(kind: .backfill, key: "kill-test", description: "kill test", units: plan).run.id
         report("run \(run)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {

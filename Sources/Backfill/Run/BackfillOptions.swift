@@ -26,8 +26,6 @@ public struct BackfillOptions: Sendable {
     public var concurrency: Int
     /// Documents per page read from a live source.
     public var pageSize: Int
-    /// The workspace folder of the state store (`.tern`).
-    public var stateDirectory: String
     /// Where documents the target rejects for good are written, with the reason.
     public var deadLetterPath: String
     /// Turn off refresh and replicas on the target indices during the load (restored afterwards, also after a crash).
@@ -35,7 +33,7 @@ public struct BackfillOptions: Sendable {
 
     public init(
         selection: IndexSelection = IndexSelection(), query: [UInt8]? = nil, limit: Int? = nil, versioning: Versioning = .auto,
-        readMode: ReadMode = .auto, slices: Int? = nil, concurrency: Int = 4, pageSize: Int = 1000, stateDirectory: String = ".tern",
+        readMode: ReadMode = .auto, slices: Int? = nil, concurrency: Int = 4, pageSize: Int = 1000,
         deadLetterPath: String = ".tern/dead-letter.ndjson", fastLoad: Bool = false
     ) {
         self.selection = selection
@@ -46,7 +44,6 @@ public struct BackfillOptions: Sendable {
         self.slices = slices
         self.concurrency = concurrency
         self.pageSize = pageSize
-        self.stateDirectory = stateDirectory
         self.deadLetterPath = deadLetterPath
         self.fastLoad = fastLoad
     }

@@ -12,12 +12,15 @@ public struct BackfillRunner: Sendable {
     public let source: BackfillSource
     public let target: BackfillTarget
     public let options: BackfillOptions
+    /// The process's one state store, where runs and units are recorded.
+    public let store: StateStore
     public let logger: Logger
 
-    public init(source: BackfillSource, target: BackfillTarget, options: BackfillOptions, logger: Logger) {
+    public init(source: BackfillSource, target: BackfillTarget, options: BackfillOptions, store: StateStore, logger: Logger) {
         self.source = source
         self.target = target
         self.options = options
+        self.store = store
         self.logger = logger
     }
 
@@ -25,7 +28,6 @@ public struct BackfillRunner: Sendable {
     /// - Throws: `TernError` for configuration, connection and state-store failures; the units done so far stay done.
     public func run(progress: BackfillProgress = BackfillProgress()) async throws -> BackfillReport {
         let started = ContinuousClock.now
-        let store = try StateStore(folder: options.stateDirectory)
         var clients: [SearchClient] = []
         do {
             var sourceClient: SearchClient?
@@ -63,7 +65,7 @@ public struct BackfillRunner: Sendable {
             runKey += "@\(Date().timeIntervalSince1970)"
         }
         let state = try await store.beginRun(
-            kind: "backfill", key: runKey, description: "\(source.identity) -> \(target.identity)",
+            kind: .backfill, key: runKey, description: "\(source.identity) -> \(target.identity)",
             units: plan.units.map { UnitSpec(key: $0.unit.key, estimatedDocuments: $0.estimatedDocuments) })
         let pendingKeys = Set(state.pendingUnits.map(\.key))
         let pending = plan.units.filter { pendingKeys.contains($0.unit.key) }
@@ -149,7 +151,7 @@ public struct BackfillRunner: Sendable {
         }
 
         let trial = limit?.reached ?? false
-        let summary = try await store.runs(kind: "backfill").first { $0.run.id == state.run.id }
+        let summary = try await store.runs(kind: .backfill).first { $0.run.id == state.run.id }
         let allUnits = summary?.units ?? []
         let done = allUnits.allSatisfy { $0.status == .done }
         // A file names its indices line by line, so it is checked per index this run read (an earlier run that

@@ -15,9 +15,19 @@ public struct RunRecord: Sendable, Hashable, Codable {
         case abandoned
     }
 
+    /// What a run copies with; the raw values are what the state store and `--json` hold.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Tern reads and writes every document.
+        case backfill
+        /// The target pulls with `_reindex` from a remote source.
+        case remoteReindex = "remote-reindex"
+        /// A snapshot of the source restored on the target.
+        case snapshotRestore = "snapshot-restore"
+    }
+
     public var id: Int64
-    /// What the run does: `backfill`.
-    public var kind: String
+    /// What the run does.
+    public var kind: Kind
     /// A stable hash of what is copied where; the same key resumes the unfinished run.
     public var key: String
     /// For people: `logs-* from https://source:9200 to https://target:9200`. No credentials.
@@ -30,7 +40,7 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var finishedAt: Date?
 
     public init(
-        id: Int64, kind: String, key: String, description: String, status: Status, startedAt: Date, starts: Int,
+        id: Int64, kind: Kind, key: String, description: String, status: Status, startedAt: Date, starts: Int,
         lastStartedAt: Date, finishedAt: Date?
     ) {
         self.id = id
@@ -56,7 +66,8 @@ extension RunRecord {
     /// A row of the `run` table.
     init(row: Row) {
         self.init(
-            id: row["id"], kind: row["kind"], key: row["key"], description: row["description"],
+            // Only this build's kinds can be in the table: a database a newer Tern wrote is refused when opened.
+            id: row["id"], kind: Kind(rawValue: row["kind"]) ?? .backfill, key: row["key"], description: row["description"],
             // The schema's CHECK constraint admits only known statuses.
             status: Status(rawValue: row["status"]) ?? .running,
             startedAt: row["started_at"], starts: row["starts"], lastStartedAt: row["last_started_at"],

@@ -9,12 +9,12 @@ extension StateStore {
     /// Starts a run of `kind` identified by `key`, or resumes the unfinished run of the same kind and key.
     ///
     /// - Parameters:
-    ///   - kind: What the run does: `backfill`.
+    ///   - kind: What the run does.
     ///   - key: A stable hash of what is copied where (source, target, selection), never of secrets.
     ///   - description: For people; endpoints without credentials.
     ///   - units: The plan. Units not known yet are added; known ones keep their progress. Pending units of a resumed
     ///     run that the plan no longer lists are dropped (and reported); done ones stay for the record.
-    public func beginRun(kind: String, key: String, description: String, units: [UnitSpec]) async throws -> RunState {
+    public func beginRun(kind: RunRecord.Kind, key: String, description: String, units: [UnitSpec]) async throws -> RunState {
         try Self.refuseCredentials(in: key, what: "run key")
         try Self.refuseCredentials(in: description, what: "run description")
         var planned = Set<String>()
@@ -27,7 +27,7 @@ extension StateStore {
             var resumed = false
             let runID: Int64
             if let existing = try Int64.fetchOne(
-                db, sql: "SELECT id FROM run WHERE kind = ? AND key = ? AND status = 'running'", arguments: [kind, key])
+                db, sql: "SELECT id FROM run WHERE kind = ? AND key = ? AND status = 'running'", arguments: [kind.rawValue, key])
             {
                 resumed = true
                 runID = existing
@@ -39,7 +39,7 @@ extension StateStore {
                         INSERT INTO run (kind, key, description, status, started_at, starts, last_started_at)
                         VALUES (?, ?, ?, 'running', ?, 1, ?)
                         """,
-                    arguments: [kind, key, description, now, now])
+                    arguments: [kind.rawValue, key, description, now, now])
                 runID = db.lastInsertedRowID
             }
 
@@ -144,10 +144,10 @@ extension StateStore {
     }
 
     /// Runs, newest first, each with its units in plan order and totals; only those of `kind` when given.
-    public func runs(kind: String? = nil) async throws -> [RunSummary] {
+    public func runs(kind: RunRecord.Kind? = nil) async throws -> [RunSummary] {
         try await read("read the runs in \(path)") { db in
             let runs = try Row.fetchAll(
-                db, sql: "SELECT * FROM run WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC", arguments: [kind]
+                db, sql: "SELECT * FROM run WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC", arguments: [kind?.rawValue]
             ).map(RunRecord.init(row:))
             var unitsByRun = [Int64: [UnitRecord]]()
             let units = try Row.fetchAll(
@@ -156,7 +156,7 @@ extension StateStore {
                     SELECT unit.* FROM unit JOIN run ON run.id = unit.run_id
                     WHERE ?1 IS NULL OR run.kind = ?1 ORDER BY unit.run_id, unit.position
                     """,
-                arguments: [kind])
+                arguments: [kind?.rawValue])
             for row in units {
                 let unit = UnitRecord(row: row)
                 unitsByRun[unit.run, default: []].append(unit)

@@ -18,6 +18,8 @@ public struct RemoteReindexRunner: Sendable {
     /// `versioning` decides `version_type: external`, `stateDirectory` holds the run; the other fields do not apply.
     public let options: BackfillOptions
     public let reindex: RemoteReindexOptions
+    /// The process's one state store, where the run and its task ids are recorded.
+    public let store: StateStore
     public let logger: Logger
 
     /// - Parameters:
@@ -25,12 +27,13 @@ public struct RemoteReindexRunner: Sendable {
     ///   - target: the cluster that runs the reindex.
     public init(
         source: ClusterConfiguration, target: ClusterConfiguration, options: BackfillOptions,
-        reindex: RemoteReindexOptions = RemoteReindexOptions(), logger: Logger
+        reindex: RemoteReindexOptions = RemoteReindexOptions(), store: StateStore, logger: Logger
     ) {
         self.source = source
         self.target = target
         self.options = options
         self.reindex = reindex
+        self.store = store
         self.logger = logger
     }
 
@@ -41,7 +44,6 @@ public struct RemoteReindexRunner: Sendable {
         let started = ContinuousClock.now
         let remote = try RemoteReindexSource(source: source, remoteHost: reindex.remoteHost)
         let query = try parsedQuery()
-        let store = try StateStore(folder: options.stateDirectory)
         return try await SearchClient.withClient(source, logger: logger) { sourceClient in
             try await SearchClient.withClient(target, logger: logger) { targetClient in
                 let execution = RemoteReindexExecution(
@@ -87,7 +89,7 @@ private struct RemoteReindexExecution {
         }
         let byKey = Dictionary(selected.map { (Self.unitKey($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         let state = try await store.beginRun(
-            kind: "remote-reindex", key: runKey(),
+            kind: .remoteReindex, key: runKey(),
             description: "remote reindex \(runner.source.displayEndpoint) -> \(runner.target.displayEndpoint)",
             units: selected.map { UnitSpec(key: Self.unitKey($0.name), estimatedDocuments: Int($0.documents)) })
         let run = state.run.id
@@ -163,7 +165,7 @@ private struct RemoteReindexExecution {
                 ])
         }
 
-        let summary = try await store.runs(kind: "remote-reindex").first { $0.run.id == run }
+        let summary = try await store.runs(kind: .remoteReindex).first { $0.run.id == run }
         let units = summary?.units ?? []
         let done = !units.isEmpty && units.allSatisfy { $0.status == .done }
         let indices = try await verify(selected: selected, units: units, trial: trial)
@@ -345,7 +347,7 @@ private struct RemoteReindexExecution {
         let selection = options.selection
         return RunKey.fnv1a(
             [
-                "remote-reindex", runner.source.displayEndpoint, runner.target.displayEndpoint, remote.host,
+                RunRecord.Kind.remoteReindex.rawValue, runner.source.displayEndpoint, runner.target.displayEndpoint, remote.host,
                 "include=\(selection.include.joined(separator: ","))", "exclude=\(selection.exclude.joined(separator: ","))",
                 "rename=\(selection.renames.map { "\($0.from):\($0.to)" }.joined(separator: ","))",
                 "query=\(String(decoding: options.query ?? [], as: UTF8.self))",

@@ -1,4 +1,5 @@
 import TernCore
+
 /// Indices restored by one `_restore` call. A restore takes one `rename_pattern`, so every rename rule of the selection
 /// gets its own group, and indices no rule renames share one group without a pattern.
 struct RestoreGroup: Sendable, Equatable {

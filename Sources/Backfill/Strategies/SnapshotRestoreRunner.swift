@@ -18,16 +18,19 @@ public struct SnapshotRestoreRunner: Sendable {
     /// whole-index copies and is refused.
     public let options: BackfillOptions
     public let snapshot: SnapshotRestoreOptions
+    /// The process's one state store, where the run is recorded.
+    public let store: StateStore
     public let logger: Logger
 
     public init(
         source: ClusterConfiguration, target: ClusterConfiguration, options: BackfillOptions, snapshot: SnapshotRestoreOptions,
-        logger: Logger
+        store: StateStore, logger: Logger
     ) {
         self.source = source
         self.target = target
         self.options = options
         self.snapshot = snapshot
+        self.store = store
         self.logger = logger
     }
 
@@ -37,7 +40,6 @@ public struct SnapshotRestoreRunner: Sendable {
     public func run(progress: BackfillProgress = BackfillProgress()) async throws -> BackfillReport {
         let started = ContinuousClock.now
         try validate()
-        let store = try StateStore(folder: options.stateDirectory)
         // Snapshot and restore calls wait for completion: they get their own clients with a long request timeout and no
         // retries (a repeated PUT would find its own snapshot in progress).
         var slow = (source: source, target: target)
@@ -128,7 +130,7 @@ private struct SnapshotRestoreExecution {
         }
 
         let state = try await store.beginRun(
-            kind: "snapshot-restore", key: runKey(),
+            kind: .snapshotRestore, key: runKey(),
             description: "snapshot restore \(runner.source.displayEndpoint) -> \(runner.target.displayEndpoint) via \(settings.repository)",
             units: selected.map { UnitSpec(key: Self.unitKey($0.name), estimatedDocuments: Int($0.documents)) })
         let run = state.run.id
@@ -146,7 +148,7 @@ private struct SnapshotRestoreExecution {
             try await copy(pending, run: run)
         }
 
-        let units = try await store.runs(kind: "snapshot-restore").first { $0.run.id == run }?.units ?? []
+        let units = try await store.runs(kind: .snapshotRestore).first { $0.run.id == run }?.units ?? []
         let countsByKey = Dictionary(units.map { ($0.key, $0.counts) }, uniquingKeysWith: { first, _ in first })
         var indices: [BackfillReport.IndexResult] = []
         for index in selected {
@@ -348,7 +350,7 @@ private struct SnapshotRestoreExecution {
         let selection = options.selection
         return RunKey.fnv1a(
             [
-                "snapshot-restore", runner.source.displayEndpoint, runner.target.displayEndpoint, settings.repository,
+                RunRecord.Kind.snapshotRestore.rawValue, runner.source.displayEndpoint, runner.target.displayEndpoint, settings.repository,
                 settings.repositoryLocation, "include=\(selection.include.joined(separator: ","))",
                 "exclude=\(selection.exclude.joined(separator: ","))",
                 "rename=\(selection.renames.map { "\($0.from):\($0.to)" }.joined(separator: ","))",

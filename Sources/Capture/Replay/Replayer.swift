@@ -13,12 +13,17 @@ public struct Replayer: Sendable {
     public let source: ClusterConfiguration
     public let target: ClusterConfiguration
     public let options: ReplayerOptions
+    /// The process's one state store, where the replay's position is saved.
+    public let store: StateStore
     public let logger: Logger
 
-    public init(source: ClusterConfiguration, target: ClusterConfiguration, options: ReplayerOptions, logger: Logger) {
+    public init(
+        source: ClusterConfiguration, target: ClusterConfiguration, options: ReplayerOptions, store: StateStore, logger: Logger
+    ) {
         self.source = source
         self.target = target
         self.options = options
+        self.store = store
         self.logger = logger
     }
 
@@ -38,7 +43,6 @@ public struct Replayer: Sendable {
                 .invalidArgument,
                 "There is no capture folder at \(directory); start tern proxy first, or name its folder with --capture-dir.")
         }
-        let store = try StateStore(folder: options.stateDirectory)
         let targetName = target.displayEndpoint
         var progress =
             try await store.replayProgress(captureDirectory: directory, target: targetName)

@@ -15,13 +15,10 @@ public struct ReplayerOptions: Sendable {
     public var unansweredTimeout: Duration
     /// Actions applied per round trip to the target.
     public var batchSize: Int
-    /// The workspace folder holding the state store.
-    public var stateDirectory: String
 
     public init(
         captureDirectory: String, selection: IndexSelection = IndexSelection(), untilDrained: Bool = false,
-        pollInterval: Duration = .milliseconds(200), unansweredTimeout: Duration = .seconds(60), batchSize: Int = 2000,
-        stateDirectory: String = ".tern"
+        pollInterval: Duration = .milliseconds(200), unansweredTimeout: Duration = .seconds(60), batchSize: Int = 2000
     ) {
         self.captureDirectory = captureDirectory
         self.selection = selection
@@ -29,6 +26,5 @@ public struct ReplayerOptions: Sendable {
         self.pollInterval = pollInterval
         self.unansweredTimeout = unansweredTimeout
         self.batchSize = batchSize
-        self.stateDirectory = stateDirectory
     }
 }

@@ -11,14 +11,14 @@ public enum MetadataStatus: Sendable, Hashable {
     /// A blocking finding stops it (see the item's findings).
     case cannotConvert
 
-    /// `create`, `identical`, `different`, `conflict`, `cannot-convert`: for `--json` and tables.
-    public var name: String {
+    /// The status without its details, as reports print it.
+    public var name: MetadataReport.Entry.Status {
         switch self {
-        case .create: "create"
-        case .identical: "identical"
-        case .different: "different"
-        case .conflict: "conflict"
-        case .cannotConvert: "cannot-convert"
+        case .create: .create
+        case .identical: .identical
+        case .different: .different
+        case .conflict: .conflict
+        case .cannotConvert: .cannotConvert
         }
     }
 }

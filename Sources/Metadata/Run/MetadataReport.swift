@@ -4,14 +4,24 @@ import TernCore
 public struct MetadataReport: Sendable, Codable {
     /// One target item.
     public struct Entry: Sendable, Codable {
-        public var kind: String
+        /// What an evaluation found; the raw values are the words `--json` prints.
+        public enum Status: String, Sendable, Hashable, Codable {
+            case create, identical, different, conflict
+            case cannotConvert = "cannot-convert"
+        }
+
+        /// What `migrate` did with the item; the raw values are the words `--json` prints.
+        public enum Action: String, Sendable, Hashable, Codable {
+            case created, overwritten, skipped, failed
+        }
+
+        public var kind: MetadataKind
         /// The source item's name (differs from `name` after a rename or a type split).
         public var source: String
         public var name: String
-        /// `create`, `identical`, `different`, `conflict`, `cannot-convert`.
-        public var status: String
-        /// What Tern did: `created`, `overwritten`, `skipped`, `failed`, or nil for an evaluation.
-        public var action: String?
+        public var status: Status
+        /// What Tern did, or nil for an evaluation.
+        public var action: Action?
         public var transformations: [String]
         public var findings: [String]
         /// JSON pointers where an existing target item differs.
@@ -22,6 +32,22 @@ public struct MetadataReport: Sendable, Codable {
         public var dropped: [String]
         /// The body sent (or that would be sent) to the target.
         public var body: JSONValue?
+
+        /// Whether the item ends as the evaluation promised (or, for an evaluation, would): what makes a report ok.
+        /// - Parameter overwrite: an evaluation with `--overwrite` promises to replace a differing item.
+        public func isAcceptable(overwrite: Bool) -> Bool {
+            switch action {
+            case .created, .overwritten: differences.isEmpty
+            case .skipped: status == .identical
+            case .failed: false
+            case nil: status == .create || status == .identical || (status == .different && overwrite)
+            }
+        }
+    }
+
+    /// The items that did not end as promised, for an error that names exactly them.
+    public func failures(overwrite: Bool) -> [Entry] {
+        items.filter { !$0.isAcceptable(overwrite: overwrite) }
     }
 
     public var source: String

@@ -37,10 +37,9 @@ public struct MetadataRunner: Sendable {
             var entries = evaluations.map(Self.entry)
             var notConvertible = metadata.notConvertible
             for finding in ordering.findings {
-                if let position = entries.firstIndex(where: { $0.kind == MetadataKind.indexTemplate.rawValue && $0.name == finding.place })
-                {
+                if let position = entries.firstIndex(where: { $0.kind == .indexTemplate && $0.name == finding.place }) {
                     entries[position].findings.append(finding.description)
-                    entries[position].status = "cannot-convert"
+                    entries[position].status = .cannotConvert
                 } else {
                     notConvertible.append(finding.description)
                 }
@@ -49,11 +48,11 @@ public struct MetadataRunner: Sendable {
                 entries = try await apply(ordering.items, entries: entries, client: targetClient)
                 entries = try await verify(entries, client: targetClient)
             }
-            entries.sort { ($0.kind, $0.name) < ($1.kind, $1.name) }
+            entries.sort { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
             return MetadataReport(
                 source: sourceName, sourceVersion: metadata.version.displayName, target: target.displayEndpoint,
                 targetVersion: targetInfo.version.displayName, applied: options.apply, items: entries, notConvertible: notConvertible,
-                ok: entries.allSatisfy(isAcceptable))
+                ok: entries.allSatisfy { $0.isAcceptable(overwrite: options.overwrite) })
         }
     }
 
@@ -110,7 +109,7 @@ public struct MetadataRunner: Sendable {
         default: break
         }
         return MetadataReport.Entry(
-            kind: item.kind.rawValue, source: evaluation.sourceName, name: item.name, status: evaluation.status.name, action: nil,
+            kind: item.kind, source: evaluation.sourceName, name: item.name, status: evaluation.status.name, action: nil,
             transformations: evaluation.transformed.transformations.map(\.description),
             findings: evaluation.transformed.findings.map { finding in
                 finding.description + (finding.resolvedBy.map { " (resolved by \($0))" } ?? "")
@@ -125,21 +124,21 @@ public struct MetadataRunner: Sendable {
         var entries = entries
         let writer = MetadataWriter(client: client, logger: logger, dropUnsupported: options.dropUnsupported)
         for item in ordered {
-            guard let position = entries.firstIndex(where: { $0.kind == item.kind.rawValue && $0.name == item.name }) else { continue }
+            guard let position = entries.firstIndex(where: { $0.kind == item.kind && $0.name == item.name }) else { continue }
             var entry = entries[position]
             switch entry.status {
-            case "create":
+            case .create:
                 let outcome = try await writer.write(item)
-                entry.action = outcome.created ? "created" : "failed"
+                entry.action = outcome.created ? .created : .failed
                 entry.dropped = outcome.dropped
                 entry.reason = outcome.error.map { "the target refused it: \($0)" }
-            case "identical":
-                entry.action = "skipped"
-            case "different" where options.overwrite:
+            case .identical:
+                entry.action = .skipped
+            case .different where options.overwrite:
                 if item.kind == .index {
                     let documents = try await client.documentCount(index: item.name, query: nil)
                     guard documents == 0 else {
-                        entry.action = "failed"
+                        entry.action = .failed
                         entry.reason =
                             "the target's index \(item.name) differs and holds \(documents) documents, which Tern will not delete; reindex it or delete it yourself"
                         break
@@ -148,14 +147,14 @@ public struct MetadataRunner: Sendable {
                     try client.checkAccess(deletion, method: "DELETE", path: "/\(item.name)")
                 }
                 let outcome = try await writer.write(item)
-                entry.action = outcome.created ? "overwritten" : "failed"
+                entry.action = outcome.created ? .overwritten : .failed
                 entry.dropped = outcome.dropped
                 entry.reason = outcome.error.map { "the target refused it: \($0)" }
-            case "different":
-                entry.action = "skipped"
+            case .different:
+                entry.action = .skipped
                 entry.reason = "the target's \(item.label) differs; --overwrite replaces it"
-            default:
-                entry.action = "skipped"
+            case .conflict, .cannotConvert:
+                entry.action = .skipped
             }
             entries[position] = entry
         }
@@ -164,20 +163,20 @@ public struct MetadataRunner: Sendable {
 
     /// Reads back every item created or replaced and compares it with what was sent.
     private func verify(_ entries: [MetadataReport.Entry], client: SearchClient) async throws -> [MetadataReport.Entry] {
-        let written = entries.filter { $0.action == "created" || $0.action == "overwritten" }
+        let written = entries.filter { $0.action == .created || $0.action == .overwritten }
         guard !written.isEmpty else { return entries }
-        let indexNames = written.filter { $0.kind == MetadataKind.index.rawValue }.map(\.name)
+        let indexNames = written.filter { $0.kind == .index }.map(\.name)
         let now = try await ClusterMetadataReader(client: client, logger: logger).read(
             indexNames: indexNames)
         var bodies: [MetadataKey: JSONValue] = [:]
         for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
         return entries.map { entry in
-            guard entry.action == "created" || entry.action == "overwritten", let kind = MetadataKind(rawValue: entry.kind),
-                var sent = entry.body
+            let kind = entry.kind
+            guard entry.action == .created || entry.action == .overwritten, var sent = entry.body
             else { return entry }
             var entry = entry
             guard let actual = bodies[MetadataKey(kind, entry.name)] else {
-                entry.action = "failed"
+                entry.action = .failed
                 entry.reason = "the target acknowledged \(entry.kind) \(entry.name) but does not list it"
                 return entry
             }
@@ -195,22 +194,6 @@ public struct MetadataRunner: Sendable {
                 entry.reason = "the target holds it differently from what was sent (at \(pointers.prefix(5).joined(separator: ", ")))"
             }
             return entry
-        }
-    }
-
-    /// Whether an entry ends as the evaluation promised (or, for an evaluation, would).
-    private func isAcceptable(_ entry: MetadataReport.Entry) -> Bool {
-        if let action = entry.action {
-            switch action {
-            case "created", "overwritten": return entry.differences.isEmpty
-            case "skipped": return entry.status == "identical"
-            default: return false
-            }
-        }
-        switch entry.status {
-        case "create", "identical": return true
-        case "different": return options.overwrite
-        default: return false
         }
     }
 }

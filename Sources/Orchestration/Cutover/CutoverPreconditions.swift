@@ -11,9 +11,6 @@ struct CutoverPreconditions: Sendable {
     let workspace: Workspace
     let logger: Logger
 
-    /// Kinds of run that copy documents.
-    static let backfillKinds = ["backfill", "remote-reindex", "snapshot-restore"]
-
     func check(store: StateStore, skipBackfillCheck: Bool) async -> [GateAnswer] {
         var answers: [GateAnswer] = []
         for cluster in [workspace.source, workspace.target] {
@@ -37,8 +34,8 @@ struct CutoverPreconditions: Sendable {
     private func backfill(store: StateStore, skip: Bool) async -> GateAnswer {
         if skip { return GateAnswer(gate: "backfill", passed: true, blocking: false, detail: "not checked (--no-backfill-check)") }
         do {
-            var runs: [RunSummary] = []
-            for kind in Self.backfillKinds { runs += try await store.runs(kind: kind) }
+            // Every run kind copies documents: the latest run of any of them is the backfill the cutover relies on.
+            let runs = try await store.runs()
             guard let latest = runs.max(by: { $0.run.lastStartedAt < $1.run.lastStartedAt }) else {
                 return GateAnswer(
                     gate: "backfill", passed: false,
@@ -51,20 +48,23 @@ struct CutoverPreconditions: Sendable {
             case .completed:
                 return GateAnswer(
                     gate: "backfill", passed: true,
-                    detail: "\(run.kind) run \(run.id) completed: \(latest.totals.written) documents written")
+                    detail: "\(run.kind.rawValue) run \(run.id) completed: \(latest.totals.written) documents written")
             case .running:
                 return GateAnswer(
                     gate: "backfill", passed: false,
-                    detail: "\(run.kind) run \(run.id) is unfinished (\(latest.pendingUnits) units pending); run it again to finish it")
+                    detail:
+                        "\(run.kind.rawValue) run \(run.id) is unfinished (\(latest.pendingUnits) units pending); run it again to finish it"
+                )
             case .completedWithFailures:
                 return GateAnswer(
                     gate: "backfill", passed: false,
                     detail:
-                        "\(run.kind) run \(run.id) finished with \(latest.totals.failed) documents refused; fix them (dead-letter file) or repair with tern validate --repair"
+                        "\(run.kind.rawValue) run \(run.id) finished with \(latest.totals.failed) documents refused; fix them (dead-letter file) or repair with tern validate --repair"
                 )
             case .abandoned:
                 return GateAnswer(
-                    gate: "backfill", passed: false, detail: "\(run.kind) run \(run.id) was abandoned; run a backfill to completion")
+                    gate: "backfill", passed: false,
+                    detail: "\(run.kind.rawValue) run \(run.id) was abandoned; run a backfill to completion")
             }
         } catch {
             return GateAnswer(gate: "backfill", passed: false, detail: TernError.reason(of: error))

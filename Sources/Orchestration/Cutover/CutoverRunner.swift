@@ -56,7 +56,7 @@ public struct CutoverRunner: Sendable {
 
     /// The plan and every gate's current answer; changes nothing.
     public func plan() async throws -> Plan {
-        let store = try StateStore(folder: workspace.stateDirectory)
+        let store = workspace.store
         let gates = await CutoverPreconditions(workspace: workspace, logger: logger).check(
             store: store, skipBackfillCheck: options.skipBackfillCheck)
         let unfinished = try await store.operations(kind: Self.kind, limit: 1).first.flatMap { $0.status == .running ? $0 : nil }
@@ -71,7 +71,7 @@ public struct CutoverRunner: Sendable {
     /// - Returns: the outcome; `ok` is false when a gate failed and the cutover was aborted.
     /// - Throws: `TernError` when the state folder cannot be used, or the abort itself could not restore the source.
     public func run() async throws -> OperationOutcome {
-        let store = try StateStore(folder: workspace.stateDirectory)
+        let store = workspace.store
         if let finished = try await Self.activeCompletedCutover(store: store) {
             return OperationOutcome(
                 operation: finished, ok: true,
@@ -79,7 +79,8 @@ public struct CutoverRunner: Sendable {
                     "The cutover finished at \(Self.time(finished.finishedAt)); clients are on the target. Nothing to do (tern rollback moves them back)."
             )
         }
-        let journal = try await OperationJournal.begin(kind: Self.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+        let journal = try await OperationJournal.begin(
+            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
         if await journal.wasStarted("abort") {
             return try await abort(journal, reason: "finishing the abort of an earlier attempt", gates: [])
         }
@@ -171,8 +172,8 @@ public struct CutoverRunner: Sendable {
             source: workspace.source, target: workspace.target,
             options: ReplayerOptions(
                 captureDirectory: workspace.captureDirectory, selection: workspace.selection, untilDrained: true,
-                unansweredTimeout: .seconds(5), stateDirectory: workspace.stateDirectory),
-            logger: logger)
+                unansweredTimeout: .seconds(5)),
+            store: workspace.store, logger: logger)
         let report = try await replayer.run()
         guard report.damage.isEmpty else {
             throw TernError(

@@ -42,7 +42,7 @@ public struct DecommissionRunner: Sendable {
     }
 
     public func run() async throws -> OperationOutcome {
-        let store = try StateStore(folder: workspace.stateDirectory)
+        let store = workspace.store
         guard let cutover = try await CutoverRunner.activeCompletedCutover(store: store), let finished = cutover.finishedAt else {
             throw TernError(
                 .failedChecks,
@@ -56,7 +56,8 @@ public struct DecommissionRunner: Sendable {
                 "The cutover finished \(Int(age / 60)) min ago; decommission waits for a steady period of \(Int(options.steadyPeriod.inSeconds / 60)) min so a rollback stays possible (pass --steady-period to change it)."
             )
         }
-        let journal = try await OperationJournal.begin(kind: Self.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+        let journal = try await OperationJournal.begin(
+            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
         let steps: [(String, () async throws -> (OperationStep.Status, String))] = [
             ("remove-blocks", { try await removeBlocks(cutover) }),
             ("restore-settings", { try await restoreSettings(store) }),

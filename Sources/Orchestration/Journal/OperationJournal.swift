@@ -26,8 +26,10 @@ public actor OperationJournal {
     }
 
     /// Starts an operation of `kind`, or resumes the unfinished one.
-    public static func begin(kind: String, stateDirectory: String, logger: Logger) async throws -> OperationJournal {
-        let store = try StateStore(folder: stateDirectory)
+    /// - Parameters:
+    ///   - store: The process's one state store.
+    ///   - stateDirectory: The folder of the store, where the audit log is kept beside it.
+    public static func begin(kind: String, store: StateStore, stateDirectory: String, logger: Logger) async throws -> OperationJournal {
         let audit = AuditLog(stateDirectory: stateDirectory)
         let (operation, resumed) = try await store.beginOperation(kind: kind, actor: OperatorIdentity.current)
         let journal = OperationJournal(store: store, audit: audit, operation: operation, resumed: resumed, logger: logger)

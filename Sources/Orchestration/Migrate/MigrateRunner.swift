@@ -44,7 +44,7 @@ public struct MigrateRunner: Sendable {
 
     /// - Parameter progress: the backfill's counters, for a progress bar.
     public func run(progress: BackfillProgress = BackfillProgress()) async throws -> OperationOutcome {
-        let store = try StateStore(folder: workspace.stateDirectory)
+        let store = workspace.store
         if !options.restart, let last = try await store.operations(kind: Self.kind, limit: 1).first, last.status == .completed {
             return OperationOutcome(
                 operation: last, ok: true,
@@ -52,7 +52,8 @@ public struct MigrateRunner: Sendable {
                     "The migration completed at \(CutoverRunner.time(last.finishedAt)): \(last.detail). Next: tern cutover (or tern migrate --restart to run it again)."
             )
         }
-        let journal = try await OperationJournal.begin(kind: Self.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+        let journal = try await OperationJournal.begin(
+            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
         var gates: [GateAnswer] = []
         var hooks: [HookOutcome] = []
         for (position, step) in MigrateStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
@@ -101,10 +102,11 @@ public struct MigrateRunner: Sendable {
                 options: MetadataRunOptions(selection: workspace.selection, apply: true), logger: logger
             ).run()
             guard report.ok else {
-                let failed = report.items.filter { $0.status != "created" && $0.status != "exists" && $0.status != "skipped" }
+                let failed = report.failures(overwrite: false)
+                let named = failed.prefix(3).map { "\($0.kind) \($0.name): \($0.reason ?? $0.status.rawValue)" }
                 throw TernError(
                     .failedChecks,
-                    "\(failed.count) metadata items could not be created (\(failed.prefix(3).map { "\($0.kind) \($0.name): \($0.reason ?? $0.status)" }.joined(separator: "; "))); run tern metadata evaluate for details."
+                    "\(failed.count) of \(report.items.count) metadata items could not be created (\(named.joined(separator: "; "))\(failed.count > 3 ? "; ..." : "")); run tern metadata evaluate for details."
                 )
             }
             return (.done, "\(report.items.count) items on the target")
@@ -112,9 +114,9 @@ public struct MigrateRunner: Sendable {
             let report = try await BackfillRunner(
                 source: .cluster(workspace.source), target: .cluster(workspace.target),
                 options: BackfillOptions(
-                    selection: workspace.selection, concurrency: options.concurrency, stateDirectory: workspace.stateDirectory,
+                    selection: workspace.selection, concurrency: options.concurrency,
                     deadLetterPath: (workspace.stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson")),
-                logger: logger
+                store: store, logger: logger
             ).run(progress: progress)
             guard report.complete else {
                 throw TernError(
@@ -130,9 +132,8 @@ public struct MigrateRunner: Sendable {
             let report = try await Replayer(
                 source: workspace.source, target: workspace.target,
                 options: ReplayerOptions(
-                    captureDirectory: workspace.captureDirectory, selection: workspace.selection, untilDrained: true,
-                    stateDirectory: workspace.stateDirectory),
-                logger: logger
+                    captureDirectory: workspace.captureDirectory, selection: workspace.selection, untilDrained: true),
+                store: store, logger: logger
             ).run()
             guard report.damage.isEmpty else {
                 throw TernError(.failedChecks, "the capture log is damaged (\(report.damage.joined(separator: "; "))).")

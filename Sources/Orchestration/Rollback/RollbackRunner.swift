@@ -23,11 +23,11 @@ public struct RollbackRunner: Sendable {
     }
 
     public func run() async throws -> OperationOutcome {
-        let store = try StateStore(folder: workspace.stateDirectory)
+        let store = workspace.store
         let latestCutover = try await store.operations(kind: CutoverRunner.kind, limit: 1).first
         if let partial = latestCutover, partial.status == .running {
             let journal = try await OperationJournal.begin(
-                kind: CutoverRunner.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+                kind: CutoverRunner.kind, store: store, stateDirectory: workspace.stateDirectory, logger: logger)
             var outcome = try await CutoverRunner(workspace: workspace, logger: logger).abort(
                 journal, reason: "rolled back by tern rollback", gates: [])
             outcome.exitCode = .success
@@ -44,7 +44,8 @@ public struct RollbackRunner: Sendable {
                 operation: empty, ok: true, message: "Nothing to roll back: no cutover has completed since the last rollback.")
         }
         let blocked = Self.blockedIndices(of: cutover)
-        let journal = try await OperationJournal.begin(kind: Self.kind, stateDirectory: workspace.stateDirectory, logger: logger)
+        let journal = try await OperationJournal.begin(
+            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
         var hooks: [HookOutcome] = []
         var gates: [GateAnswer] = []
         for (position, step) in RollbackStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
@@ -94,8 +95,8 @@ public struct RollbackRunner: Sendable {
                 source: workspace.target, target: workspace.source,
                 options: ReplayerOptions(
                     captureDirectory: workspace.targetCaptureDirectory, selection: reversed, untilDrained: true,
-                    unansweredTimeout: .seconds(5), stateDirectory: workspace.stateDirectory),
-                logger: logger
+                    unansweredTimeout: .seconds(5)),
+                store: workspace.store, logger: logger
             ).run()
             guard report.damage.isEmpty else {
                 throw TernError(.failedChecks, "the target-side capture log is damaged (\(report.damage.joined(separator: "; ")))")

@@ -26,10 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var clusters: ClusterOptions
 
-    @Option(
-        name: .customLong("state-dir"),
-        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
-    var stateDirectory: String?
+    @OptionGroup var state: StateFolderOption
 
     @OptionGroup var proxy: ProxyOptions
 
@@ -58,16 +55,13 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         _ = global.makeLogger()
         let configuration = try clusters.load()
-        let stateDirectory = stateDirectory ?? configuration.migration.stateDirectory
-        guard FileManager.default.fileExists(atPath: stateDirectory) else {
-            throw TernError(.invalidArgument, "No state folder at \(stateDirectory): nothing has run here yet (or pass --state-dir).")
-        }
-        let store = try StateStore(folder: stateDirectory)
+        let stateDirectory = state.resolve(configuration.migration)
+        let store = try StateFolderOption.openExisting(stateDirectory, nothing: "nothing has run here yet")
         let replays = try await ReplayStatus.reports(store: store)
         let (phase, operations) = try await MigrationPhase.current(store: store)
         var status = Status(
             phase: phase, operations: operations,
-            backfills: Array(try await store.runs(kind: "backfill").prefix(5)),
+            backfills: Array(try await store.runs(kind: .backfill).prefix(5)),
             fastLoadSettingsToRestore: try await store.allSettingsToRestore(),
             replays: replays, validations: try await store.validations())
         var proxyAddress: String?

@@ -69,10 +69,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-metadata"), help: "Do not compare mappings and settings.")
     var noMetadata = false
 
-    @Option(
-        name: .customLong("state-dir"),
-        help: ArgumentHelp("The state folder, where the outcome is recorded for tern status.", valueName: "path"))
-    var stateDirectory = ".tern"
+    @OptionGroup var state: StateFolderOption
 
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
@@ -94,7 +91,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let result = try await ValidationRunner(
             source: try configuration.requireSource(), target: try configuration.requireTarget(), options: options, logger: logger
         ).run()
-        await record(result, logger: logger)
+        await record(result, stateDirectory: state.resolve(configuration.migration), logger: logger)
         let printer = ValidationReportPrinter(report: result)
         if let report {
             let text = report.lowercased().hasSuffix(".html") ? printer.html() : printer.markdown()
@@ -110,7 +107,7 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// Records the outcome for `tern status`; a state folder that cannot be written costs the record, not the validation.
-    private func record(_ report: ValidationReport, logger: Logger) async {
+    private func record(_ report: ValidationReport, stateDirectory: String, logger: Logger) async {
         do {
             try await StateStore(folder: stateDirectory).recordValidation(ValidationRecord(report: report))
         } catch {

@@ -4,10 +4,7 @@ import TernCore
 /// `--state-dir` and `--capture-dir`, shared by every command that reads or writes the workspace folders, each
 /// defaulting to tern.yml's `migration:` section so that the proxy, the replayer and the workflow find the same files.
 struct FolderOptions: ParsableArguments {
-    @Option(
-        name: .customLong("state-dir"),
-        help: ArgumentHelp("The state folder (default: migration.state_dir, else .tern).", valueName: "path"))
-    var stateDirectory: String?
+    @OptionGroup var state: StateFolderOption
 
     @Option(
         name: .customLong("capture-dir"),
@@ -15,7 +12,7 @@ struct FolderOptions: ParsableArguments {
     var captureDirectory: String?
 
     func stateDirectory(_ settings: MigrationSettings) -> String {
-        stateDirectory ?? settings.stateDirectory
+        state.resolve(settings)
     }
 
     func captureDirectory(_ settings: MigrationSettings) -> String {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import Foundation
 import Orchestration
+import State
 import TernCore
 
 /// What `tern migrate`, `cutover`, `rollback` and `decommission` share: the clusters, the indices, the workspace
@@ -29,9 +30,10 @@ struct WorkflowOptions: ParsableArguments {
         var selection = try indices.selection()
         if selection.include.isEmpty { selection.include = settings.indices.filter { !$0.hasPrefix("-") } }
         if selection.exclude.isEmpty { selection.exclude = settings.indices.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) } }
+        let stateDirectory = folders.stateDirectory(settings)
         let workspace = Workspace(
             source: try configuration.requireSource(), target: try configuration.requireTarget(), selection: selection,
-            stateDirectory: folders.stateDirectory(settings), captureDirectory: captureDirectory,
+            stateDirectory: stateDirectory, store: try StateStore(folder: stateDirectory), captureDirectory: captureDirectory,
             targetCaptureDirectory: FolderOptions.targetCaptureDirectory(targetCaptureDirectory, beside: captureDirectory),
             proxy: try proxy.configuredClient(settings, captureDirectory: captureDirectory), cutover: configuration.cutover)
         return (configuration, workspace)

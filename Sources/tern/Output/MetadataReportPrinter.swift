@@ -15,7 +15,7 @@ struct MetadataReportPrinter {
         } else {
             let rows = report.items.map { entry in
                 [
-                    entry.kind, entry.source == entry.name ? entry.name : "\(entry.source) -> \(entry.name)", Self.status(entry),
+                    entry.kind.rawValue, entry.source == entry.name ? entry.name : "\(entry.source) -> \(entry.name)", Self.status(entry),
                     action(entry),
                 ]
             }
@@ -38,20 +38,20 @@ struct MetadataReportPrinter {
     /// `exists: identical` reads better than the bare status word the JSON carries.
     static func status(_ entry: MetadataReport.Entry) -> String {
         switch entry.status {
-        case "identical", "different": "exists: \(entry.status)"
-        case "cannot-convert": "cannot convert"
-        default: entry.status
+        case .identical, .different: "exists: \(entry.status.rawValue)"
+        case .cannotConvert: "cannot convert"
+        case .create, .conflict: entry.status.rawValue
         }
     }
 
     /// What was done, or for an evaluation what migrate would do.
     func action(_ entry: MetadataReport.Entry) -> String {
-        if let action = entry.action { return action }
+        if let action = entry.action { return action.rawValue }
         switch entry.status {
-        case "create": return "would create"
-        case "identical": return "none"
-        case "different": return overwrite ? "would replace" : "leave as is"
-        default: return "blocked"
+        case .create: return "would create"
+        case .identical: return "none"
+        case .different: return overwrite ? "would replace" : "leave as is"
+        case .conflict, .cannotConvert: return "blocked"
         }
     }
 
@@ -63,7 +63,7 @@ struct MetadataReportPrinter {
             let shown = entry.differences.prefix(8).joined(separator: ", ")
             let more = entry.differences.count > 8 ? " and \(entry.differences.count - 8) more" : ""
             out += "    differs at \(shown)\(more)"
-            out += entry.action == nil && entry.status == "different" && !overwrite ? "; --overwrite replaces it\n" : "\n"
+            out += entry.action == nil && entry.status == .different && !overwrite ? "; --overwrite replaces it\n" : "\n"
         }
         for dropped in entry.dropped { out += "    dropped \(dropped)\n" }
         if let reason = entry.reason { out += "    reason: \(reason)\n" }
@@ -75,34 +75,24 @@ struct MetadataReportPrinter {
         func count(_ predicate: (MetadataReport.Entry) -> Bool) -> Int { report.items.filter(predicate).count }
         if report.ok {
             if report.applied {
-                let created = count { $0.action == "created" }
-                let replaced = count { $0.action == "overwritten" }
-                let identical = count { $0.status == "identical" }
+                let created = count { $0.action == .created }
+                let replaced = count { $0.action == .overwritten }
+                let identical = count { $0.status == .identical }
                 var parts = ["\(created) created"]
                 if replaced > 0 { parts.append("\(replaced) replaced") }
                 parts.append("\(identical) already identical")
                 return "The target holds every selected item as promised (\(parts.joined(separator: ", ")))."
             }
-            let create = count { $0.status == "create" }
-            let replace = count { $0.status == "different" }
-            let identical = count { $0.status == "identical" }
+            let create = count { $0.status == .create }
+            let replace = count { $0.status == .different }
+            let identical = count { $0.status == .identical }
             var parts = ["\(create) to create"]
             if replace > 0 { parts.append("\(replace) to replace") }
             parts.append("\(identical) already identical")
             return "Every selected item can be migrated as shown (\(parts.joined(separator: ", ")))."
         }
-        let attention = max(1, count(needsAttention))
+        let attention = max(1, report.failures(overwrite: overwrite).count)
         return "\(attention) \(attention == 1 ? "item needs" : "items need") attention: see the reasons above."
-    }
-
-    /// Mirrors what makes the runner's report not ok, to count the items behind it.
-    private func needsAttention(_ entry: MetadataReport.Entry) -> Bool {
-        switch entry.action {
-        case "created", "overwritten": return !entry.differences.isEmpty
-        case "skipped": return entry.status != "identical"
-        case nil: return !(entry.status == "create" || entry.status == "identical" || (entry.status == "different" && overwrite))
-        default: return true
-        }
     }
 
     private static func line(_ cells: [String], _ widths: [Int]) -> String {

@@ -130,8 +130,8 @@ struct ValidationReportPrinter {
             lines.append("counts differ: \(index.sourceCount) on the source, \(index.targetCount) on the target")
         }
         if let metadata = index.metadata {
-            if metadata.status == "missing" { lines.append("the target has no such index") }
-            if metadata.status == "cannot-convert" {
+            if metadata.status == .missing { lines.append("the target has no such index") }
+            if metadata.status == .cannotConvert {
                 lines.append("the source definition cannot be converted for the target (see tern metadata evaluate)")
             }
             if !metadata.mappingDifferences.isEmpty {

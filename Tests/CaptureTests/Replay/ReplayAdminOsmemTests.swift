@@ -1,11 +1,13 @@
-@testable import Capture
 import Foundation
 import Logging
 import NIOHTTP1
 import SearchClient
+import State
 import TernCore
 import TernTestSupport
 import Testing
+
+@testable import Capture
 
 /// Index-level calls replayed into a real osmem target with `--index`/`--rename`: alias actions renamed, and the bodies
 /// of index creations and mapping updates transformed for the target's version.
@@ -73,8 +75,8 @@ import Testing
                 let report = try await Replayer(
                     source: source.configuration(role: "source"), target: target.configuration(role: "target"),
                     options: ReplayerOptions(
-                        captureDirectory: capture, selection: Self.selection, untilDrained: true, stateDirectory: folder + "/state"),
-                    logger: Logger(label: "test")
+                        captureDirectory: capture, selection: Self.selection, untilDrained: true),
+                    store: try StateStore(folder: folder + "/state"), logger: Logger(label: "test")
                 ).run()
                 #expect(report.issues.isEmpty, "\(report.issues)")
                 #expect(report.ok && report.progress.failed == 0)

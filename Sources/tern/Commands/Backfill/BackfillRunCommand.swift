@@ -2,6 +2,7 @@ import ArgumentParser
 import Backfill
 import Foundation
 import SearchClient
+import State
 import TernCore
 
 /// `tern backfill [run]`
@@ -79,8 +80,7 @@ struct BackfillRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: ArgumentHelp("Documents per page read.", valueName: "n"))
     var pageSize: Int = 1000
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
-    var stateDirectory = ".tern"
+    @OptionGroup var state: StateFolderOption
 
     @Option(
         name: .customLong("dead-letter"),
@@ -181,6 +181,8 @@ struct BackfillRunCommand: AsyncParsableCommand {
             source = .cluster(try configuration.requireSource())
         }
         let target: BackfillTarget = try toFile.map { .file(path: $0) } ?? .cluster(configuration.requireTarget())
+        let stateDirectory = try state.resolve(config: clusters.config)
+        let store = try StateStore(folder: stateDirectory)
         var queryBytes: [UInt8]?
         if let query {
             guard (try? JSONValue.parse(Array(query.utf8)))?.objectValue != nil else {
@@ -194,7 +196,6 @@ struct BackfillRunCommand: AsyncParsableCommand {
             query: queryBytes,
             limit: limit, versioning: versioning.value, readMode: readMode.value, slices: slices, concurrency: concurrency,
             pageSize: pageSize,
-            stateDirectory: stateDirectory,
             deadLetterPath: deadLetter ?? (stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson"),
             fastLoad: fastLoad)
 
@@ -206,17 +207,17 @@ struct BackfillRunCommand: AsyncParsableCommand {
             let host = try remoteHost.map { try ClusterConfiguration.endpoint($0, origin: "--remote-host") }
             let runner = RemoteReindexRunner(
                 source: sourceCluster, target: targetCluster, options: options, reindex: RemoteReindexOptions(remoteHost: host),
-                logger: logger)
+                store: store, logger: logger)
             work = Task { try await runner.run(progress: progress) }
         case (.snapshotRestore, .cluster(let sourceCluster), .cluster(let targetCluster)):
             let runner = SnapshotRestoreRunner(
                 source: sourceCluster, target: targetCluster, options: options,
                 snapshot: SnapshotRestoreOptions(
                     repositoryLocation: repositoryLocation ?? "", repository: repository, snapshot: snapshot, replicas: replicas),
-                logger: logger)
+                store: store, logger: logger)
             work = Task { try await runner.run(progress: progress) }
         default:
-            let runner = BackfillRunner(source: source, target: target, options: options, logger: logger)
+            let runner = BackfillRunner(source: source, target: target, options: options, store: store, logger: logger)
             work = Task { try await runner.run(progress: progress) }
         }
         let interrupt = InterruptHandler { work.cancel() }

@@ -8,18 +8,19 @@ struct BackfillStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show the progress of backfills recorded in the state folder.")
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state folder.", valueName: "path"))
-    var stateDirectory = ".tern"
+    @Option(
+        name: .long, help: ArgumentHelp("Configuration file (default: tern.yml in the working directory, if present).", valueName: "path"))
+    var config: String?
+
+    @OptionGroup var state: StateFolderOption
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: stateDirectory) else {
-            throw TernError(.invalidArgument, "No state folder at \(stateDirectory): no backfill has run here yet (or pass --state-dir).")
-        }
-        let store = try StateStore(folder: stateDirectory)
-        let runs = try await store.runs(kind: "backfill")
+        let stateDirectory = try state.resolve(config: config)
+        let store = try StateFolderOption.openExisting(stateDirectory, nothing: "no backfill has run here yet")
+        let runs = try await store.runs(kind: .backfill)
         let pendingSettings = try await store.allSettingsToRestore()
         if json {
             Terminal.standardOutput.write(try JSONOutput.encode(runs) + "\n")

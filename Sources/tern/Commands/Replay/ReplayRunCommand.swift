@@ -82,15 +82,18 @@ struct ReplayRunCommand: AsyncParsableCommand {
         let captureDirectory = folders.captureDirectory(configuration.migration)
         let options = ReplayerOptions(
             captureDirectory: captureDirectory, selection: try indices.selection(), untilDrained: untilDrained,
-            unansweredTimeout: .milliseconds(Int64(unansweredTimeout * 1000)), batchSize: batchSize, stateDirectory: stateDirectory)
+            unansweredTimeout: .milliseconds(Int64(unansweredTimeout * 1000)), batchSize: batchSize)
         let target = try configuration.requireTarget()
-        let replayer = Replayer(source: try configuration.requireSource(), target: target, options: options, logger: logger)
+        let store = try StateStore(folder: stateDirectory)
+        let replayer = Replayer(
+            source: try configuration.requireSource(), target: target, options: options, store: store, logger: logger)
         var metrics: ReplayMetrics?
         var endpoint: MetricsEndpoint?
         if let metricsListen {
             let address = try ListenAddress(parsing: metricsListen, flag: "--metrics-listen")
             let replayMetrics = ReplayMetrics(
-                initial: try await Self.savedProgress(stateDirectory: stateDirectory, captureDirectory: captureDirectory, target: target))
+                initial: try await store.replayProgress(
+                    captureDirectory: Replayer.stateKey(captureDirectory: captureDirectory), target: target.displayEndpoint))
             let started = try await MetricsEndpoint.start(host: address.host, port: address.port, render: replayMetrics.prometheusText)
             Terminal.standardError.write("Replay metrics at \(started.url)\n")
             metrics = replayMetrics
@@ -113,16 +116,5 @@ struct ReplayRunCommand: AsyncParsableCommand {
         if interactive { Terminal.standardError.write("\n") }
         Terminal.standardOutput.write(json ? try JSONOutput.encode(report) + "\n" : ReplayReportPrinter(report: report).human())
         if !report.ok { throw ExitCode(TernExitCode.failure.rawValue) }
-    }
-
-    /// The position and totals a previous replay saved, so the first scrape shows them rather than zeros that then jump.
-    /// Nil without a state store: nothing has been replayed (and the replayer creates the store itself).
-    private static func savedProgress(stateDirectory: String, captureDirectory: String, target: ClusterConfiguration) async throws
-        -> ReplayProgress?
-    {
-        let file = URL(fileURLWithPath: stateDirectory).appendingPathComponent("state.sqlite").path
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        return try await StateStore(folder: stateDirectory).replayProgress(
-            captureDirectory: Replayer.stateKey(captureDirectory: captureDirectory), target: target.displayEndpoint)
     }
 }

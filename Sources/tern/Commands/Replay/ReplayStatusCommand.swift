@@ -23,10 +23,7 @@ struct ReplayStatusCommand: AsyncParsableCommand {
         let migration = try ConfigurationLoader().resolve(path: config, sourceURL: nil, targetURL: nil).migration
         let stateDirectory = folders.stateDirectory(migration)
         let captureDirectory = folders.captureDirectory(migration)
-        guard FileManager.default.fileExists(atPath: stateDirectory) else {
-            throw TernError(.invalidArgument, "No state folder at \(stateDirectory): no replay has run here yet (or pass --state-dir).")
-        }
-        let store = try StateStore(folder: stateDirectory)
+        let store = try StateFolderOption.openExisting(stateDirectory, nothing: "no replay has run here yet")
         let directory = Replayer.stateKey(captureDirectory: captureDirectory)
         let reports = try await ReplayStatus.reports(store: store, captureDirectory: captureDirectory)
         if json {
