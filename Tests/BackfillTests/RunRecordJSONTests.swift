@@ -1,6 +1,7 @@
 import Foundation
-@testable import Backfill
 import Testing
+
+@testable import Backfill
 
 /// The `--json` contract of `tern backfill status` and `tern status`: a run's kind is an enum in the code and prints the
 /// words it printed as a string.

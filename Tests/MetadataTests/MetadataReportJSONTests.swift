@@ -1,7 +1,8 @@
 import Foundation
-@testable import Metadata
 import TernCore
 import Testing
+
+@testable import Metadata
 
 /// The `--json` contract of `tern metadata`: kinds, statuses and actions are enums in the code, and their raw values
 /// must print the very words the report printed when they were strings.
@@ -21,16 +22,26 @@ import Testing
     }
 
     @Test(arguments: [
-        (MetadataKind.legacyTemplate, MetadataReport.Entry.Status.create, MetadataReport.Entry.Action?.some(.created),
-         #"{"action":"created","differences":[],"dropped":[],"findings":[],"kind":"legacy-template","name":"n","source":"s","status":"create","transformations":[]}"#),
-        (.componentTemplate, .identical, .skipped,
-         #"{"action":"skipped","differences":[],"dropped":[],"findings":[],"kind":"component-template","name":"n","source":"s","status":"identical","transformations":[]}"#),
-        (.indexTemplate, .different, .overwritten,
-         #"{"action":"overwritten","differences":[],"dropped":[],"findings":[],"kind":"index-template","name":"n","source":"s","status":"different","transformations":[]}"#),
-        (.index, .conflict, .failed,
-         #"{"action":"failed","differences":[],"dropped":[],"findings":[],"kind":"index","name":"n","source":"s","status":"conflict","transformations":[]}"#),
-        (.pipeline, .cannotConvert, nil,
-         #"{"differences":[],"dropped":[],"findings":[],"kind":"pipeline","name":"n","source":"s","status":"cannot-convert","transformations":[]}"#),
+        (
+            MetadataKind.legacyTemplate, MetadataReport.Entry.Status.create, MetadataReport.Entry.Action?.some(.created),
+            #"{"action":"created","differences":[],"dropped":[],"findings":[],"kind":"legacy-template","name":"n","source":"s","status":"create","transformations":[]}"#
+        ),
+        (
+            .componentTemplate, .identical, .skipped,
+            #"{"action":"skipped","differences":[],"dropped":[],"findings":[],"kind":"component-template","name":"n","source":"s","status":"identical","transformations":[]}"#
+        ),
+        (
+            .indexTemplate, .different, .overwritten,
+            #"{"action":"overwritten","differences":[],"dropped":[],"findings":[],"kind":"index-template","name":"n","source":"s","status":"different","transformations":[]}"#
+        ),
+        (
+            .index, .conflict, .failed,
+            #"{"action":"failed","differences":[],"dropped":[],"findings":[],"kind":"index","name":"n","source":"s","status":"conflict","transformations":[]}"#
+        ),
+        (
+            .pipeline, .cannotConvert, nil,
+            #"{"differences":[],"dropped":[],"findings":[],"kind":"pipeline","name":"n","source":"s","status":"cannot-convert","transformations":[]}"#
+        ),
     ])
     func entriesPrintTheWordsTheyAlwaysPrinted(
         kind: MetadataKind, status: MetadataReport.Entry.Status, action: MetadataReport.Entry.Action?, expected: String

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Validation
 
 /// The `--json` contract of `tern validate`: an index's metadata status is an enum in the code and prints the words it
