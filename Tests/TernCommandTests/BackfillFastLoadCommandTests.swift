@@ -1,4 +1,5 @@
 import Foundation
+import TernCore
 import TernTestSupport
 import Testing
 
@@ -20,20 +21,14 @@ import Testing
             documents: (1...count).map { OsmemServer.SeedDocument(id: "e\($0)", source: #"{"seq":\#($0),"text":"event \#($0)"}"#) })
     }
 
-    /// Polls until the target counts at least `count` documents in `index`, or gives up after `seconds`.
-    static func waitForDocuments(_ server: OsmemServer, _ index: String, atLeast count: Int, seconds: Double) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+    /// Polls until the target counts at least `count` documents in `index` (a hang guard of a minute).
+    static func waitForDocuments(_ server: OsmemServer, _ index: String, atLeast count: Int) async throws {
+        try await eventually("\(count) documents in \(index)", within: .seconds(60), every: .milliseconds(50)) {
             // Refresh first: documents only count once refreshed, and --fast-load turns periodic refreshes off.
             _ = try? await server.send(.POST, "/\(index)/_refresh")
-            if let bytes = try? await server.send(.GET, "/\(index)/_count"),
-                let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], (json["count"] as? Int ?? 0) >= count
-            {
-                return true
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            guard let bytes = try? await server.send(.GET, "/\(index)/_count") else { return false }
+            return (try? JSONValue.parse(bytes))?["count"]?.intValue ?? 0 >= Int64(count)
         }
-        return false
     }
 
     @Test func fastLoadRestoresTheOperatorsSettingsAfterTheRun() async throws {
@@ -77,7 +72,7 @@ import Testing
                     "--page-size", "50", "--concurrency", "1",
                 ]
                 let process = try TernBinary.start(common + ["--fast-load"])
-                #expect(try await Self.waitForDocuments(target, "events", atLeast: 100, seconds: 60), "the copy never started")
+                try await Self.waitForDocuments(target, "events", atLeast: 100)
                 // Killed at once: reading the settings first would give the copy time to finish and restore them.
                 #expect(process.isRunning, "the copy finished before the kill; make it larger")
                 kill(process.processIdentifier, SIGKILL)
@@ -112,7 +107,7 @@ import Testing
                 let started = Date()
                 let errors = state.appendingPathComponent("stderr.txt")
                 let process = try TernBinary.start(arguments, stderr: errors)
-                #expect(try await Self.waitForDocuments(target, "events", atLeast: 300, seconds: 60), "the copy never started")
+                try await Self.waitForDocuments(target, "events", atLeast: 300)
                 #expect(process.isRunning, "the copy finished before the target went away; make it larger")
                 proxy.goDown()
                 let exit = await Task.detached {

@@ -58,14 +58,14 @@ struct CaptureRetentionCommandTests {
                         "--state-dir", state, "--metrics-listen", "127.0.0.1:0",
                     ], stderr: stderr)
                 defer { if replay.isRunning { replay.terminate() } }
-                let url = try await Self.waitFor("the metrics address") {
+                let url = try await eventually("the metrics address") {
                     let text = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
                     return text.split(separator: "\n").first { $0.hasPrefix("Replay metrics at ") }.map { String($0.dropFirst(18)) }
                 }
                 #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/metrics") && !url.contains(":0/"), "\(url)")
                 let first = try await Self.scrape(url)
                 #expect(first.contains("# TYPE tern_replay_exchanges_applied_total counter"), "\(first)")
-                let applied = try await Self.waitFor("every write applied") {
+                let applied = try await eventually("every write applied") {
                     let text = try await Self.scrape(url)
                     return text.contains("tern_replay_exchanges_applied_total \(writes)\n") ? text : nil
                 }
@@ -80,7 +80,7 @@ struct CaptureRetentionCommandTests {
                     source: source.url, folder: folder, extra: ["--retention", "0s", "--state-dir", state, "--log-level", "info"])
                 defer { proxy.stop() }
                 // Everything before the segment the replay stands in goes; that one stays (as does any the proxy writes).
-                let left = try await Self.waitFor("the applied segments removed") {
+                let left = try await eventually("the applied segments removed") {
                     let segments = try Self.segments(capture)
                     return segments.first == segmentsBefore.last ? segments : nil
                 }
@@ -140,15 +140,5 @@ struct CaptureRetentionCommandTests {
     static func scrape(_ url: String) async throws -> String {
         let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Polls `probe` (every 100 ms; a hang guard of 3 minutes, since the whole suite can starve it) until it returns a value.
-    static func waitFor<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(180)
-        while ContinuousClock.now < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestSupportError("timed out waiting for \(what)")
     }
 }

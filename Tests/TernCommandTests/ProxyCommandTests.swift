@@ -249,7 +249,8 @@ struct ProxyCommandTests {
 ///
 /// `@unchecked Sendable`: the `Process` is touched only in `init`, `stop` and `terminate`, and those are idempotent.
 final class RunningProxy: @unchecked Sendable {
-    let process: Process
+    let child: ChildProcess
+    var process: Process { child.process }
     /// The startup line, parsed.
     let announcement: [String: Any]
     let startupLine: String
@@ -266,41 +267,18 @@ final class RunningProxy: @unchecked Sendable {
     init(source: URL, folder: URL, extra: [String] = [], environment: [String: String] = [:]) throws {
         captureDirectory = folder.appendingPathComponent("capture").path
         stderrFile = folder.appendingPathComponent("proxy-\(UUID().uuidString).err")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TernBinary.path)
-        process.arguments =
-            ["proxy", "--source", source.absoluteString, "--listen", "127.0.0.1:0", "--capture-dir", captureDirectory, "--json"] + extra
-        var env = ProcessInfo.processInfo.environment
-        env["TERN_PROXY_TOKEN"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: stderrFile)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-
-        let line = LineBox()
-        Thread {
-            var bytes: [UInt8] = []
-            let handle = output.fileHandleForReading
-            while true {
-                let chunk = handle.readData(ofLength: 1)
-                if chunk.isEmpty || chunk.first == UInt8(ascii: "\n") { break }
-                bytes.append(chunk[chunk.startIndex])
-            }
-            line.set(String(decoding: bytes, as: UTF8.self))
-        }.start()
-        let deadline = Date().addingTimeInterval(30)
-        while line.get() == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        let text = line.get() ?? ""
+        var changes: [String: String?] = ["TERN_PROXY_TOKEN": nil]
+        for (key, value) in environment { changes[key] = value }
+        child = try ChildProcess(
+            executable: TernExecutable.path,
+            arguments: ["proxy", "--source", source.absoluteString, "--listen", "127.0.0.1:0", "--capture-dir", captureDirectory, "--json"]
+                + extra,
+            environment: changes, standardError: stderrFile)
+        let text = child.firstLine() ?? ""
         guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let listen = json["listen"] as? String,
             let port = URL(string: listen)?.port
         else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            child.kill9()
             let errors = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
             throw TestSupportError("tern proxy did not announce itself: '\(text)' \(errors)")
         }
@@ -315,21 +293,10 @@ final class RunningProxy: @unchecked Sendable {
     var standardError: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
     /// SIGKILL, nothing drains.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { child.kill9() }
 
     /// SIGTERM, then waits (at most 20 s) for the drain; returns the exit status.
-    func terminate() -> Int32 {
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        stop()
-        return process.terminationStatus
-    }
+    func terminate() -> Int32 { child.terminate(grace: 20) }
 
     /// `tern proxy status --json`, parsed.
     func status() async throws -> [String: Any] {
@@ -354,16 +321,6 @@ final class RunningProxy: @unchecked Sendable {
         for name in names { data.append(try Data(contentsOf: URL(fileURLWithPath: captureDirectory).appendingPathComponent(name))) }
         return data
     }
-
-    deinit { stop() }
-}
-
-/// A line written by one thread and read by another.
-private final class LineBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: String?
-    func set(_ text: String) { lock.withLock { value = text } }
-    func get() -> String? { lock.withLock { value } }
 }
 
 /// One HTTP request with URLSession (FoundationNetworking), as a client of the proxy would send it.

@@ -10,15 +10,7 @@ enum TernBinary {
     }
 
     /// The `tern` built next to the test bundle.
-    static var path: String {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [products, products.deletingLastPathComponent()] {
-            let binary = candidate.appendingPathComponent("tern").path
-            if FileManager.default.isExecutableFile(atPath: binary) { return binary }
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/tern").path
-    }
+    static var path: String { TernExecutable.path }
 
     /// Runs the binary to its end. The waiting happens on a thread of its own: blocking one of the few cooperative
     /// threads for a whole command would starve every other test running meanwhile (and skew their time bounds).

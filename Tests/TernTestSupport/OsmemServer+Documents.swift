@@ -14,7 +14,7 @@ extension OsmemServer {
 
     /// Every document of `index` (at most 10,000), by `_id`, after a refresh.
     public func documents(in index: String) async throws -> [String: StoredDocument] {
-        try await SearchClient.withClient(configuration(role: "test"), logger: Logger(label: "test")) { client in
+        try await usingClient { client in
             _ = try await client.send(.POST, "/\(index)/_refresh")
             let response = try await client.send(.POST, "/\(index)/_search", body: Array(#"{"size":10000,"query":{"match_all":{}}}"#.utf8))
             guard response.isSuccess else {

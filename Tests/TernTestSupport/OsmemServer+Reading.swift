@@ -43,7 +43,7 @@ extension OsmemServer {
     public func send(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
     ) async throws -> [UInt8] {
-        try await SearchClient.withClient(configuration(role: "test"), logger: Logger(label: "test")) { client in
+        try await usingClient { client in
             let response = try await client.send(method, path, query: query, body: body, contentType: contentType)
             guard response.isSuccess else {
                 throw TestSupportError("\(method) \(path) answered \(response.status): \(String(decoding: response.bytes, as: UTF8.self))")
@@ -60,7 +60,7 @@ extension OsmemServer {
 
     /// Clears every scroll the server holds and returns how many it freed (`DELETE /_search/scroll/_all`; 404 when none).
     public func clearAllScrolls() async throws -> Int {
-        try await SearchClient.withClient(configuration(role: "test"), logger: Logger(label: "test")) { client in
+        try await usingClient { client in
             let response = try await client.send(.DELETE, "/_search/scroll/_all")
             guard response.isSuccess || response.status == 404,
                 let json = try JSONSerialization.jsonObject(with: Data(response.bytes)) as? [String: Any],

@@ -37,7 +37,7 @@ extension OsmemServer {
                 let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 return (kv[0], kv.count > 1 ? kv[1] : "")
             } : []
-        try await SearchClient.withClient(configuration(role: "test"), logger: Logger(label: "test")) { client in
+        try await usingClient { client in
             let response = try await client.send(method, parts[0], query: query, body: body, contentType: contentType)
             guard response.isSuccess else {
                 throw TestSupportError(

@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import SearchClient
+import TernCore
 
 /// A real `osmem-server` (an in-memory OpenSearch-compatible server from PyPI) on a free loopback port.
 ///
@@ -7,8 +10,11 @@ public final class OsmemServer: Sendable {
     private let server: ServerProcess
     /// `http://127.0.0.1:PORT`
     public let url: URL
+    /// The one client of the test's own requests (seeding, reading back), shut down by `with`: a client per request
+    /// would set up a connection pool per request.
+    let client: SearchClient
 
-    public init() throws {
+    init() throws {
         let binary = try Self.binary()
         server = try ServerProcess(
             executable: binary,
@@ -18,15 +24,36 @@ public final class OsmemServer: Sendable {
             throw TestSupportError("osmem-server did not print its URL")
         }
         self.url = url
+        do {
+            client = try SearchClient(
+                configuration: ClusterConfiguration(
+                    role: "test", endpoints: [url], timeouts: Timeouts(connect: .seconds(2), request: .seconds(30))),
+                logger: Logger(label: "test"))
+        } catch {
+            server.stop()
+            throw error
+        }
     }
 
     public func stop() { server.stop() }
+
+    /// Runs `body` with the server's one client.
+    func usingClient<T>(_ body: (SearchClient) async throws -> T) async throws -> T {
+        try await body(client)
+    }
 
     /// Runs `body` with a fresh server and stops it afterwards.
     public static func with<T>(_ body: (OsmemServer) async throws -> T) async throws -> T {
         let server = try OsmemServer()
         defer { server.stop() }
-        return try await body(server)
+        do {
+            let result = try await body(server)
+            try? await server.client.shutdown()
+            return result
+        } catch {
+            try? await server.client.shutdown()
+            throw error
+        }
     }
 
     /// The osmem-server binary: `OSMEM_SERVER_BIN`, else the one bundled in the installed Python package.

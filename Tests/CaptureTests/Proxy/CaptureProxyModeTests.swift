@@ -18,7 +18,7 @@ import Testing
                 #expect(proxy.proxy.mode == .holdWrites)
 
                 let write = Task { try await proxy.send(.PUT, "/held/_doc/1", body: #"{"waited":true}"#) }
-                try await eventually { proxy.proxy.statistics.heldWritesNow == 1 }
+                try await eventually("the write held") { proxy.proxy.statistics.heldWritesNow == 1 }
                 #expect(try await proxy.send(.GET, "/held/_doc/0").status == 200)
                 #expect(try await proxy.send(.POST, "/held/_search", body: "{}").status == 200)
                 #expect(sink.exchanges.count == 1, "the held write is not captured before it is released")
@@ -64,7 +64,7 @@ import Testing
                     // The cutover path: hold, switch to target, held writes go to the target.
                     try proxy.proxy.setMode(.holdWrites)
                     let held = Task { try await proxy.send(.PUT, "/moved/_doc/held", body: #"{"side":"target"}"#) }
-                    try await eventually { proxy.proxy.statistics.heldWritesNow == 1 }
+                    try await eventually("the write held") { proxy.proxy.statistics.heldWritesNow == 1 }
                     #expect(await proxy.proxy.waitForInFlightWrites(timeout: .seconds(5)))
                     let switched = try await proxy.admin(.PUT, "/_tern/proxy/mode", body: #"{"mode":"target"}"#)
                     #expect(switched.status == 200)
@@ -93,17 +93,5 @@ import Testing
             #expect(proxy.proxy.mode == .source)
             #expect(throws: TernError.self) { try proxy.proxy.setMode(.target) }
         }
-    }
-}
-
-/// Waits until `condition` holds, for at most a minute (a hang guard: it returns as soon as the condition holds).
-func eventually(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 60 s")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
     }
 }

@@ -162,99 +162,34 @@ private final class WriteLoad: Sendable {
     /// Each acknowledged id and the status its client got.
     var acknowledgedWrites: [String: Int] { answers.withLock { $0 } }
 
-    func waitForAcknowledged(_ count: Int, timeout: Duration = .seconds(180)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while acknowledged < count {
-            guard ContinuousClock.now < deadline else {
-                throw TestSupportError("only \(acknowledged) of \(count) writes were acknowledged in time")
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+    func waitForAcknowledged(_ count: Int) async throws {
+        try await eventually("\(count) acknowledged writes", every: .milliseconds(10)) { acknowledged >= count }
     }
 }
 
 /// The built `tern proxy` as a child process; its startup line (`--json`) read from standard output.
-///
-/// `@unchecked Sendable`: the `Process` is touched only in `init`, `kill9` and `terminate`, which are idempotent.
+/// `@unchecked Sendable`: every property is set once in `init` (the announcement is a parsed JSON object).
 private final class ProxyProcess: @unchecked Sendable {
-    let process: Process
+    let child: ChildProcess
     let announcement: [String: Any]
     let port: Int
 
     init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERN_PROXY_TOKEN"] = "kill-test-token"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        let line = try Self.firstLine(of: output, process: process)
+        child = try ChildProcess(
+            executable: TernExecutable.path, arguments: arguments, environment: ["TERN_PROXY_TOKEN": "kill-test-token"])
+        let line = child.firstLine() ?? ""
         guard let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
             let listen = json["listen"] as? String, let port = URL(string: listen)?.port
         else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            child.kill9()
             throw TestSupportError("tern proxy did not announce itself: '\(line)'")
         }
         announcement = json
         self.port = port
     }
 
-    func kill9() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func kill9() { child.kill9() }
 
     /// SIGTERM and wait for the drain (at most 20 s); the exit status.
-    func terminate() -> Int32 {
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        kill9()
-        return process.terminationStatus
-    }
-
-    deinit { kill9() }
-
-    /// `tern` next to the test bundle (a build with `--build-tests` builds it too).
-    static var binary: String {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [products, products.deletingLastPathComponent()] {
-            let binary = candidate.appendingPathComponent("tern").path
-            if FileManager.default.isExecutableFile(atPath: binary) { return binary }
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/tern").path
-    }
-
-    private static func firstLine(of pipe: Pipe, process: Process) throws -> String {
-        let line = LineBox()
-        Thread {
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = pipe.fileHandleForReading.readData(ofLength: 1)
-                guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-                bytes.append(byte)
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
-            line.value.withLock { $0 = text }
-        }.start()
-        let deadline = Date().addingTimeInterval(30)
-        while line.value.withLock({ $0 }) == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        return line.value.withLock { $0 } ?? ""
-    }
-}
-
-/// A line written by the reading thread and polled by the test.
-private final class LineBox: Sendable {
-    let value = Mutex<String?>(nil)
+    func terminate() -> Int32 { child.terminate(grace: 20) }
 }
