@@ -181,6 +181,9 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "State", "TernTestSupport"]),
         .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TernTestSupport"]),
         .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "Compatibility", "TernTestSupport"]),
-        .testTarget(name: "TernCommandTests", dependencies: ["TernCore", "Capture", "TernTestSupport"]),
+        .testTarget(
+            name: "TernCommandTests",
+            dependencies: ["TernCore", "Compatibility", "Backfill", "Capture", "TernTestSupport"]
+        ),
     ]
 )

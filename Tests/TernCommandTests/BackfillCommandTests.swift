@@ -1,3 +1,4 @@
+import Backfill
 import Foundation
 import TernTestSupport
 import Testing
@@ -54,15 +55,14 @@ import Testing
                 ]
                 let first = try await TernBinary.run(arguments)
                 #expect(first.status == 0, "\(first.stderr)")
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
-                #expect(report["read"] as? Int == 1001)
-                #expect(report["complete"] as? Bool == true)
+                let report = try first.decode(BackfillReport.self)
+                #expect(report.read == 1001)
+                #expect(report.complete)
                 try await Self.expectSameDocuments(source, target, indices: ["orders", "logs", "blobs", "empty"])
                 // A second run copies again; external versions make the target keep what it has.
                 let second = try await TernBinary.run(arguments)
                 #expect(second.status == 0, "\(second.stderr)")
-                let again = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
-                #expect(again["already_newer"] as? Int == 1001)
+                #expect(try second.decode(BackfillReport.self).alreadyNewer == 1001)
             }
         }
     }
@@ -97,8 +97,7 @@ import Testing
                 #expect(kills > 0, "the copy finished before any kill; make it larger")
                 let final = try await TernBinary.run(arguments + ["--json"])
                 #expect(final.status == 0, "\(final.stderr)")
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(final.stdout.utf8)) as? [String: Any])
-                #expect(report["complete"] as? Bool == true)
+                #expect(try final.decode(BackfillReport.self).complete)
                 try await Self.expectSameDocuments(source, target, indices: ["events"])
             }
         }
@@ -198,9 +197,9 @@ import Testing
                     "--json",
                 ])
                 #expect(result.status == 1)
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-                #expect(report["failed"] as? Int == 5)
-                #expect(report["complete"] as? Bool == false)
+                let report = try result.decode(BackfillReport.self)
+                #expect(report.failed == 5)
+                #expect(!report.complete)
                 let deadLetter = try String(contentsOf: state.appendingPathComponent("dead-letter.ndjson"), encoding: .utf8)
                 let lines = deadLetter.split(separator: "\n")
                 #expect(lines.count == 5)
@@ -227,11 +226,10 @@ import Testing
                 ])
                 #expect(load.status == 0, "\(load.stderr)")
                 // The import is checked per index the file names, like a copy from a cluster.
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(load.stdout.utf8)) as? [String: Any])
-                let indices = try #require(report["indices"] as? [[String: Any]])
-                let orders = try #require(indices.first { $0["target"] as? String == "orders-copy" })
-                #expect(orders["read"] as? Int == 600 && orders["target_count"] as? Int == 600 && orders["missing"] as? Int == 0)
-                #expect(Set(indices.compactMap { $0["target"] as? String }) == ["orders-copy", "logs", "blobs"])
+                let indices = try load.decode(BackfillReport.self).indices
+                let orders = try #require(indices.first { $0.target == "orders-copy" })
+                #expect(orders.read == 600 && orders.targetCount == 600 && orders.missing == 0)
+                #expect(Set(indices.map(\.target)) == ["orders-copy", "logs", "blobs"])
                 try await Self.expectSameDocuments(
                     source, target, indices: ["orders", "logs", "blobs"], renamed: ["orders": "orders-copy"])
             }

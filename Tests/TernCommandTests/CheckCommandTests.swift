@@ -1,3 +1,4 @@
+import Compatibility
 import Foundation
 import TernTestSupport
 import Testing
@@ -28,18 +29,15 @@ import Testing
                     "check", "--json", "--source", source.url.absoluteString, "--target", target.url.absoluteString,
                 ])
                 #expect(result.status == 0, "\(result.stderr)")
-                let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-                let sourceSide = try #require(json["source"] as? [String: Any])
-                #expect(sourceSide["distribution"] as? String == "opensearch")
-                #expect(sourceSide["version"] as? String == "3.8.0")
-                #expect((sourceSide["health"] as? [String: Any])?["status"] != nil)
-                let strategies = try #require(json["strategies"] as? [[String: Any]])
+                let report = try result.decode(CheckReport.self)
+                #expect(report.source.distribution == .opensearch)
+                #expect(report.source.version?.description == "3.8.0")
+                #expect(report.source.health != nil)
                 #expect(
-                    strategies.compactMap { $0["name"] as? String } == [
+                    report.strategies.map(\.name.rawValue) == [
                         "rolling-upgrade", "restart-upgrade", "snapshot-restore", "remote-reindex", "document-copy",
                     ])
-                #expect(strategies.allSatisfy { $0["possible"] is Bool && $0["reasons"] is [String] })
-                #expect(json["recommended"] as? String == "document-copy")
+                #expect(report.recommended == .documentCopy)
             }
         }
     }
@@ -49,12 +47,11 @@ import Testing
             "check", "--json", "--source-version", "elasticsearch:7.17.9", "--target-version", "opensearch:2.19.1",
         ])
         #expect(result.status == 0)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect((json["source"] as? [String: Any])?["distribution"] as? String == "elasticsearch")
-        #expect((json["target"] as? [String: Any])?["version"] as? String == "2.19.1")
-        #expect(json["recommended"] as? String == "document-copy")
-        let rolling = (json["strategies"] as? [[String: Any]])?.first { $0["name"] as? String == "rolling-upgrade" }
-        #expect(rolling?["possible"] as? Bool == false)
+        let report = try result.decode(CheckReport.self)
+        #expect(report.source.distribution == .elasticsearch)
+        #expect(report.target.version?.description == "2.19.1")
+        #expect(report.recommended == .documentCopy)
+        #expect(report.strategies.first { $0.name == .rollingUpgrade }?.possible == false)
     }
 
     @Test func unreachableSourceExitsWith3AndOneSentence() async throws {
@@ -70,9 +67,9 @@ import Testing
         defer { server.stop() }
         let result = try await TernBinary.run(["check", "--json", "--source", server.httpURL, "--target-version", "opensearch:2.19.1"])
         #expect(result.status == 3)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(((json["source"] as? [String: Any])?["error"] as? String)?.contains("HTTP 401") == true)
-        #expect(json["recommended"] is NSNull)
+        let report = try result.decode(CheckReport.self)
+        #expect(report.source.error?.contains("HTTP 401") == true)
+        #expect(report.recommended == nil)
     }
 
     @Test func configurationMistakesExitWith2() async throws {

@@ -7,6 +7,15 @@ enum TernBinary {
         var status: Int32
         var stdout: String
         var stderr: String
+
+        /// Standard output (`--json`) decoded into the report type the command printed.
+        func decode<Report: Decodable>(_ type: Report.Type) throws -> Report {
+            do {
+                return try JSONDecoder().decode(Report.self, from: Data(stdout.utf8))
+            } catch {
+                throw TestSupportError("standard output is not a \(Report.self) (\(error)): \(stdout.prefix(2000))")
+            }
+        }
     }
 
     /// The `tern` built next to the test bundle.
