@@ -71,6 +71,82 @@ import Testing
         }
     }
 
+    /// The target has a history of its own: documents deleted there with a delete tombstone above the source's version,
+    /// updated there many times (external and internal versions above the source's), extra and missing ones. The repair
+    /// still makes it equal to the source, and `tern validate --repair` exits 0.
+    @Test func repairConvergesOnATargetWithAHistoryOfItsOwn() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await source.createIndex("orders", body: #"{"settings":{"number_of_shards":2}}"#)
+                try await source.seed(index: "orders", documents: Self.sourceDocuments())
+                try await target.createIndex("orders-v2", body: #"{"settings":{"number_of_shards":3}}"#)
+                // Copied as a backfill does: the source's `_seq_no` as an external version; o5 and o77 never copied.
+                let versions = try await Self.seqNos(source, "orders")
+                var lines: [String] = []
+                for document in Self.sourceDocuments() where document.id != "o5" && document.id != "o77" {
+                    lines += [Self.action(document.id, routing: document.routing, version: versions[document.id]!), document.source]
+                }
+                // Deleted on the target above the source's version (o14 routed).
+                for id in ["o2", "o14"] {
+                    lines.append(Self.action(id, routing: id == "o14" ? "r2" : nil, version: versions[id]! + 1000, operation: "delete"))
+                }
+                // Updated on the target many times: external versions above the source's, and internal ones.
+                for k in 1...10 {
+                    lines += [Self.action("o3", routing: nil, version: versions["o3"]! + Int64(50 * k)), Self.document(3, tier: "t\(k)")]
+                    lines += [Self.action("o4", routing: nil), Self.document(4, price: "\(k).25")]
+                }
+                // Extra, one of them above any source version.
+                lines += [
+                    Self.action("x1", routing: nil, version: 100_000), #"{"n":999}"#, Self.action("x2", routing: "r1"), #"{"n":998}"#,
+                ]
+                try await target.send(
+                    .POST, "/_bulk", query: [("refresh", "true")], body: Array((lines.joined(separator: "\n") + "\n").utf8),
+                    contentType: "application/x-ndjson")
+
+                let arguments = [
+                    "validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--rename",
+                    "orders:orders-v2",
+                    "--json",
+                ]
+                let repaired = try await TernBinary.run(arguments + ["--repair"])
+                #expect(repaired.status == 0, "\(repaired.stdout)\(repaired.stderr)")
+                let report = try Self.json(repaired.stdout)
+                let before = try #require((report["before_repair"] as? [[String: Any]])?.first)
+                #expect(before["missing"] as? Int == 4 && before["extra"] as? Int == 2 && before["different"] as? Int == 2, "\(before)")
+                let repair = try #require((report["repairs"] as? [[String: Any]])?.first, "\(report)")
+                #expect(repair["copied"] as? Int == 6 && repair["deleted"] as? Int == 2 && repair["failed"] as? Int == 0, "\(repair)")
+                // o2, o14 (tombstones), o3, o4 (updated on the target) keep a version above the source's.
+                #expect(repair["versions_ahead"] as? Int == 4, "\(repair)")
+
+                // Read directly, both sides hold the same documents under the same routing.
+                let stored = try await target.documents(in: "orders-v2")
+                let expected = try await source.documents(in: "orders")
+                #expect(stored == expected)
+                let again = try await TernBinary.run(arguments)
+                #expect(again.status == 0, "\(again.stdout)")
+            }
+        }
+    }
+
+    /// `_seq_no` of every document of `index`, by id.
+    static func seqNos(_ server: OsmemServer, _ index: String) async throws -> [String: Int64] {
+        let body = #"{"size":10000,"seq_no_primary_term":true,"query":{"match_all":{}}}"#
+        let answer = try await server.send(.POST, "/\(index)/_search", body: Array(body.utf8))
+        let hits = try #require(
+            ((try Self.json(String(decoding: answer, as: UTF8.self))["hits"] as? [String: Any])?["hits"]) as? [[String: Any]])
+        var versions: [String: Int64] = [:]
+        for hit in hits { versions[try #require(hit["_id"] as? String)] = try #require((hit["_seq_no"] as? NSNumber)?.int64Value) }
+        return versions
+    }
+
+    /// A `_bulk` action line on `orders-v2`, with an external version when one is given.
+    static func action(_ id: String, routing: String?, version: Int64? = nil, operation: String = "index") -> String {
+        var fields = [#""_index":"orders-v2""#, #""_id":"\#(id)""#]
+        if let routing { fields.append(#""routing":"\#(routing)""#) }
+        if let version { fields += [#""version":\#(version)"#, #""version_type":"external""#] }
+        return #"{"\#(operation)":{\#(fields.joined(separator: ","))}}"#
+    }
+
     @Test func aMappingDifferenceFailsAndSettingsDifferencesAreOnlyReported() async throws {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in

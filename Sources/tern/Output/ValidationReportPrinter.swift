@@ -109,7 +109,9 @@ struct ValidationReportPrinter {
                 lines.append("\(name) before the repair: \(before.missing) missing, \(before.extra) extra, \(before.different) different")
             }
             var line = "\(name) repaired: \(repair.copied) copied from the source, \(repair.deleted) deleted from the target"
-            if repair.alreadyNewer > 0 { line += ", \(repair.alreadyNewer) already newer on the target" }
+            if repair.versionsAhead > 0 {
+                line += ", \(repair.versionsAhead) kept at a target version above the source's (validate again after a replay)"
+            }
             if repair.failed > 0 { line += ", \(repair.failed) FAILED" }
             lines.append(line)
             lines += repair.failures.map { "    \($0)" }
