@@ -41,29 +41,66 @@ public struct ComposeRewriter: Sendable {
         if endsWithNewline { rawLines.removeLast() }
         let carriageReturns = rawLines.map { $0.hasSuffix("\r") }
         let structure = ComposeFileLines(lines: rawLines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 })
-        var lines = structure.lines
         let target = ClusterVersion(.opensearch, version)
-        var notes: [String] = []
 
-        // The images, and the product each block runs (its own image, or the image of a block it merges).
+        let images = Self.images(in: structure)
+        let from = try Self.engineVersion(in: structure, images: images, file: file)
+        let engineChanges = !(from.distribution == .opensearch && from.version == version)
+        if engineChanges {
+            let step = CompatibilityRules.inPlaceStep(from: from, to: target, rolling: false)
+            guard step.allowed else {
+                throw TernError(.upgradeRefused, "\(step.reason) \(file) is unchanged.")
+            }
+        }
+        var plan = Plan(from: from, to: version, engineChanges: engineChanges, edits: Edits(lines: structure.lines))
+        for block in structure.blocks {
+            guard let kind = Self.product(of: block, in: structure, images: images) else { continue }
+            if let line = block.imageLine, let image = images[line] {
+                try plan.retag(image, kind: kind, line: line, block: block, file: file)
+            }
+            plan.rewriteEnvironment(of: block, kind: kind)
+        }
+        plan.closingNotes()
+
+        // Reassemble: changed lines, inserted lines, the original line endings.
+        var output: [String] = []
+        for (index, line) in plan.edits.lines.enumerated() {
+            output.append(line + (carriageReturns[index] ? "\r" : ""))
+            for inserted in plan.edits.insertions[index] ?? [] { output.append(inserted + (crlf ? "\r" : "")) }
+        }
+        let rewritten = output.joined(separator: "\n") + (endsWithNewline ? "\n" : "")
+        return ComposeRewrite(from: from, to: target, original: text, text: rewritten, notes: plan.edits.notes)
+    }
+
+    /// The images of the blocks that name one, by line.
+    private static func images(in structure: ComposeFileLines) -> [Int: ComposeImage] {
         var images: [Int: ComposeImage] = [:]
         for block in structure.blocks {
-            if let line = block.imageLine, let value = Self.imageValue(lines[line]) {
+            if let line = block.imageLine, let value = imageValue(structure.lines[line]) {
                 images[line] = ComposeImage(parsing: value.text)
             }
         }
-        func product(of block: ComposeFileLines.Block, depth: Int = 0) -> ComposeImage.Product? {
-            if let line = block.imageLine { return images[line]?.product }
-            guard depth < 4 else { return nil }
-            for anchor in block.merges {
-                if let source = structure.blocks.first(where: { $0.anchor == anchor }), let found = product(of: source, depth: depth + 1) {
-                    return found
-                }
-            }
-            return nil
-        }
+        return images
+    }
 
-        // The version the engine runs: one, readable.
+    /// The product a block runs: its own image, or the image of a block it merges (`<<: *anchor`).
+    private static func product(
+        of block: ComposeFileLines.Block, in structure: ComposeFileLines, images: [Int: ComposeImage], depth: Int = 0
+    ) -> ComposeImage.Product? {
+        if let line = block.imageLine { return images[line]?.product }
+        guard depth < 4 else { return nil }
+        for anchor in block.merges {
+            if let source = structure.blocks.first(where: { $0.anchor == anchor }),
+                let found = product(of: source, in: structure, images: images, depth: depth + 1)
+            {
+                return found
+            }
+        }
+        return nil
+    }
+
+    /// The version the engine runs: exactly one, and readable.
+    private static func engineVersion(in structure: ComposeFileLines, images: [Int: ComposeImage], file: String) throws -> ClusterVersion {
         var engineVersions: [ClusterVersion] = []
         for block in structure.blocks {
             guard let line = block.imageLine, let image = images[line], let kind = image.product, kind.isEngine else { continue }
@@ -92,190 +129,194 @@ public struct ComposeRewriter: Sendable {
                 "\(file) runs several engine versions (\(distinct.joined(separator: ", "))); bring every node to one version before upgrading."
             )
         }
-        let engineChanges = !(from.distribution == .opensearch && from.version == version)
-        if engineChanges {
-            let step = CompatibilityRules.inPlaceStep(from: from, to: target, rolling: false)
-            guard step.allowed else {
-                throw TernError(.upgradeRefused, "\(step.reason) \(file) is unchanged.")
-            }
-        }
-        let fromElasticsearch = from.distribution != .opensearch
-        // Elasticsearch had no security plugin (OSS) or its own (X-Pack); OpenSearch enables its own with demo certificates.
-        let disableSecurity = fromElasticsearch && from.distribution != .opendistro
-
-        var replacements: [Int: String] = [:]
-        var insertions: [Int: [String]] = [:]
-        for block in structure.blocks {
-            guard let kind = product(of: block) else { continue }
-            // The image line.
-            if let line = block.imageLine, let image = images[line], let value = Self.imageValue(lines[line]) {
-                var reference: String?
-                if kind == .opensearch || kind == .dashboards {
-                    if let current = image.taggedVersion {
-                        if current > version {
-                            throw TernError(
-                                .upgradeRefused,
-                                "\(file) line \(line + 1) (\(block.label)) already runs \(image.repository):\(current), newer than \(version): Tern never downgrades in place; \(file) is unchanged."
-                            )
-                        }
-                        if current != version { reference = image.with(tag: image.retagged(version)) }
-                    } else {
-                        notes.append(
-                            "\(block.label): the tag of \(image.repository) is not a version (\(image.tag ?? "none")); Tern left it alone.")
-                    }
-                } else if kind.isEngine {
-                    reference = "opensearchproject/opensearch:\(version)"
-                } else {
-                    reference = "opensearchproject/opensearch-dashboards:\(version)"
-                }
-                if let reference {
-                    lines[line] = value.replacing(with: reference, in: lines[line])
-                    replacements[line] = lines[line]
-                    if let variable = image.tagVariable, image.variableDefaultRange != nil, kind == .opensearch || kind == .dashboards {
-                        notes.append(
-                            "\(block.label): the tag comes from ${\(variable)}; Tern changed its default to \(version): if .env sets \(variable), set it to \(version) there too."
-                        )
-                    }
-                    if image.digest != nil {
-                        notes.append("\(block.label): the image was pinned by digest; the digest was dropped (it names the old image).")
-                    }
-                }
-            }
-            let environment = block.environment
-            if environment?.inline == true {
-                notes.append("\(block.label): its environment is written inline or through an alias; Tern left it alone, check it by hand.")
-            }
-            let entries = environment?.entries ?? []
-            let keys = Set(entries.map(\.key))
-            func rename(_ entry: ComposeFileLines.EnvironmentEntry, to newKey: String) {
-                var line = lines[entry.line]
-                let start = line.index(line.startIndex, offsetBy: entry.keyOffset)
-                let end = line.index(start, offsetBy: entry.key.count)
-                line.replaceSubrange(start..<end, with: newKey)
-                lines[entry.line] = line
-                replacements[entry.line] = line
-            }
-            func commentOut(_ entry: ComposeFileLines.EnvironmentEntry, because reason: String) {
-                let line = lines[entry.line]
-                let body = line.dropFirst(entry.indent.count)
-                lines[entry.line] = "\(entry.indent)# \(body)  # removed by tern upgrade: \(reason)"
-                replacements[entry.line] = lines[entry.line]
-            }
-            func add(_ additions: [(String, String)]) {
-                let missing = additions.filter { !keys.contains($0.0) }
-                guard !missing.isEmpty else { return }
-                guard let environment, !environment.inline, let last = environment.entries.last else {
-                    notes.append(
-                        "\(block.label): add \(missing.map { "\($0.0)=\($0.1)" }.joined(separator: " and ")) to its environment (Tern found no environment list to extend)."
-                    )
-                    return
-                }
-                insertions[last.line, default: []] += missing.map { key, value in
-                    last.style == .list ? "\(last.indent)- \(key)=\(value)" : "\(last.indent)\(key): \"\(value)\""
-                }
-            }
-
-            if kind.isEngine && engineChanges {
-                if kind.isElasticsearchLine {
-                    for entry in entries {
-                        if let newKey = Self.engineRenames[entry.key] {
-                            rename(entry, to: newKey)
-                        } else if entry.key.hasPrefix("xpack.") {
-                            commentOut(entry, because: "OpenSearch has no X-Pack")
-                        } else if entry.key.hasPrefix("opendistro_security.") {
-                            rename(entry, to: "plugins.security." + entry.key.dropFirst("opendistro_security.".count))
-                        }
-                    }
-                    if disableSecurity {
-                        add([("plugins.security.disabled", "true"), ("DISABLE_INSTALL_DEMO_CONFIG", "true")])
-                    }
-                    rewritePaths(Self.enginePaths, in: block, lines: &lines, replacements: &replacements)
-                    if block.body.contains(where: { lines[$0].contains("/usr/share/opensearch/config/opensearch.yml") }) {
-                        notes.append(
-                            "\(block.label): the mounted elasticsearch.yml now becomes opensearch.yml; remove xpack.* and other Elasticsearch-only settings from it."
-                        )
-                    }
-                }
-                if from.version.major < 2 || fromElasticsearch, version.major >= 2 {
-                    for entry in entries where entry.key == "compatibility.override_main_response_version" {
-                        commentOut(entry, because: "OpenSearch 2.0 removed this setting")
-                    }
-                }
-                if version.major >= 2 {
-                    if keys.contains("cluster.initial_master_nodes") {
-                        notes.append(
-                            "\(block.label): cluster.initial_master_nodes still works on OpenSearch \(version.major).x but is deprecated; rename it cluster.initial_cluster_manager_nodes when convenient."
-                        )
-                    }
-                    if keys.contains("node.master") {
-                        notes.append("\(block.label): node.master is deprecated on OpenSearch \(version.major).x; use node.roles.")
-                    }
-                }
-                let securityOff =
-                    entries.contains {
-                        ($0.key == "DISABLE_SECURITY_PLUGIN" || $0.key == "plugins.security.disabled") && $0.value == "true"
-                    }
-                    || entries.contains { $0.key == "DISABLE_INSTALL_DEMO_CONFIG" && $0.value == "true" }
-                    || keys.contains("OPENSEARCH_INITIAL_ADMIN_PASSWORD")
-                if !securityOff && !disableSecurity && from.version < SemanticVersion(2, 12, 0) && version >= SemanticVersion(2, 12, 0) {
-                    notes.append(
-                        "\(block.label): OpenSearch 2.12 and later install the demo security configuration only with OPENSEARCH_INITIAL_ADMIN_PASSWORD set; set it (from a secret, not in this file) or DISABLE_INSTALL_DEMO_CONFIG=true with your own certificates."
-                    )
-                }
-            }
-            if !kind.isEngine && kind.isElasticsearchLine {
-                for entry in entries {
-                    if let newKey = Self.dashboardsRenames[entry.key] {
-                        if entry.key == "ELASTICSEARCH_URL" && keys.contains("ELASTICSEARCH_HOSTS") || keys.contains(newKey) {
-                            commentOut(entry, because: "\(newKey) carries the hosts")
-                        } else {
-                            rename(entry, to: newKey)
-                        }
-                    } else if entry.key.hasPrefix("XPACK_") {
-                        commentOut(entry, because: "OpenSearch Dashboards has no X-Pack")
-                    }
-                }
-                if disableSecurity { add([("DISABLE_SECURITY_DASHBOARDS_PLUGIN", "true")]) }
-                rewritePaths(Self.dashboardsPaths, in: block, lines: &lines, replacements: &replacements)
-                if block.body.contains(where: { lines[$0].contains("/config/opensearch_dashboards.yml") }) {
-                    notes.append(
-                        "\(block.label): the mounted kibana.yml now becomes opensearch_dashboards.yml; rename its elasticsearch.* settings to opensearch.*."
-                    )
-                }
-            }
-        }
-        if disableSecurity && engineChanges {
-            notes.insert(
-                "\(from.displayName) had no OpenSearch security plugin: Tern set plugins.security.disabled=true and DISABLE_INSTALL_DEMO_CONFIG=true so clients keep plain HTTP without credentials; set up the security plugin, then remove them.",
-                at: 0)
-        }
-        if fromElasticsearch && engineChanges {
-            notes.append(
-                "Data volumes stay as they are: OpenSearch \(version) opens the data directory of \(from.displayName) in place; never run docker compose down -v."
-            )
-        }
-
-        // Reassemble: changed lines, inserted lines, the original line endings.
-        var output: [String] = []
-        for (index, line) in lines.enumerated() {
-            output.append(line + (carriageReturns[index] ? "\r" : ""))
-            for inserted in insertions[index] ?? [] { output.append(inserted + (crlf ? "\r" : "")) }
-        }
-        let rewritten = output.joined(separator: "\n") + (endsWithNewline ? "\n" : "")
-        return ComposeRewrite(from: from, to: target, original: text, text: rewritten, notes: notes)
+        return from
     }
 
-    private func rewritePaths(
-        _ paths: [(String, String)], in block: ComposeFileLines.Block, lines: inout [String], replacements: inout [Int: String]
-    ) {
-        for index in block.body where ComposeFileLines.isContent(lines[index]) {
-            var line = lines[index]
-            for (old, new) in paths where line.contains(old) {
-                line = line.replacingOccurrences(of: old, with: new)
+    /// The lines as they are being changed, the lines to insert after a line, and the notes for the operator.
+    struct Edits {
+        var lines: [String]
+        var insertions: [Int: [String]] = [:]
+        var notes: [String] = []
+
+        mutating func rename(_ entry: ComposeFileLines.EnvironmentEntry, to newKey: String) {
+            var line = lines[entry.line]
+            let start = line.index(line.startIndex, offsetBy: entry.keyOffset)
+            let end = line.index(start, offsetBy: entry.key.count)
+            line.replaceSubrange(start..<end, with: newKey)
+            lines[entry.line] = line
+        }
+
+        mutating func commentOut(_ entry: ComposeFileLines.EnvironmentEntry, because reason: String) {
+            let body = lines[entry.line].dropFirst(entry.indent.count)
+            lines[entry.line] = "\(entry.indent)# \(body)  # removed by tern upgrade: \(reason)"
+        }
+
+        /// Appends the variables the block does not set yet after its last environment entry.
+        mutating func add(_ additions: [(String, String)], to block: ComposeFileLines.Block) {
+            let keys = Set(block.environment?.entries.map(\.key) ?? [])
+            let missing = additions.filter { !keys.contains($0.0) }
+            guard !missing.isEmpty else { return }
+            guard let environment = block.environment, !environment.inline, let last = environment.entries.last else {
+                notes.append(
+                    "\(block.label): add \(missing.map { "\($0.0)=\($0.1)" }.joined(separator: " and ")) to its environment (Tern found no environment list to extend)."
+                )
+                return
             }
-            if line != lines[index] {
-                lines[index] = line
-                replacements[index] = line
+            insertions[last.line, default: []] += missing.map { key, value in
+                last.style == .list ? "\(last.indent)- \(key)=\(value)" : "\(last.indent)\(key): \"\(value)\""
+            }
+        }
+
+        mutating func rewritePaths(_ paths: [(String, String)], in block: ComposeFileLines.Block) {
+            for index in block.body where ComposeFileLines.isContent(lines[index]) {
+                for (old, new) in paths where lines[index].contains(old) {
+                    lines[index] = lines[index].replacingOccurrences(of: old, with: new)
+                }
+            }
+        }
+    }
+
+    /// What one upgrade does to each block, from the version the file runs to the one it is rewritten for.
+    struct Plan {
+        let from: ClusterVersion
+        let to: SemanticVersion
+        let engineChanges: Bool
+        var edits: Edits
+
+        var fromElasticsearch: Bool { from.distribution != .opensearch }
+        /// Elasticsearch had no security plugin (OSS) or its own (X-Pack); OpenSearch enables its own with demo certificates.
+        var disableSecurity: Bool { fromElasticsearch && from.distribution != .opendistro }
+
+        /// The image line: a new tag for OpenSearch images, the OpenSearch image for Elasticsearch and Kibana ones.
+        mutating func retag(_ image: ComposeImage, kind: ComposeImage.Product, line: Int, block: ComposeFileLines.Block, file: String)
+            throws
+        {
+            guard let value = ComposeRewriter.imageValue(edits.lines[line]) else { return }
+            var reference: String?
+            if kind == .opensearch || kind == .dashboards {
+                if let current = image.taggedVersion {
+                    if current > to {
+                        throw TernError(
+                            .upgradeRefused,
+                            "\(file) line \(line + 1) (\(block.label)) already runs \(image.repository):\(current), newer than \(to): Tern never downgrades in place; \(file) is unchanged."
+                        )
+                    }
+                    if current != to { reference = image.with(tag: image.retagged(to)) }
+                } else {
+                    edits.notes.append(
+                        "\(block.label): the tag of \(image.repository) is not a version (\(image.tag ?? "none")); Tern left it alone.")
+                }
+            } else if kind.isEngine {
+                reference = "opensearchproject/opensearch:\(to)"
+            } else {
+                reference = "opensearchproject/opensearch-dashboards:\(to)"
+            }
+            guard let reference else { return }
+            edits.lines[line] = value.replacing(with: reference, in: edits.lines[line])
+            if let variable = image.tagVariable, image.variableDefaultRange != nil, kind == .opensearch || kind == .dashboards {
+                edits.notes.append(
+                    "\(block.label): the tag comes from ${\(variable)}; Tern changed its default to \(to): if .env sets \(variable), set it to \(to) there too."
+                )
+            }
+            if image.digest != nil {
+                edits.notes.append("\(block.label): the image was pinned by digest; the digest was dropped (it names the old image).")
+            }
+        }
+
+        mutating func rewriteEnvironment(of block: ComposeFileLines.Block, kind: ComposeImage.Product) {
+            if block.environment?.inline == true {
+                edits.notes.append(
+                    "\(block.label): its environment is written inline or through an alias; Tern left it alone, check it by hand.")
+            }
+            if kind.isEngine && engineChanges { rewriteEngine(block, kind: kind) }
+            if !kind.isEngine && kind.isElasticsearchLine { rewriteDashboards(block) }
+        }
+
+        private mutating func rewriteEngine(_ block: ComposeFileLines.Block, kind: ComposeImage.Product) {
+            let entries = block.environment?.entries ?? []
+            let keys = Set(entries.map(\.key))
+            if kind.isElasticsearchLine {
+                for entry in entries {
+                    if let newKey = ComposeRewriter.engineRenames[entry.key] {
+                        edits.rename(entry, to: newKey)
+                    } else if entry.key.hasPrefix("xpack.") {
+                        edits.commentOut(entry, because: "OpenSearch has no X-Pack")
+                    } else if entry.key.hasPrefix("opendistro_security.") {
+                        edits.rename(entry, to: "plugins.security." + entry.key.dropFirst("opendistro_security.".count))
+                    }
+                }
+                if disableSecurity {
+                    edits.add([("plugins.security.disabled", "true"), ("DISABLE_INSTALL_DEMO_CONFIG", "true")], to: block)
+                }
+                edits.rewritePaths(ComposeRewriter.enginePaths, in: block)
+                if block.body.contains(where: { edits.lines[$0].contains("/usr/share/opensearch/config/opensearch.yml") }) {
+                    edits.notes.append(
+                        "\(block.label): the mounted elasticsearch.yml now becomes opensearch.yml; remove xpack.* and other Elasticsearch-only settings from it."
+                    )
+                }
+            }
+            if from.version.major < 2 || fromElasticsearch, to.major >= 2 {
+                for entry in entries where entry.key == "compatibility.override_main_response_version" {
+                    edits.commentOut(entry, because: "OpenSearch 2.0 removed this setting")
+                }
+            }
+            if to.major >= 2 {
+                if keys.contains("cluster.initial_master_nodes") {
+                    edits.notes.append(
+                        "\(block.label): cluster.initial_master_nodes still works on OpenSearch \(to.major).x but is deprecated; rename it cluster.initial_cluster_manager_nodes when convenient."
+                    )
+                }
+                if keys.contains("node.master") {
+                    edits.notes.append("\(block.label): node.master is deprecated on OpenSearch \(to.major).x; use node.roles.")
+                }
+            }
+            let securityOff =
+                entries.contains {
+                    ($0.key == "DISABLE_SECURITY_PLUGIN" || $0.key == "plugins.security.disabled") && $0.value == "true"
+                }
+                || entries.contains { $0.key == "DISABLE_INSTALL_DEMO_CONFIG" && $0.value == "true" }
+                || keys.contains("OPENSEARCH_INITIAL_ADMIN_PASSWORD")
+            if !securityOff && !disableSecurity && from.version < SemanticVersion(2, 12, 0) && to >= SemanticVersion(2, 12, 0) {
+                edits.notes.append(
+                    "\(block.label): OpenSearch 2.12 and later install the demo security configuration only with OPENSEARCH_INITIAL_ADMIN_PASSWORD set; set it (from a secret, not in this file) or DISABLE_INSTALL_DEMO_CONFIG=true with your own certificates."
+                )
+            }
+        }
+
+        private mutating func rewriteDashboards(_ block: ComposeFileLines.Block) {
+            let entries = block.environment?.entries ?? []
+            let keys = Set(entries.map(\.key))
+            for entry in entries {
+                if let newKey = ComposeRewriter.dashboardsRenames[entry.key] {
+                    if entry.key == "ELASTICSEARCH_URL" && keys.contains("ELASTICSEARCH_HOSTS") || keys.contains(newKey) {
+                        edits.commentOut(entry, because: "\(newKey) carries the hosts")
+                    } else {
+                        edits.rename(entry, to: newKey)
+                    }
+                } else if entry.key.hasPrefix("XPACK_") {
+                    edits.commentOut(entry, because: "OpenSearch Dashboards has no X-Pack")
+                }
+            }
+            if disableSecurity { edits.add([("DISABLE_SECURITY_DASHBOARDS_PLUGIN", "true")], to: block) }
+            edits.rewritePaths(ComposeRewriter.dashboardsPaths, in: block)
+            if block.body.contains(where: { edits.lines[$0].contains("/config/opensearch_dashboards.yml") }) {
+                edits.notes.append(
+                    "\(block.label): the mounted kibana.yml now becomes opensearch_dashboards.yml; rename its elasticsearch.* settings to opensearch.*."
+                )
+            }
+        }
+
+        /// Notes that concern the whole file.
+        mutating func closingNotes() {
+            if disableSecurity && engineChanges {
+                edits.notes.insert(
+                    "\(from.displayName) had no OpenSearch security plugin: Tern set plugins.security.disabled=true and DISABLE_INSTALL_DEMO_CONFIG=true so clients keep plain HTTP without credentials; set up the security plugin, then remove them.",
+                    at: 0)
+            }
+            if fromElasticsearch && engineChanges {
+                edits.notes.append(
+                    "Data volumes stay as they are: OpenSearch \(to) opens the data directory of \(from.displayName) in place; never run docker compose down -v."
+                )
             }
         }
     }
