@@ -108,9 +108,13 @@ public final class DigestPartitions: @unchecked Sendable {
     /// - Parameters:
     ///   - sampleLimit: how many ids of each kind of difference to keep.
     ///   - differences: where every difference is recorded, for a repair; nil to keep only the samples.
+    ///   - inFlight: whether an id has a write still on its way to the target; such a document, missing, extra or
+    ///     different, is counted in ``DigestComparison/inFlight`` instead (and left out of `differences`: the replay
+    ///     brings it). Nil counts every difference.
     /// - Throws: `TernError` when the sides were partitioned differently or a file cannot be read or written.
     public static func compare(
-        source: DigestPartitions, target: DigestPartitions, sampleLimit: Int = 20, differences: DocumentDifferences? = nil
+        source: DigestPartitions, target: DigestPartitions, sampleLimit: Int = 20, differences: DocumentDifferences? = nil,
+        inFlight: ((String) -> Bool)? = nil
     ) throws -> DigestComparison {
         guard source.partitionCount == target.partitionCount else {
             throw TernError(
@@ -129,9 +133,17 @@ public final class DigestPartitions: @unchecked Sendable {
             }
             var extra: [String] = []
             var different: [String] = []
+            var excused: [String] = []
             try target.forEachRecord(inPartition: partition) { record in
                 result.targetRecords += 1
-                guard let expected = remaining.removeValue(forKey: record.id) else {
+                let expected = remaining.removeValue(forKey: record.id)
+                if expected.map({ $0.digest == record.digest && $0.routing == record.routing }) == true { return }
+                if let inFlight, inFlight(record.id) {
+                    result.inFlight += 1
+                    if result.inFlightSamples.count < sampleLimit { excused.append(record.id) }
+                    return
+                }
+                guard let expected else {
                     result.extra += 1
                     if result.samples.extra.count < sampleLimit { extra.append(record.id) }
                     try differences?.record(.init(kind: .extra, id: record.id, routing: record.routing))
@@ -147,6 +159,13 @@ public final class DigestPartitions: @unchecked Sendable {
                     }
                 }
             }
+            if let inFlight {
+                for id in remaining.keys where inFlight(id) {
+                    remaining.removeValue(forKey: id)
+                    result.inFlight += 1
+                    excused.append(id)
+                }
+            }
             if let differences {
                 for record in remaining.values.sorted(by: { $0.id < $1.id }) {
                     try differences.record(.init(kind: .missing, id: record.id, routing: record.routing))
@@ -156,6 +175,7 @@ public final class DigestPartitions: @unchecked Sendable {
             Self.addSamples(Array(remaining.keys), to: &result.samples.missing, limit: sampleLimit)
             Self.addSamples(extra, to: &result.samples.extra, limit: sampleLimit)
             Self.addSamples(different, to: &result.samples.different, limit: sampleLimit)
+            Self.addSamples(excused, to: &result.inFlightSamples, limit: sampleLimit)
         }
         return result
     }

@@ -15,15 +15,20 @@ public struct IndexValidation: Sendable {
         public var recordsPerPartition: Int
         /// Where the partition files go while the pair is compared (removed afterwards).
         public var workFolder: String
+        /// The writes still on their way to the target (clients writing through the capture proxy): a difference on a
+        /// document they name is counted as in flight, not as a difference. Nil compares exactly.
+        public var inFlight: (any InFlightWritesSource)?
 
         public init(
             reading: DocumentDigestReader.Options = DocumentDigestReader.Options(), sampleLimit: Int = 20,
-            recordsPerPartition: Int = 1_000_000, workFolder: String = FileManager.default.temporaryDirectory.path
+            recordsPerPartition: Int = 1_000_000, workFolder: String = FileManager.default.temporaryDirectory.path,
+            inFlight: (any InFlightWritesSource)? = nil
         ) {
             self.reading = reading
             self.sampleLimit = sampleLimit
             self.recordsPerPartition = recordsPerPartition
             self.workFolder = workFolder
+            self.inFlight = inFlight
         }
     }
 
@@ -43,12 +48,19 @@ public struct IndexValidation: Sendable {
         self.options = options
     }
 
-    /// Refreshes the target index (so recent writes count), counts both sides, digests both and compares them.
+    /// Refreshes the target index (so recent writes count), counts both sides, digests both and compares them; with
+    /// ``Options/inFlight``, differences on documents with writes still on their way are counted apart.
     /// - Parameter differences: where every difference is recorded for a repair; nil to keep only samples.
     /// - Throws: `TernError` from reading either side or writing the digest files.
     public func run(sourceIndex: String, targetIndex: String, differences: DocumentDifferences? = nil) async throws -> IndexValidationResult
     {
         try await refresh(targetIndex)
+        if options.inFlight != nil {
+            // Clients write to the source meanwhile: every write the replay applied before the in-flight writes begin must be
+            // visible in the source's read too, or a document it changed would differ from the (refreshed) target for real.
+            // Best effort: a source that refuses leaves that race to its refresh interval.
+            _ = try? await source.send(.POST, "/\(SearchClient.pathSegment(sourceIndex))/_refresh")
+        }
         async let sourceCount = source.documentCount(index: sourceIndex, query: nil)
         async let targetCount = target.documentCount(index: targetIndex, query: nil)
         let counts = (source: try await sourceCount, target: try await targetCount)
@@ -67,11 +79,17 @@ public struct IndexValidation: Sendable {
         async let sourceRead = sourceReader.read(index: sourceIndex, into: sourceDigests)
         async let targetRead = targetReader.read(index: targetIndex, into: targetDigests)
         let summaries = (source: try await sourceRead, target: try await targetRead)
+        // Asked only now, with both sides read: a write logged while they were being read is in it.
+        let writes = try await options.inFlight?.current()
         let comparison = try DigestPartitions.compare(
-            source: sourceDigests, target: targetDigests, sampleLimit: options.sampleLimit, differences: differences)
-        return IndexValidationResult(
+            source: sourceDigests, target: targetDigests, sampleLimit: options.sampleLimit, differences: differences,
+            inFlight: writes.map { writes in { writes.contains(index: sourceIndex, id: $0) } })
+        var result = IndexValidationResult(
             sourceIndex: sourceIndex, targetIndex: targetIndex, sourceCount: counts.source, targetCount: counts.target, sampleRate: rate,
             sourceDigested: summaries.source.digested, targetDigested: summaries.target.digested, comparison: comparison)
+        // The log names the source's indices, as clients wrote to them.
+        if let writes { result.noteInFlight(comparison, writes: writes) }
+        return result
     }
 
     private func refresh(_ index: String) async throws {

@@ -3,7 +3,8 @@ extension ValidationRecord {
     public init(report: ValidationReport) {
         let differences = report.indices.reduce(Int64(0)) { $0 + $1.missing + $1.extra + $1.different }
         var summary = "\(report.indices.count) indices, \(differences) documents differ"
-        let counts = report.indices.filter { $0.sourceCount != $0.targetCount }.count
+        if let inFlight = report.inFlightSentence { summary += ", \(inFlight)" }
+        let counts = report.indices.filter { !$0.countsAgree }.count
         if counts > 0 { summary += ", \(counts) counts differ" }
         let definitions = report.indices.filter { !($0.metadata?.isClean ?? true) }.count
         if definitions > 0 { summary += ", \(definitions) mappings differ" }

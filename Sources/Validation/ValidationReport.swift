@@ -12,13 +12,17 @@ public struct ValidationReport: Sendable, Codable {
     public var repairs: [IndexRepair.Result]?
     /// The validation that found what the repair fixed.
     public var beforeRepair: [IndexValidationResult]?
-    /// Whether every selected index holds the same documents on both sides and every request answered alike.
+    /// Whether every selected index holds the same documents on both sides and every request answered alike (documents
+    /// that differ only by writes in flight aside).
     public var ok: Bool
+    /// What was counted as in flight rather than as a difference, when a capture log was consulted.
+    public var inFlight: InFlightSummary?
 
     public init(
         source: String, target: String, startedAt: Date, seconds: Double, indices: [IndexValidationResult], queries: [QueryParity.Result],
-        repairs: [IndexRepair.Result]? = nil, beforeRepair: [IndexValidationResult]? = nil
+        repairs: [IndexRepair.Result]? = nil, beforeRepair: [IndexValidationResult]? = nil, inFlight: InFlightSummary? = nil
     ) {
+        self.inFlight = inFlight
         self.source = source
         self.target = target
         self.startedAt = startedAt
@@ -34,5 +38,12 @@ public struct ValidationReport: Sendable, Codable {
         case source, target, seconds, indices, queries, ok, repairs
         case beforeRepair = "before_repair"
         case startedAt = "started_at"
+        case inFlight = "in_flight"
+    }
+
+    /// `2 documents differ only by writes still on their way (captured after position …)`; nil when none do.
+    public var inFlightSentence: String? {
+        guard let inFlight, inFlight.documents > 0 else { return nil }
+        return inFlight.sentence
     }
 }

@@ -21,12 +21,18 @@ public struct ValidationRunner: Sendable {
         public var checkMetadata: Bool
         /// Copy missing and different documents from the source, delete extra ones, then validate again.
         public var repair: Bool
+        /// The writes clients sent through the capture proxy that may not have reached the target yet: differences on
+        /// the documents they name are reported as in flight, not as differences. Nil (the cutover gate, with writes
+        /// held) compares exactly.
+        public var inFlight: (any InFlightWritesSource)?
 
         public init(
             selection: IndexSelection = IndexSelection(), sampleRate: Double = 1, queries: [QueryCase] = [],
             comparison: SearchAnswerComparison = SearchAnswerComparison(), slices: Int = 4,
-            workFolder: String = FileManager.default.temporaryDirectory.path, checkMetadata: Bool = true, repair: Bool = false
+            workFolder: String = FileManager.default.temporaryDirectory.path, checkMetadata: Bool = true, repair: Bool = false,
+            inFlight: (any InFlightWritesSource)? = nil
         ) {
+            self.inFlight = inFlight
             self.selection = selection
             self.sampleRate = sampleRate
             self.queries = queries
@@ -84,7 +90,7 @@ public struct ValidationRunner: Sendable {
                     return ValidationReport(
                         source: source.displayEndpoint, target: target.displayEndpoint, startedAt: startedAt,
                         seconds: (ContinuousClock.now - clock).inSeconds, indices: first.indices, queries: first.queries,
-                        repairs: options.repair ? [] : nil)
+                        repairs: options.repair ? [] : nil, inFlight: first.inFlight)
                 }
                 var repairs: [IndexRepair.Result] = []
                 let repair = IndexRepair(
@@ -107,7 +113,7 @@ public struct ValidationRunner: Sendable {
                 return ValidationReport(
                     source: source.displayEndpoint, target: target.displayEndpoint, startedAt: startedAt,
                     seconds: (ContinuousClock.now - clock).inSeconds, indices: second.indices, queries: second.queries, repairs: repairs,
-                    beforeRepair: first.indices)
+                    beforeRepair: first.indices, inFlight: second.inFlight)
             }
         }
     }
@@ -117,13 +123,14 @@ public struct ValidationRunner: Sendable {
     private func validate(
         _ names: [String], sides: Sides, definitions: [String: IndexMetadataCheck], differencesFolder: String?
     ) async throws -> (
-        indices: [IndexValidationResult], queries: [QueryParity.Result], differences: [String: DocumentDifferences]
+        indices: [IndexValidationResult], queries: [QueryParity.Result], differences: [String: DocumentDifferences],
+        inFlight: InFlightSummary?
     ) {
         let validation = IndexValidation(
             source: sides.source, sourceCluster: sides.sourceInfo, target: sides.target, targetCluster: sides.targetInfo,
             options: IndexValidation.Options(
                 reading: DocumentDigestReader.Options(slices: options.slices, sampleRate: options.sampleRate),
-                workFolder: options.workFolder))
+                workFolder: options.workFolder, inFlight: options.inFlight))
         var results: [IndexValidationResult] = []
         var differences: [String: DocumentDifferences] = [:]
         if let differencesFolder {
@@ -149,6 +156,11 @@ public struct ValidationRunner: Sendable {
                 result = IndexValidationResult(
                     sourceIndex: name, targetIndex: targetName, sourceCount: count, targetCount: 0, sampleRate: options.sampleRate,
                     sourceDigested: 0, targetDigested: 0, comparison: comparison)
+                // A target without the index is a real difference, writes in flight or not.
+                if options.inFlight != nil {
+                    result.inFlight = 0
+                    result.inFlightSamples = []
+                }
             }
             if options.checkMetadata {
                 result.metadata = definitions[targetName] ?? IndexMetadataCheck(status: .missing)
@@ -157,7 +169,12 @@ public struct ValidationRunner: Sendable {
         }
         let queries = try await QueryParity(comparison: options.comparison, selection: options.selection).run(
             options.queries, source: sides.source, target: sides.target)
-        return (results, queries, differences)
+        var inFlight: InFlightSummary?
+        if let writes = try await options.inFlight?.current() {
+            inFlight = InFlightSummary(
+                since: writes.since, until: writes.until, documents: results.reduce(0) { $0 + ($1.inFlight ?? 0) })
+        }
+        return (results, queries, differences, inFlight)
     }
 
     /// The metadata evaluation of the selected indices (no templates, no pipelines), by target index name.

@@ -66,6 +66,35 @@ import Testing
         #expect(!result.isClean)
     }
 
+    @Test func differencesOnIdsInFlightAreCountedApartAndNotRepaired() async throws {
+        let source = try DigestPartitions(folder: Self.folder(), partitionCount: 3)
+        let target = try DigestPartitions(folder: Self.folder(), partitionCount: 3)
+        let differences = try DocumentDifferences(path: Self.folder() + ".differences")
+        defer {
+            source.remove()
+            target.remove()
+            try? FileManager.default.removeItem(atPath: differences.path)
+        }
+        try source.append((0..<50).map { DigestRecord(id: "doc-\($0)", digest: Self.digest($0)) })
+        var targetRecords = (0..<50).filter { $0 != 3 && $0 != 4 }.map { DigestRecord(id: "doc-\($0)", digest: Self.digest($0)) }
+        targetRecords[5].digest = Self.digest(1001)  // doc-7
+        targetRecords[6].digest = Self.digest(1002)  // doc-8
+        targetRecords += [DigestRecord(id: "new", digest: Self.digest(1)), DigestRecord(id: "stray", digest: Self.digest(2))]
+        try target.append(targetRecords)
+        let inFlight: Set<String> = ["doc-3", "doc-7", "new", "doc-20"]
+        let result = try DigestPartitions.compare(
+            source: source, target: target, sampleLimit: 10, differences: differences, inFlight: { inFlight.contains($0) })
+        #expect(result.inFlight == 3, "doc-20 has a write in flight but does not differ")
+        #expect(Set(result.inFlightSamples) == ["doc-3", "doc-7", "new"])
+        #expect(result.missing == 1 && result.samples.missing == ["doc-4"])
+        #expect(result.different == 1 && result.samples.different == ["doc-8"])
+        #expect(result.extra == 1 && result.samples.extra == ["stray"])
+        try differences.finish()
+        var recorded: [DocumentDifferences.Entry] = []
+        try await differences.forEachBatch(of: 100) { recorded += $0 }
+        #expect(Set(recorded.map(\.id)) == ["doc-4", "doc-8", "stray"], "the replay brings what is in flight")
+    }
+
     @Test func twoHundredThousandRecordsOverManySmallPartitions() throws {
         let count = 200_000
         let partitionCount = DigestPartitions.partitionCount(expectedRecords: Int64(count), recordsPerPartition: 10_000)

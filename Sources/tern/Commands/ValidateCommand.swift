@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Foundation
 import Logging
 import State
@@ -21,6 +22,12 @@ struct ValidateCommand: AsyncParsableCommand {
             metadata rules apply: a mapping difference fails the validation; settings and aliases that differ (replicas, \
             refresh) are reported only. --no-metadata skips this.
 
+            While clients write through tern proxy, the capture folder (--capture-dir, default migration.capture_dir) \
+            tells which documents have writes the target has not received yet: written after the position the replay \
+            saved (or, with no replay, since the validation started), up to the end of the log when the documents were \
+            read. A document missing, extra or different that such a write names is reported as in flight, not as a \
+            difference; every other difference still fails. --no-in-flight counts them all.
+
             --repair copies missing and different documents from the source (as they are now, with external_gte \
             versions so a concurrent replay still wins with newer writes), deletes extra ones from the target, then \
             validates everything again; the exit code follows the second validation.
@@ -34,8 +41,8 @@ struct ValidateCommand: AsyncParsableCommand {
               tern validate --index 'logs-*' --sample 0.05 --queries dashboards.ndjson --report change-1234.html
               tern validate --rename 'orders:orders-v2' --repair
 
-            Exit code 0 when the selected indices hold the same documents (and the requests answer alike), 1 when \
-            anything differs, 2 for usage mistakes, 3 when a cluster cannot be reached.
+            Exit code 0 when the selected indices hold the same documents (and the requests answer alike) but for \
+            writes in flight, 1 when anything differs, 2 for usage mistakes, 3 when a cluster cannot be reached.
             """)
 
     @OptionGroup var clusters: ClusterOptions
@@ -69,7 +76,14 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-metadata"), help: "Do not compare mappings and settings.")
     var noMetadata = false
 
-    @OptionGroup var state: StateFolderOption
+    @Flag(
+        name: .customLong("no-in-flight"),
+        help: "Count every difference, also on documents whose writes are still in the capture log on their way to the target.")
+    var noInFlight = false
+
+    /// The state folder (where the outcome is recorded for tern status and the replay's position is read) and the
+    /// capture folder.
+    @OptionGroup var folders: FolderOptions
 
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
@@ -84,14 +98,18 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger()
         let configuration = try clusters.load()
+        let store = try StateStore(folder: folders.stateDirectory(configuration.migration))
+        let target = try configuration.requireTarget()
         let options = ValidationRunner.Options(
             selection: try indices.selection(), sampleRate: sample, queries: try queries.map { try QueryCase.load(path: $0) } ?? [],
             comparison: SearchAnswerComparison(topHits: topHits, tolerance: tolerance), slices: slices, checkMetadata: !noMetadata,
-            repair: repair)
+            repair: repair,
+            inFlight: try await inFlightWrites(
+                captureDirectory: folders.captureDirectory(configuration.migration), store: store, target: target))
         let result = try await ValidationRunner(
-            source: try configuration.requireSource(), target: try configuration.requireTarget(), options: options, logger: logger
+            source: try configuration.requireSource(), target: target, options: options, logger: logger
         ).run()
-        await record(result, stateDirectory: state.resolve(configuration.migration), logger: logger)
+        await record(result, store: store, logger: logger)
         let printer = ValidationReportPrinter(report: result)
         if let report {
             let text = report.lowercased().hasSuffix(".html") ? printer.html() : printer.markdown()
@@ -106,10 +124,22 @@ struct ValidateCommand: AsyncParsableCommand {
         if !result.ok { throw ExitCode(TernExitCode.failure.rawValue) }
     }
 
+    /// The capture log's writes still on their way to `target`, when the capture folder exists and --no-in-flight is not given.
+    private func inFlightWrites(captureDirectory: String, store: StateStore, target: ClusterConfiguration) async throws
+        -> InFlightWritesLog?
+    {
+        var isFolder: ObjCBool = false
+        guard !noInFlight, FileManager.default.fileExists(atPath: captureDirectory, isDirectory: &isFolder), isFolder.boolValue else {
+            return nil
+        }
+        return try await InFlightWritesLog.forValidation(
+            captureDirectory: captureDirectory, store: store, target: target.displayEndpoint)
+    }
+
     /// Records the outcome for `tern status`; a state folder that cannot be written costs the record, not the validation.
-    private func record(_ report: ValidationReport, stateDirectory: String, logger: Logger) async {
+    private func record(_ report: ValidationReport, store: StateStore, logger: Logger) async {
         do {
-            try await StateStore(folder: stateDirectory).recordValidation(ValidationRecord(report: report))
+            try await store.recordValidation(ValidationRecord(report: report))
         } catch {
             logger.warning("validation not recorded in the state folder", metadata: ["error": "\(error)"])
         }

@@ -9,11 +9,14 @@ struct ValidationReportPrinter {
         var out = "Validation of \(report.source) -> \(report.target)\n"
         if !report.indices.isEmpty {
             let width = max(5, report.indices.map { label($0).count }.max() ?? 0)
-            out += "INDEX".padding(toLength: width, withPad: " ", startingAt: 0) + "      SOURCE      TARGET  MISSING    EXTRA  DIFFERENT\n"
+            let inFlight = report.inFlight != nil
+            out += "INDEX".padding(toLength: width, withPad: " ", startingAt: 0) + "      SOURCE      TARGET  MISSING    EXTRA  DIFFERENT"
+            out += (inFlight ? "  IN FLIGHT" : "") + "\n"
             for index in report.indices {
                 out += label(index).padding(toLength: width, withPad: " ", startingAt: 0)
                 out += column(index.sourceCount, 12) + column(index.targetCount, 12) + column(index.missing, 9) + column(index.extra, 9)
-                out += column(index.different, 11) + (index.isClean ? "" : "  <-") + "\n"
+                out += column(index.different, 11) + (inFlight ? column(index.inFlight ?? 0, 11) : "")
+                out += (index.isClean ? "" : "  <-") + "\n"
                 out += samples(index).map { "    \($0)\n" }.joined()
             }
         }
@@ -26,8 +29,11 @@ struct ValidationReportPrinter {
         let sampled = report.indices.contains { $0.sampleRate < 1 }
         out +=
             report.ok
-            ? "The target holds the same documents\(sampled ? " (among the sampled ids)" : "")\(report.queries.isEmpty ? "" : " and answers the requests alike").\n"
+            ? "The target holds the same documents\(sampled ? " (among the sampled ids)" : "")\(report.queries.isEmpty ? "" : " and answers the requests alike")\(report.inFlightSentence == nil ? "" : " but for writes in flight").\n"
             : "DIFFERENCES FOUND: see above.\n"
+        if let inFlight = report.inFlightSentence {
+            out += "\(inFlight.prefix(1).uppercased())\(inFlight.dropFirst()); tern replay brings them to the target.\n"
+        }
         return out
     }
 
@@ -35,15 +41,18 @@ struct ValidationReportPrinter {
         var out = "# Tern validation report\n\n"
         out += "- Source: `\(report.source)`\n- Target: `\(report.target)`\n"
         out += "- Started: \(ISO8601DateFormatter().string(from: report.startedAt)), took \(String(format: "%.1f", report.seconds)) s\n"
-        out += "- Result: **\(report.ok ? "no differences" : "differences found")**\n\n"
+        out += "- Result: **\(report.ok ? "no differences" : "differences found")**\n"
+        if let inFlight = report.inFlightSentence { out += "- In flight: \(inFlight)\n" }
+        out += "\n"
         if !report.indices.isEmpty {
+            let inFlight = report.inFlight != nil
             out +=
-                "## Documents\n\n| index | target index | source | target | missing | extra | different | compared |\n|---|---|---:|---:|---:|---:|---:|---|\n"
+                "## Documents\n\n| index | target index | source | target | missing | extra | different | \(inFlight ? "in flight | " : "")compared |\n|---|---|---:|---:|---:|---:|---:|\(inFlight ? "---:|" : "")---|\n"
             for index in report.indices {
                 out +=
-                    "| \(index.sourceIndex) | \(index.targetIndex) | \(index.sourceCount) | \(index.targetCount) | \(index.missing) | \(index.extra) | \(index.different) | \(index.sampleRate < 1 ? "\(Int(index.sampleRate * 100))% sample" : "every document") |\n"
+                    "| \(index.sourceIndex) | \(index.targetIndex) | \(index.sourceCount) | \(index.targetCount) | \(index.missing) | \(index.extra) | \(index.different) | \(inFlight ? "\(index.inFlight ?? 0) | " : "")\(index.sampleRate < 1 ? "\(Int(index.sampleRate * 100))% sample" : "every document") |\n"
             }
-            for index in report.indices where !index.isClean || !(index.metadata?.otherDifferences.isEmpty ?? true) {
+            for index in report.indices where showsDetails(index) {
                 out += "\n### \(index.sourceIndex)\n\n" + samples(index).map { "- \($0)\n" }.joined()
             }
         }
@@ -64,16 +73,17 @@ struct ValidationReportPrinter {
 
     func html() -> String {
         var rows = ""
+        let inFlight = report.inFlight != nil
         for index in report.indices {
             rows +=
-                "<tr class=\"\(index.isClean ? "ok" : "bad")\"><td>\(escape(index.sourceIndex))</td><td>\(escape(index.targetIndex))</td><td>\(index.sourceCount)</td><td>\(index.targetCount)</td><td>\(index.missing)</td><td>\(index.extra)</td><td>\(index.different)</td></tr>\n"
+                "<tr class=\"\(index.isClean ? "ok" : "bad")\"><td>\(escape(index.sourceIndex))</td><td>\(escape(index.targetIndex))</td><td>\(index.sourceCount)</td><td>\(index.targetCount)</td><td>\(index.missing)</td><td>\(index.extra)</td><td>\(index.different)</td>\(inFlight ? "<td>\(index.inFlight ?? 0)</td>" : "")</tr>\n"
         }
         var details = ""
         let repairs = repairLines()
         if !repairs.isEmpty {
             details += "<h2>Repair</h2><ul>" + repairs.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
-        for index in report.indices where !index.isClean || !(index.metadata?.otherDifferences.isEmpty ?? true) {
+        for index in report.indices where showsDetails(index) {
             details += "<h3>\(escape(index.sourceIndex))</h3><ul>" + samples(index).map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
         for query in report.queries {
@@ -89,8 +99,8 @@ struct ValidationReportPrinter {
             <h1>Tern validation report</h1>
             <p>Source <code>\(escape(report.source))</code>, target <code>\(escape(report.target))</code>, started \
             \(ISO8601DateFormatter().string(from: report.startedAt)), \(String(format: "%.1f", report.seconds)) s.</p>
-            <p><strong>\(report.ok ? "No differences." : "Differences found.")</strong></p>
-            <table><tr><th>index</th><th>target index</th><th>source</th><th>target</th><th>missing</th><th>extra</th><th>different</th></tr>
+            <p><strong>\(report.ok ? "No differences." : "Differences found.")</strong>\(report.inFlightSentence.map { " \(escape($0))." } ?? "")</p>
+            <table><tr><th>index</th><th>target index</th><th>source</th><th>target</th><th>missing</th><th>extra</th><th>different</th>\(inFlight ? "<th>in flight</th>" : "")</tr>
             \(rows)</table>
             \(details)
             </body></html>
@@ -119,6 +129,12 @@ struct ValidationReportPrinter {
         return lines
     }
 
+    /// Whether an index gets a section of its own in a report: something differs, or is in flight.
+    private func showsDetails(_ index: IndexValidationResult) -> Bool {
+        !index.isClean || !(index.metadata?.otherDifferences.isEmpty ?? true) || (index.inFlight ?? 0) > 0
+            || index.countsInFlight == true
+    }
+
     private func label(_ index: IndexValidationResult) -> String {
         index.sourceIndex == index.targetIndex ? index.sourceIndex : "\(index.sourceIndex) -> \(index.targetIndex)"
     }
@@ -128,8 +144,13 @@ struct ValidationReportPrinter {
         if !index.samples.missing.isEmpty { lines.append("missing on the target: " + index.samples.missing.joined(separator: ", ")) }
         if !index.samples.extra.isEmpty { lines.append("extra on the target: " + index.samples.extra.joined(separator: ", ")) }
         if !index.samples.different.isEmpty { lines.append("different: " + index.samples.different.joined(separator: ", ")) }
+        if let inFlight = index.inFlightSamples, !inFlight.isEmpty {
+            lines.append("in flight (writes still on their way): " + inFlight.joined(separator: ", "))
+        }
         if index.sourceCount != index.targetCount {
-            lines.append("counts differ: \(index.sourceCount) on the source, \(index.targetCount) on the target")
+            lines.append(
+                "counts differ\(index.countsInFlight == true ? " by no more than the writes in flight" : ""): \(index.sourceCount) on the source, \(index.targetCount) on the target"
+            )
         }
         if let metadata = index.metadata {
             if metadata.status == .missing { lines.append("the target has no such index") }
