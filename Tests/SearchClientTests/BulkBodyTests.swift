@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TernCore
 import Testing
 
@@ -79,6 +80,13 @@ import Testing
         #expect(lines[2] == #"{"index":{"_index":"i","_id":"2","version":7,"version_type":"external"}}"#)
         #expect(lines[4] == #"{"index":{"_index":"i","_id":"3"}}"#, "neither seq_no nor version: a plain write")
         #expect(lines[6] == #"{"index":{"_index":"i","_id":"4","version":0,"version_type":"external"}}"#)
+    }
+
+    @Test(arguments: [Int64.min, -42, -1, 0, 7, 10, 99, 1_000_000_007, Int64.max])
+    func writesVersionsInDecimal(value: Int64) {
+        var buffer = ByteBuffer()
+        BulkBody.writeDecimal(value, to: &buffer)
+        #expect(String(decoding: buffer.readableBytesView, as: UTF8.self) == String(value))
     }
 
     @Test func noVersionsWithoutExternalVersioning() {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import SearchClient
 import TernCore
@@ -54,7 +55,9 @@ actor FileSink {
         }
         output.append(contentsOf: #","_source":"#.utf8)
         document.source.withUnsafeReadableBytes { source in
-            if source.contains(0x0A) || source.contains(0x0D) {
+            let hasBreak =
+                source.baseAddress.map { memchr($0, 0x0A, source.count) != nil || memchr($0, 0x0D, source.count) != nil } ?? false
+            if hasBreak {
                 output.append(contentsOf: source.lazy.filter { $0 != 0x0A && $0 != 0x0D })
             } else {
                 output.append(contentsOf: source)

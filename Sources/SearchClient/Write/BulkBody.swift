@@ -102,11 +102,27 @@ public struct BulkBody: Sendable {
         }
         if options.versioning != .none, let version = externalVersion(of: document) {
             output.writeStaticString(#","version":"#)
-            output.writeString(String(version))
+            writeDecimal(version, to: &output)
             output.writeStaticString(
                 options.versioning == .external ? #","version_type":"external""# : #","version_type":"external_gte""#)
         }
         output.writeStaticString("}}\n")
+    }
+
+    /// Writes `value` in decimal digits, without making a string of it first.
+    static func writeDecimal(_ value: Int64, to output: inout ByteBuffer) {
+        if value < 0 { output.writeInteger(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.writeBytes(UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - count)...]))
+        }
     }
 
     /// Writes a JSON source without its line breaks: `_bulk` reads one document per line. JSON cannot hold a raw line
