@@ -119,6 +119,9 @@ cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }
 start_server() {
     local out=$1 timeout=$2
     shift 2
+    # Emptied here, not only by the redirection below: that happens in the child, which a busy machine may start after
+    # the loop has already read the previous server's URL from the same file.
+    : > "$out"
     "$@" > "$out" 2> "$out.err" &
     STARTED_PID=$!
     local deadline=$((SECONDS + timeout))
