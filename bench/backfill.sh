@@ -119,6 +119,9 @@ cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }
 start_server() {
     local out=$1 timeout=$2
     shift 2
+    # Emptied here, not only by the redirection below: that happens in the child, which a busy machine may start after
+    # the loop has already read the previous server's URL from the same file.
+    : > "$out"
     "$@" > "$out" 2> "$out.err" &
     STARTED_PID=$!
     local deadline=$((SECONDS + timeout))
@@ -325,8 +328,8 @@ table() {
     echo "Source: $INDICES indices × $SHARDS primary shards, $(awk -v b="${SOURCE_BYTES[$size]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB of \`_source\`"
     echo "($(awk -v b="${PAGE_BYTES[$size]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB of scroll pages); osmem loaded it in ${SEED_SECONDS[$size]} s and held ${SEED_RSS[$size]} MB after loading."
     echo
-    echo "| contender | docs/s (median) | seconds (median) | runs (s) | process wall s | % of raw read | × opensearch-py streaming_bulk | peak RSS MB (max) | CPU s | source CPU s | sink CPU s | load (1 min) |"
-    echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "| contender | docs/s (median) | seconds (median) | runs (s) | process wall s | % of raw read | × opensearch-py streaming_bulk | peak RSS MB (max) | CPU s | CPU µs/doc | source CPU s | sink CPU s | load (1 min) |"
+    echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for key in "${KEYS[@]}" tern-pit; do
         f="$WORK/$key.$size"
         [[ -f $f ]] || continue
@@ -334,9 +337,9 @@ table() {
         awk -v name="$(label "$key")" -v n="$size" -v s="$s" -v raw="$raw_s" -v ospy="$ospy_s" -v runs="$(runs "$f" 1)" \
             -v rss="$(maxcol "$f" 2)" -v cpu="$(awk '{ print $3 + $4 }' "$f" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
             -v src="$(median "$f" 5)" -v sink="$(median "$f" 6)" -v load="$(runs "$f" 7)" -v wall="$(median "$f" 8)" -v key="$key" 'BEGIN {
-            printf "| %s | %.0f | %.2f | %s | %.2f | %s | %s | %.0f | %.2f | %.2f | %s | %s |\n", name, n / s, s, runs, wall,
+            printf "| %s | %.0f | %.2f | %s | %.2f | %s | %s | %.0f | %.2f | %.1f | %.2f | %s | %s |\n", name, n / s, s, runs, wall,
                 key == "raw" ? "100%" : sprintf("%.0f%%", 100 * raw / s), sprintf("%.2f×", ospy / s), rss * 1024 / 1e6,
-                cpu, src, key == "raw" || key == "tern-file" ? "—" : sprintf("%.2f", sink), load
+                cpu, cpu * 1e6 / n, src, key == "raw" || key == "tern-file" ? "—" : sprintf("%.2f", sink), load
         }'
     done
     echo
@@ -347,11 +350,12 @@ goals() {
     local size=$1
     awk -v n="$size" -v raw="$(median "$WORK/raw.$size" 1)" -v tern="$(median "$WORK/tern-sink.$size" 1)" \
         -v ospy="$(median "$WORK/ospy-streaming.$size" 1)" -v rss="$(maxcol "$WORK/tern-sink.$size" 2)" \
-        -v frss="$(maxcol "$WORK/tern-file.$size" 2)" 'BEGIN {
+        -v frss="$(maxcol "$WORK/tern-file.$size" 2)" \
+        -v cpu="$(awk '{ print $3 + $4 }' "$WORK/tern-sink.$size" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" 'BEGIN {
         ok = "✅"; no = "❌"
-        printf "- %s documents: tern → sink at %.0f%% of the raw read rate (goal ≥ 90%%: %s), %.2f× opensearch-py streaming_bulk (goal ≥ 3×: %s), peak RSS %.0f MB to the sink and %.0f MB to a file (goal < 200 MB: %s)\n",
+        printf "- %s documents: tern → sink at %.0f%% of the raw read rate (goal ≥ 90%%: %s), %.2f× opensearch-py streaming_bulk (goal ≥ 3×: %s), peak RSS %.0f MB to the sink and %.0f MB to a file (goal < 200 MB: %s); tern → sink used %.1f µs of CPU per document\n",
             n, 100 * raw / tern, (raw / tern >= 0.9 ? ok : no), ospy / tern, (ospy / tern >= 3 ? ok : no),
-            rss * 1024 / 1e6, frss * 1024 / 1e6, (rss * 1024 < 200e6 && frss * 1024 < 200e6 ? ok : no)
+            rss * 1024 / 1e6, frss * 1024 / 1e6, (rss * 1024 < 200e6 && frss * 1024 < 200e6 ? ok : no), cpu * 1e6 / n
     }'
 }
 
@@ -382,7 +386,7 @@ report() {
     for size in "${SIZES[@]}"; do goals "$size"; done
     echo
     for size in "${SIZES[@]}"; do table "$size"; done
-    echo "CPU s: user + system seconds of the contender's process (median). Source CPU s: osmem's CPU seconds during the"
+    echo "CPU s: user + system seconds of the contender's process (median); CPU µs/doc: the same per document copied. Source CPU s: osmem's CPU seconds during the"
     echo "run; sink CPU s: the sink's. × opensearch-py: the streaming_bulk median time divided by this row's."
 }
 

@@ -131,6 +131,8 @@ cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }
 start_server() {
     local out=$1 key=$2
     shift 2
+    # Emptied here too: the redirection happens in the child, possibly after the loop below read an earlier server's line.
+    : > "$out"
     "$@" > "$out" 2> "$out.err" &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")

@@ -76,6 +76,15 @@ public final class SearchClient: Sendable {
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
         contentType: String = "application/json", retries: RetrySettings? = nil
     ) async throws -> SearchResponse {
+        try await send(method, path, query: query, body: body.map { ByteBuffer(bytes: $0) }, contentType: contentType, retries: retries)
+    }
+
+    /// ``send(_:_:query:body:contentType:retries:)`` with a body already in a `ByteBuffer`: it is sent, and sent again
+    /// on a retry, without being copied.
+    public func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: ByteBuffer?,
+        contentType: String = "application/json", retries: RetrySettings? = nil
+    ) async throws -> SearchResponse {
         let policy = RetryPolicy(settings: retries ?? configuration.retries)
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
@@ -148,7 +157,7 @@ public final class SearchClient: Sendable {
     }
 
     private func sendOnce(
-        _ method: HTTPMethod, url base: URL, path: String, query: [(String, String)], body: [UInt8]?, contentType: String
+        _ method: HTTPMethod, url base: URL, path: String, query: [(String, String)], body: ByteBuffer?, contentType: String
     ) async throws -> SearchResponse {
         let basePath = base.path.hasSuffix("/") ? String(base.path.dropLast()) : base.path
         let fullPath = basePath + path
@@ -160,10 +169,11 @@ public final class SearchClient: Sendable {
         var headers: [(name: String, value: String)] = [("Accept", "application/json"), ("Accept-Encoding", "gzip")]
         if let body {
             headers.append(("Content-Type", contentType))
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = .bytes(body)
         }
         headers += authenticator.headers(
-            method: method.rawValue, path: fullPath, query: queryString, host: hostHeader, headers: headers, body: body ?? [])
+            method: method.rawValue, path: fullPath, query: queryString, host: hostHeader, headers: headers,
+            body: body?.readableBytesView ?? ByteBuffer().readableBytesView)
         headers.append(("Host", hostHeader))
         for header in headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TernCore
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 @Suite struct BulkBodyTests {
     private func text(_ documents: [Document], _ options: BulkBody.Options = BulkBody.Options()) -> String {
         var body = BulkBody(options: options)
-        for document in documents { body.append(document) }
+        for document in documents { body.append(BulkDocument(document)) }
         #expect(body.documentCount == documents.count)
         return String(decoding: body.bytes, as: UTF8.self)
     }
@@ -32,9 +33,28 @@ import Testing
         // Odd spacing, escapes, numbers written in unusual ways: a decode/encode round trip would change each of them.
         let source = Array(#"{ "a" : 1.50e+2, "b":"caf\u00e9 \"q\"", "c" :[ ] ,"d":"ünï😀"}"#.utf8)
         var body = BulkBody()
-        body.append(Document(index: "i", id: "x", source: source))
+        body.append(BulkDocument(Document(index: "i", id: "x", source: source)))
         let lines = body.bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         #expect(Array(lines[1]) == source)
+    }
+
+    @Test func aPageSharesOneBufferAndTheBodyIsBuiltFromItsSlices() {
+        let documents = (0..<5).map {
+            Document(index: "i", id: "\($0)", source: Array(#"{"n":\#($0),"s":"\#(String(repeating: "x", count: $0))"}"#.utf8))
+        }
+        let page = BulkDocument.page(documents)
+        let pageBytes = documents.reduce(0) { $0 + $1.source.count }
+        #expect(page.allSatisfy { $0.source.storageCapacity >= pageBytes }, "each source is a slice of one buffer for the page")
+        #expect(page.map(\.document) == documents)
+        // A re-send of some documents builds a new body from the same slices.
+        let whole = BulkBody(options: BulkBody.Options(), documents: page, positions: Array(page.indices))
+        let again = BulkBody(options: BulkBody.Options(), documents: page, positions: [3, 1])
+        #expect(whole.documentCount == 5 && again.documentCount == 2)
+        let lines = String(decoding: again.bytes, as: UTF8.self).split(separator: "\n")
+        #expect(
+            lines == [
+                #"{"index":{"_index":"i","_id":"3"}}"#, #"{"n":3,"s":"xxx"}"#, #"{"index":{"_index":"i","_id":"1"}}"#, #"{"n":1,"s":"x"}"#,
+            ])
     }
 
     @Test func escapesIndexIdAndRoutingAsJSON() throws {
@@ -60,6 +80,13 @@ import Testing
         #expect(lines[2] == #"{"index":{"_index":"i","_id":"2","version":7,"version_type":"external"}}"#)
         #expect(lines[4] == #"{"index":{"_index":"i","_id":"3"}}"#, "neither seq_no nor version: a plain write")
         #expect(lines[6] == #"{"index":{"_index":"i","_id":"4","version":0,"version_type":"external"}}"#)
+    }
+
+    @Test(arguments: [Int64.min, -42, -1, 0, 7, 10, 99, 1_000_000_007, Int64.max])
+    func writesVersionsInDecimal(value: Int64) {
+        var buffer = ByteBuffer()
+        BulkBody.writeDecimal(value, to: &buffer)
+        #expect(String(decoding: buffer.readableBytesView, as: UTF8.self) == String(value))
     }
 
     @Test func noVersionsWithoutExternalVersioning() {
@@ -96,9 +123,11 @@ import Testing
         var body = BulkBody(options: BulkBody.Options(versioning: .external, includeType: true))
         for number in 0..<500 {
             body.append(
-                Document(
-                    index: "logs-\(number % 3)", id: "id-\(number)", routing: number % 2 == 0 ? "r\(number)" : nil, seqNo: Int64(number),
-                    source: Array(#"{"n":\#(number),"tags":["a","b"],"nested":{"deep":{"x":"\#(number)"}}}"#.utf8)))
+                BulkDocument(
+                    Document(
+                        index: "logs-\(number % 3)", id: "id-\(number)", routing: number % 2 == 0 ? "r\(number)" : nil,
+                        seqNo: Int64(number), source: Array(#"{"n":\#(number),"tags":["a","b"],"nested":{"deep":{"x":"\#(number)"}}}"#.utf8)
+                    )))
         }
         let lines = body.bytes.split(separator: 0x0A)
         #expect(lines.count == 1000)
@@ -106,10 +135,11 @@ import Testing
         let estimated = (0..<500).reduce(0) { sum, number in
             sum
                 + BulkBody.estimatedSize(
-                    of: Document(
-                        index: "logs-\(number % 3)", id: "id-\(number)", routing: number % 2 == 0 ? "r\(number)" : nil,
-                        seqNo: Int64(number), source: Array(#"{"n":\#(number),"tags":["a","b"],"nested":{"deep":{"x":"\#(number)"}}}"#.utf8)
-                    ))
+                    of: BulkDocument(
+                        Document(
+                            index: "logs-\(number % 3)", id: "id-\(number)", routing: number % 2 == 0 ? "r\(number)" : nil,
+                            seqNo: Int64(number),
+                            source: Array(#"{"n":\#(number),"tags":["a","b"],"nested":{"deep":{"x":"\#(number)"}}}"#.utf8))))
         }
         #expect(estimated >= body.bytes.count, "the estimate cuts batches: it must not undercount")
     }

@@ -71,7 +71,7 @@ import Testing
                 "circuit_breaking_exception", "strict_dynamic_mapping_exception", "unavailable_shards_exception",
             ])
         #expect(summary.failures.map(\.status) == [429, 400, 503])
-        let verdicts = summary.failures.map { BulkWriter.verdict(status: $0.status, errorType: $0.errorType, versioning: .none) }
+        let verdicts = summary.failures.map { BulkScheduler.verdict(status: $0.status, errorType: $0.errorType, versioning: .none) }
         #expect(verdicts == [.rejected, .permanent, .rejected])
     }
 
@@ -82,15 +82,15 @@ import Testing
         #expect(all[1].errorType == "document_parsing_exception")
         #expect(all[3].errorType == "null_pointer_exception" && all[3].errorReason == nil)
         #expect(all[2].result == "not_found" && all[2].seqNo == 6)
-        #expect(BulkWriter.verdict(status: 400, errorType: "document_parsing_exception", versioning: .external) == .permanent)
-        #expect(BulkWriter.verdict(status: 500, errorType: "null_pointer_exception", versioning: .external) == .serverError)
+        #expect(BulkScheduler.verdict(status: 400, errorType: "document_parsing_exception", versioning: .external) == .permanent)
+        #expect(BulkScheduler.verdict(status: 500, errorType: "null_pointer_exception", versioning: .external) == .serverError)
     }
 
     @Test func readsRecordedPrettyOpenSearchAnswerWithEscapes() throws {
         let all = try items(Self.openSearch2)
         #expect(all.count == 3)
         #expect(all[1].errorType == "rejected_execution_exception")
-        #expect(BulkWriter.verdict(status: 429, errorType: all[1].errorType, versioning: .none) == .rejected)
+        #expect(BulkScheduler.verdict(status: 429, errorType: all[1].errorType, versioning: .none) == .rejected)
         #expect(all[2].errorReason == "Limit of total fields [1000] has been exceeded\nwhile adding new fields [1]")
     }
 
@@ -99,8 +99,8 @@ import Testing
         #expect(summary.itemCount == 4)
         #expect(summary.failures.map(\.position) == [1, 2])
         #expect(summary.failures[1].errorType == "version_conflict_engine_exception")
-        #expect(BulkWriter.verdict(status: 409, errorType: "version_conflict_engine_exception", versioning: .external) == .alreadyNewer)
-        #expect(BulkWriter.verdict(status: 409, errorType: "version_conflict_engine_exception", versioning: .none) == .permanent)
+        #expect(BulkScheduler.verdict(status: 409, errorType: "version_conflict_engine_exception", versioning: .external) == .alreadyNewer)
+        #expect(BulkScheduler.verdict(status: 409, errorType: "version_conflict_engine_exception", versioning: .none) == .permanent)
     }
 
     @Test func onlyCountsTheItemsOfACleanRecordedAnswer() throws {

@@ -145,6 +145,45 @@ import Testing
         }
     }
 
+    @Test(arguments: [ReadMode.pit, .scroll])
+    func pagesCarryTheirSourcesAsSlicesOfTheAnswer(mode: ReadMode) async throws {
+        try await OsmemServer.with { server in
+            let seeded = try await prepare(server, count: 250)
+            try await SearchClient.withClient(server.configuration(role: "source"), logger: logger) { client in
+                let cluster = try await client.info()
+                var read: [Document] = []
+                try await client.withSlicePages(
+                    index: "books", slice: 0, of: 1, mode: mode, options: LiveReadOptions(pageSize: 100), cluster: cluster
+                ) { pages in
+                    for try await page in pages {
+                        // Every source of a page lies in a storage that holds the whole page (the answer it came in): none
+                        // was copied out into a buffer of its own.
+                        let pageBytes = page.reduce(0) { $0 + $1.source.readableBytes }
+                        #expect(page.allSatisfy { $0.source.storageCapacity >= pageBytes })
+                        read += page.map(\.document)
+                    }
+                }
+                try expectExactly(read, seeded, "\(mode) as pages")
+                // Leaving the sequence early, or with an error, releases the cursor too.
+                try await client.withSlicePages(
+                    index: "books", slice: 0, of: 1, mode: mode, options: LiveReadOptions(pageSize: 50), cluster: cluster
+                ) { pages in
+                    for try await _ in pages { break }
+                }
+                struct Stop: Error {}
+                await #expect(throws: Stop.self) {
+                    try await client.withSlicePages(
+                        index: "books", slice: 0, of: 1, mode: mode, options: LiveReadOptions(pageSize: 50), cluster: cluster
+                    ) { pages in
+                        for try await _ in pages { throw Stop() }
+                    }
+                }
+                #expect(try await server.openPointsInTime() == 0)
+                #expect(try await server.clearAllScrolls() == 0)
+            }
+        }
+    }
+
     // MARK: Failures
 
     @Test(arguments: [ReadMode.pit, .scroll])

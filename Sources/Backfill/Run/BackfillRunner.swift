@@ -209,36 +209,41 @@ public struct BackfillRunner: Sendable {
     ) async throws {
         var counts = UnitCounts()
         var stoppedByLimit = false
-        try await planned.input.read(options: options, logger: logger) { documents in
-            var batch = documents
-            for index in batch.indices { batch[index].index = options.selection.targetName(for: batch[index].index) }
-            if let limit {
-                let allowed = limit.take(batch.count)
-                if allowed < batch.count {
-                    batch.removeLast(batch.count - allowed)
-                    stoppedByLimit = true
+        // A file names the index on each line: count per index too, to check each one on the target.
+        let perIndex = planned.unit.kind == .file
+        let targetIndex = perIndex ? nil : planned.unit.targetIndex
+        try await planned.input.withPages(options: options, targetIndex: targetIndex) { pages in
+            for try await page in pages {
+                var batch = page
+                if let limit {
+                    let allowed = limit.take(batch.count)
+                    if allowed < batch.count {
+                        batch.removeLast(batch.count - allowed)
+                        stoppedByLimit = true
+                    }
                 }
-            }
-            let outcome = try await sink.write(batch)
-            counts.read += batch.count
-            counts.written += outcome.written
-            counts.alreadyNewer += outcome.alreadyNewer
-            counts.failed += outcome.failed
-            let bytes = batch.reduce(0) { $0 + $1.source.count }
-            progress.update {
-                $0.read += batch.count
-                $0.written += outcome.written
-                $0.alreadyNewer += outcome.alreadyNewer
-                $0.failed += outcome.failed
-                $0.sourceBytes += bytes
-                $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].read += batch.count
-                if planned.unit.kind == .file {
-                    // A file names the index on each line: count per index too, to check each one on the target.
-                    for document in batch { $0.fileIndices[document.index, default: BackfillProgress.FileIndexCounts()].read += 1 }
-                    for index in outcome.failedIndices { $0.fileIndices[index, default: BackfillProgress.FileIndexCounts()].failed += 1 }
+                let outcome = try await sink.write(batch)
+                counts.read += batch.count
+                counts.written += outcome.written
+                counts.alreadyNewer += outcome.alreadyNewer
+                counts.failed += outcome.failed.count
+                let bytes = batch.reduce(0) { $0 + $1.source.readableBytes }
+                progress.update {
+                    $0.read += batch.count
+                    $0.written += outcome.written
+                    $0.alreadyNewer += outcome.alreadyNewer
+                    $0.failed += outcome.failed.count
+                    $0.sourceBytes += bytes
+                    $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].read += batch.count
+                    if perIndex {
+                        for document in batch { $0.fileIndices[document.index, default: BackfillProgress.FileIndexCounts()].read += 1 }
+                        for failure in outcome.failed {
+                            $0.fileIndices[failure.document.index, default: BackfillProgress.FileIndexCounts()].failed += 1
+                        }
+                    }
                 }
+                if stoppedByLimit { break }
             }
-            return !stoppedByLimit
         }
         guard !stoppedByLimit else { return }
         try await store.completeUnit(run: run, unit: planned.unit.key, counts: counts)

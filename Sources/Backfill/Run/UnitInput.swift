@@ -4,7 +4,7 @@ import SearchClient
 import SnapshotReader
 import TernCore
 
-/// Where one unit's documents come from, and how to read them page by page.
+/// Where one unit's documents come from.
 enum UnitInput: Sendable {
     case liveSlice(client: SearchClient, cluster: ClusterInfo, index: String, slice: Int, of: Int)
     case snapshotShard(
@@ -12,38 +12,139 @@ enum UnitInput: Sendable {
     case lucene(path: String, index: String)
     case file(path: String, selection: IndexSelection)
 
-    /// Hands each page to `body` until the unit is read or `body` returns false.
-    func read(options: BackfillOptions, logger: Logger, _ body: ([Document]) async throws -> Bool) async throws {
+    /// Runs `body` with the unit's documents as pages, each document already named after its target index, and
+    /// releases what the reading holds (a scroll, a point in time) when `body` returns or throws.
+    ///
+    /// `targetIndex` is the unit's target, set on every document; a file names its indices line by line, so its
+    /// documents are renamed through `options.selection` instead (nil).
+    func withPages<Result>(
+        options: BackfillOptions, targetIndex: String?, _ body: (UnitPages) async throws -> Result
+    ) async throws -> Result {
         switch self {
         case .liveSlice(let client, let cluster, let index, let slice, let count):
             let readOptions = LiveReadOptions(mode: options.readMode, pageSize: options.pageSize, query: options.query)
-            _ = try await client.readSlice(
-                index: index, slice: slice, of: count, mode: options.readMode, options: readOptions, cluster: cluster, body)
+            return try await client.withSlicePages(
+                index: index, slice: slice, of: count, mode: options.readMode, options: readOptions, cluster: cluster
+            ) { pages in
+                try await body(UnitPages(.live(pages), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
+            }
         case .snapshotShard(let repository, let snapshot, let index, let metadata, let shard):
             let batches = SnapshotDocumentReader.shardBatches(
                 repository: repository, snapshot: snapshot, index: index, metadata: metadata, shard: shard,
                 options: SnapshotDocumentReader.Options(batchSize: options.pageSize))
-            try await Self.drain(batches, body)
+            return try await body(UnitPages(.batches(batches), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
         case .lucene(let path, let index):
-            try await Self.drain(
-                SnapshotDocumentReader.batches(
-                    luceneFolder: path, index: index, options: SnapshotDocumentReader.Options(batchSize: options.pageSize)), body)
+            let batches = SnapshotDocumentReader.batches(
+                luceneFolder: path, index: index, options: SnapshotDocumentReader.Options(batchSize: options.pageSize))
+            return try await body(UnitPages(.batches(batches), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
         case .file(let path, let selection):
             let reader = try NDJSONDocumentReader(path: path)
-            while let page = try reader.next(count: options.pageSize) {
-                let selected = page.filter { selection.selects($0.index) }
-                if !selected.isEmpty, try await !body(selected) { return }
+            return try await body(
+                UnitPages(
+                    .file(reader, selection: selection, pageSize: options.pageSize), naming: Naming(targetIndex: nil, selection: selection))
+            )
+        }
+    }
+}
+
+/// How a unit's documents get their target index: the unit's own, set once, or (for a file, whose lines name their
+/// indices) each source index renamed through the selection, remembered per name.
+struct Naming {
+    let targetIndex: String?
+    let selection: IndexSelection
+    private var renamed: [String: String] = [:]
+
+    init(targetIndex: String?, selection: IndexSelection) {
+        self.targetIndex = targetIndex
+        self.selection = selection
+    }
+
+    mutating func apply(to page: inout [BulkDocument]) {
+        if let targetIndex {
+            for position in page.indices { page[position].index = targetIndex }
+            return
+        }
+        for position in page.indices {
+            let source = page[position].index
+            if let target = renamed[source] {
+                page[position].index = target
+            } else {
+                let target = selection.targetName(for: source)
+                renamed[source] = target
+                page[position].index = target
             }
         }
     }
+}
 
-    private static func drain(_ batches: DocumentBatches, _ body: ([Document]) async throws -> Bool) async throws {
-        do {
-            for try await batch in batches {
-                if try await !body(batch) { return }
+/// The documents of one unit, page by page, with their target index set: one `AsyncSequence` for every kind of unit.
+///
+/// Live pages carry their sources as slices of the search answers they came in; snapshot, Lucene and file pages are
+/// read as ``Document``s and their sources copied once into one buffer per page.
+struct UnitPages: AsyncSequence {
+    typealias Element = [BulkDocument]
+
+    enum Source {
+        case live(LiveSlicePages)
+        case batches(DocumentBatches)
+        case file(NDJSONDocumentReader, selection: IndexSelection, pageSize: Int)
+    }
+
+    let source: Source
+    let naming: Naming
+
+    init(_ source: Source, naming: Naming) {
+        self.source = source
+        self.naming = naming
+    }
+
+    func makeAsyncIterator() -> Iterator {
+        switch source {
+        case .live(let pages): Iterator(.live(pages.makeAsyncIterator()), naming: naming)
+        case .batches(let batches): Iterator(.batches(batches.makeAsyncIterator()), naming: naming)
+        case .file(let reader, let selection, let pageSize): Iterator(.file(reader, selection, pageSize), naming: naming)
+        }
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        enum Base {
+            case live(LiveSlicePages.Iterator)
+            case batches(DocumentBatches.Iterator)
+            case file(NDJSONDocumentReader, IndexSelection, Int)
+        }
+
+        var base: Base
+        var naming: Naming
+
+        init(_ base: Base, naming: Naming) {
+            self.base = base
+            self.naming = naming
+        }
+
+        mutating func next() async throws -> [BulkDocument]? {
+            guard var page = try await nextPage() else { return nil }
+            naming.apply(to: &page)
+            return page
+        }
+
+        private mutating func nextPage() async throws -> [BulkDocument]? {
+            switch base {
+            case .live(var iterator):
+                defer { base = .live(iterator) }
+                return try await iterator.next()
+            case .batches(let iterator):
+                do {
+                    return try await iterator.next().map(BulkDocument.page)
+                } catch let error as SnapshotReaderError {
+                    throw error.ternError
+                }
+            case .file(let reader, let selection, let pageSize):
+                while let page = try reader.next(count: pageSize) {
+                    let selected = page.filter { selection.selects($0.index) }
+                    if !selected.isEmpty { return BulkDocument.page(selected) }
+                }
+                return nil
             }
-        } catch let error as SnapshotReaderError {
-            throw error.ternError
         }
     }
 }

@@ -20,7 +20,7 @@ struct RequestAuthenticator: Sendable {
 
     /// The headers to add. `headers` are those already set (SigV4 signs them); `host` is `host[:port]` as sent.
     func headers(
-        method: String, path: String, query: String?, host: String, headers: [(name: String, value: String)], body: [UInt8]
+        method: String, path: String, query: String?, host: String, headers: [(name: String, value: String)], body: some Collection<UInt8>
     ) -> [(name: String, value: String)] {
         switch auth {
         case .none:

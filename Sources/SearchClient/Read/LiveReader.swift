@@ -35,10 +35,41 @@ extension SearchClient {
         index: String, slice: Int, of sliceCount: Int, mode: ReadMode, options: LiveReadOptions, cluster: ClusterInfo,
         _ body: ([Document]) async throws -> Bool
     ) async throws -> Int {
+        try await withSlicePages(index: index, slice: slice, of: sliceCount, mode: mode, options: options, cluster: cluster) { pages in
+            var read = 0
+            for try await page in pages {
+                read += page.count
+                guard try await body(page.map(\.document)) else { break }
+            }
+            return read
+        }
+    }
+
+    /// Runs `body` with slice `slice` of `sliceCount` of `index` as an `AsyncSequence` of pages, and releases the
+    /// scroll or point in time when `body` returns or throws, whether or not it read every page. Each page's documents
+    /// (with _seq_no, _primary_term, _version, routing, type) carry their `_source` as a slice of the answer they came
+    /// in: nothing is copied. The next page is requested while `body` handles one.
+    /// - Throws: what `body` throws, and from the sequence: `TernError` `.indexNotFound`, `.searchContextExpired`,
+    ///   `.incompleteRead` (failed shards, documents without `_source`), `.invalidArgument` (options, or a mode the
+    ///   cluster cannot serve), or an HTTP failure.
+    public func withSlicePages<Result>(
+        index: String, slice: Int, of sliceCount: Int, mode: ReadMode, options: LiveReadOptions, cluster: ClusterInfo,
+        _ body: (LiveSlicePages) async throws -> Result
+    ) async throws -> Result {
         let reader = try LiveReader(
             client: self, index: index, slice: slice, of: sliceCount, mode: effectiveReadMode(mode, for: cluster), options: options,
             cluster: cluster)
-        return try await reader.read(body)
+        let cursor = LiveCursor(reader: reader)
+        let result: Result
+        do {
+            result = try await body(LiveSlicePages(cursor: cursor))
+        } catch {
+            // Failing anyway: no reason to wait for a page nobody will read, only for the id it may carry.
+            await cursor.release(abandoning: true)
+            throw error
+        }
+        await cursor.release(abandoning: false)
+        return result
     }
 
     /// Documents matching `query` in `index` (`_count`), for progress and verification.
@@ -97,56 +128,32 @@ struct LiveReader: Sendable {
 
     /// One page, ready to hand on.
     struct Page: Sendable {
-        var documents: [Document] = []
+        var documents: [BulkDocument] = []
         var scrollID: String?
         var pitID: String?
         /// The `sort` of the last hit: where the next `search_after` page starts.
         var lastSort: [UInt8]?
     }
 
-    func read(_ body: ([Document]) async throws -> Bool) async throws -> Int {
-        if mode == .pit {
-            return try await readPointInTime(body)
-        }
-        return try await readScroll(body)
-    }
-
     private var encodedIndex: String { SearchClient.encode(index) }
 
     private var sliceName: String { sliceCount > 1 ? " (slice \(slice + 1) of \(sliceCount))" : "" }
 
-    // MARK: Scroll
-
-    private func readScroll(_ body: ([Document]) async throws -> Bool) async throws -> Int {
-        var page = try await fetch(
+    /// The first scroll page.
+    fileprivate func openScroll() async throws -> Page {
+        try await fetch(
             "/\(encodedIndex)/_search", query: [("scroll", options.keepAlive)],
             body: dialect.searchBody(
                 pageSize: options.pageSize, slice: slice, of: sliceCount, query: options.query, pointInTime: nil, searchAfter: nil))
-        var scrollID = page.scrollID
-        var read = 0
-        do {
-            while !page.documents.isEmpty {
-                guard let id = scrollID else {
-                    throw TernError(.badResponse, "The \(client.displayName) sent a scroll page of index '\(index)' without a _scroll_id.")
-                }
-                let request = Array(#"{"scroll":\#(RequestJSON.quoted(options.keepAlive)),"scroll_id":\#(RequestJSON.quoted(id))}"#.utf8)
-                let next = Prefetch { try await self.fetch("/_search/scroll", query: [], body: request) }
-                read += page.documents.count
-                guard try await hand(page.documents, to: body, while: next, newest: { scrollID = $0.scrollID ?? scrollID }) else { break }
-                page = try await next.page
-                scrollID = page.scrollID ?? scrollID
-            }
-        } catch {
-            await release(scrollID: scrollID)
-            throw error
-        }
-        await release(scrollID: scrollID)
-        return read
     }
 
-    // MARK: Point in time
+    fileprivate func nextScrollPage(_ id: String) async throws -> Page {
+        let request = Array(#"{"scroll":\#(RequestJSON.quoted(options.keepAlive)),"scroll_id":\#(RequestJSON.quoted(id))}"#.utf8)
+        return try await fetch("/_search/scroll", query: [], body: request)
+    }
 
-    private func readPointInTime(_ body: ([Document]) async throws -> Bool) async throws -> Int {
+    /// Opens a point in time and returns its id.
+    fileprivate func openPointInTime() async throws -> String {
         guard var open = dialect.openPointInTime(index: encodedIndex, keepAlive: options.keepAlive) else {
             throw TernError(
                 .invalidArgument,
@@ -158,78 +165,18 @@ struct LiveReader: Sendable {
             open.query.append(("allow_partial_pit_creation", "false"))
         }
         let opened = try await fetch(open.path, query: open.query, body: nil)
-        guard var pitID = opened.pitID else {
+        guard let pitID = opened.pitID else {
             throw TernError(.badResponse, "The \(client.displayName) opened a point in time on index '\(index)' but sent no id.")
         }
-        var read = 0
-        do {
-            var page = try await fetch("/_search", query: [], body: pointInTimeSearch(pitID, after: nil))
-            // Elasticsearch may renew the id on any page; the newest one is the one to use and to close.
-            pitID = page.pitID ?? pitID
-            while !page.documents.isEmpty {
-                guard let sort = page.lastSort else {
-                    throw TernError(
-                        .badResponse, "The \(client.displayName) sent a page of index '\(index)' whose last hit has no sort values.")
-                }
-                let request = pointInTimeSearch(pitID, after: sort)
-                let next = Prefetch { try await self.fetch("/_search", query: [], body: request) }
-                read += page.documents.count
-                guard try await hand(page.documents, to: body, while: next, newest: { pitID = $0.pitID ?? pitID }) else { break }
-                page = try await next.page
-                pitID = page.pitID ?? pitID
-            }
-        } catch {
-            await release(pointInTime: pitID)
-            throw error
-        }
-        await release(pointInTime: pitID)
-        return read
+        return pitID
     }
 
-    private func pointInTimeSearch(_ id: String, after sort: [UInt8]?) -> [UInt8] {
-        dialect.searchBody(
-            pageSize: options.pageSize, slice: slice, of: sliceCount, query: options.query, pointInTime: (id, options.keepAlive),
-            searchAfter: sort)
-    }
-
-    // MARK: Pipelining
-
-    /// A page requested while the previous one is being handled, so the source works while the caller writes.
-    private struct Prefetch: Sendable {
-        let task: Task<Page, any Error>
-
-        init(_ fetch: @escaping @Sendable () async throws -> Page) {
-            task = Task(operation: fetch)
-        }
-
-        /// The page; cancelling the waiting task cancels the request.
-        var page: Page {
-            get async throws {
-                try await withTaskCancellationHandler {
-                    try await task.value
-                } onCancel: {
-                    task.cancel()
-                }
-            }
-        }
-    }
-
-    /// Hands `documents` to `body` while `next` is on its way. When the read stops here (false or an error), settles
-    /// `next` and passes its page to `newest`: it may carry a renewed cursor id, the one to release.
-    private func hand(
-        _ documents: [Document], to body: ([Document]) async throws -> Bool, while next: Prefetch, newest: (Page) -> Void
-    ) async throws -> Bool {
-        let proceed: Bool
-        do {
-            proceed = try await body(documents)
-        } catch {
-            // Failing anyway: no reason to wait for a page nobody will read, only for the id it may carry.
-            next.task.cancel()
-            if let page = try? await next.task.value { newest(page) }
-            throw error
-        }
-        if !proceed, let page = try? await next.task.value { newest(page) }
-        return proceed
+    fileprivate func pointInTimePage(_ id: String, after sort: [UInt8]?) async throws -> Page {
+        try await fetch(
+            "/_search", query: [],
+            body: dialect.searchBody(
+                pageSize: options.pageSize, slice: slice, of: sliceCount, query: options.query, pointInTime: (id, options.keepAlive),
+                searchAfter: sort))
     }
 
     // MARK: Pages
@@ -243,7 +190,8 @@ struct LiveReader: Sendable {
             }
             throw try Self.failure(response, client: client, method: "POST", path: path, index: index)
         }
-        return try response.body.withUnsafeReadableBytes { raw in
+        let body = response.body
+        let scanned = try body.withUnsafeReadableBytes { raw in
             let scanned: HitsScanner.Page
             do {
                 scanned = try HitsScanner.scan(raw)
@@ -254,25 +202,27 @@ struct LiveReader: Sendable {
                 )
             }
             try check(scanned, raw: raw, path: path)
-            var page = Page(scrollID: scanned.scrollID, pitID: scanned.pitID ?? scanned.id)
-            page.documents.reserveCapacity(scanned.hits.count)
-            for hit in scanned.hits {
-                guard let id = hit.id else {
-                    throw TernError(.badResponse, "The \(client.displayName) sent a hit of index '\(index)' without an _id.")
-                }
-                // `check` refused pages with hits lacking `_source`.
-                guard let source = hit.source else { continue }
-                page.documents.append(
-                    Document(
-                        index: hit.index ?? index, id: id, type: dialect.documentType(hit.type), routing: hit.routing,
-                        seqNo: hit.seqNo, primaryTerm: hit.primaryTerm, version: hit.version,
-                        source: Array(UnsafeRawBufferPointer(rebasing: raw[source]))))
-            }
-            if let sort = scanned.hits.last?.sort {
-                page.lastSort = Array(UnsafeRawBufferPointer(rebasing: raw[sort]))
-            }
-            return page
+            return scanned
         }
+        // The scanner's ranges count from the first readable byte; each source is a slice of the answer, not a copy.
+        let base = body.readerIndex
+        var page = Page(scrollID: scanned.scrollID, pitID: scanned.pitID ?? scanned.id)
+        page.documents.reserveCapacity(scanned.hits.count)
+        for hit in scanned.hits {
+            guard let id = hit.id else {
+                throw TernError(.badResponse, "The \(client.displayName) sent a hit of index '\(index)' without an _id.")
+            }
+            // `check` refused pages with hits lacking `_source`.
+            guard let source = hit.source, let bytes = body.getSlice(at: base + source.lowerBound, length: source.count) else { continue }
+            page.documents.append(
+                BulkDocument(
+                    index: hit.index ?? index, id: id, type: dialect.documentType(hit.type), routing: hit.routing,
+                    seqNo: hit.seqNo, primaryTerm: hit.primaryTerm, version: hit.version, source: bytes))
+        }
+        if let sort = scanned.hits.last?.sort {
+            page.lastSort = body.getBytes(at: base + sort.lowerBound, length: sort.count)
+        }
+        return page
     }
 
     /// Refuses answers that would make the read incomplete without saying so.
@@ -341,13 +291,13 @@ struct LiveReader: Sendable {
     // MARK: Release
 
     /// Clears a scroll. Runs even when the reading task was cancelled, so the cluster does not hold it until it expires.
-    private func release(scrollID: String?) async {
+    fileprivate func release(scrollID: String?) async {
         guard let scrollID else { return }
         let body = Array(#"{"scroll_id":[\#(RequestJSON.quoted(scrollID))]}"#.utf8)
         await Self.close(client: client, path: "/_search/scroll", body: body, what: "scroll of index '\(index)'")
     }
 
-    private func release(pointInTime id: String) async {
+    fileprivate func release(pointInTime id: String) async {
         guard let close = dialect.closePointInTime(id: id) else { return }
         await Self.close(client: client, path: close.path, body: close.body, what: "point in time of index '\(index)'")
     }
@@ -400,5 +350,129 @@ struct LiveReader: Sendable {
     static func isTimeValue(_ text: String) -> Bool {
         guard let unitStart = text.firstIndex(where: { !$0.isASCII || !$0.isNumber }), unitStart != text.startIndex else { return false }
         return ["d", "h", "m", "s", "ms", "micros", "nanos"].contains(String(text[unitStart...]))
+    }
+}
+
+/// The pages of one slice of one index, as an `AsyncSequence`: each element is a page's documents, their sources slices
+/// of the answer they came in. Made by ``SearchClient/withSlicePages(index:slice:of:mode:options:cluster:_:)``, which
+/// releases the scroll or point in time afterwards; iterate it once, inside that call.
+public struct LiveSlicePages: AsyncSequence {
+    public typealias Element = [BulkDocument]
+
+    let cursor: LiveCursor
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(cursor: cursor)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let cursor: LiveCursor
+
+        public mutating func next() async throws -> [BulkDocument]? {
+            try await cursor.next()
+        }
+    }
+}
+
+/// Where a slice's read stands: the cursor ids to use and to release, and the page requested ahead.
+final class LiveCursor {
+    private let reader: LiveReader
+    private var state = State.start
+    /// The newest scroll id (a cluster may renew it on any page).
+    private var scrollID: String?
+    /// The newest point-in-time id (Elasticsearch may renew it on any page); the one to use and to close.
+    private var pitID: String?
+
+    private enum State {
+        case start
+        /// The next page, requested while the caller handles the one before, so the source works while the caller writes.
+        case ahead(Prefetch)
+        case finished
+    }
+
+    init(reader: LiveReader) {
+        self.reader = reader
+    }
+
+    /// The next page's documents; nil after the last page.
+    func next() async throws -> [BulkDocument]? {
+        let pending = state
+        // Whatever happens below, a failed or last page ends the read.
+        state = .finished
+        switch pending {
+        case .finished:
+            return nil
+        case .start:
+            if reader.mode == .pit {
+                pitID = try await reader.openPointInTime()
+                return try accept(try await reader.pointInTimePage(pitID!, after: nil))
+            }
+            return try accept(try await reader.openScroll())
+        case .ahead(let prefetch):
+            return try accept(try await prefetch.page)
+        }
+    }
+
+    /// Takes a page's cursor ids, asks for the page after it, and hands its documents on (nil when it is empty).
+    private func accept(_ page: LiveReader.Page) throws -> [BulkDocument]? {
+        scrollID = page.scrollID ?? scrollID
+        pitID = page.pitID ?? pitID
+        guard !page.documents.isEmpty else { return nil }
+        let reader = reader
+        if reader.mode == .pit {
+            guard let sort = page.lastSort, let id = pitID else {
+                throw TernError(
+                    .badResponse,
+                    "The \(reader.client.displayName) sent a page of index '\(reader.index)' whose last hit has no sort values.")
+            }
+            state = .ahead(Prefetch { try await reader.pointInTimePage(id, after: sort) })
+        } else {
+            guard let id = scrollID else {
+                throw TernError(
+                    .badResponse, "The \(reader.client.displayName) sent a scroll page of index '\(reader.index)' without a _scroll_id.")
+            }
+            state = .ahead(Prefetch { try await reader.nextScrollPage(id) })
+        }
+        return page.documents
+    }
+
+    /// Releases the scroll or point in time. A page still on its way is awaited first (cancelled when `abandoning`): it
+    /// may carry a renewed id, the one to release.
+    func release(abandoning: Bool) async {
+        if case .ahead(let prefetch) = state {
+            if abandoning { prefetch.task.cancel() }
+            if let page = try? await prefetch.task.value {
+                scrollID = page.scrollID ?? scrollID
+                pitID = page.pitID ?? pitID
+            }
+        }
+        state = .finished
+        if reader.mode == .pit {
+            if let pitID { await reader.release(pointInTime: pitID) }
+        } else {
+            await reader.release(scrollID: scrollID)
+        }
+        scrollID = nil
+        pitID = nil
+    }
+
+    /// A page requested ahead.
+    private struct Prefetch: Sendable {
+        let task: Task<LiveReader.Page, any Error>
+
+        init(_ fetch: @escaping @Sendable () async throws -> LiveReader.Page) {
+            task = Task(operation: fetch)
+        }
+
+        /// The page; cancelling the waiting task cancels the request.
+        var page: LiveReader.Page {
+            get async throws {
+                try await withTaskCancellationHandler {
+                    try await task.value
+                } onCancel: {
+                    task.cancel()
+                }
+            }
+        }
     }
 }

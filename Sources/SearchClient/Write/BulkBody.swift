@@ -1,3 +1,4 @@
+import NIOCore
 import TernCore
 
 #if canImport(Glibc)
@@ -8,9 +9,10 @@ import TernCore
     import Darwin
 #endif
 
-/// A `_bulk` request body: one `index` action line and the document's raw `_source` bytes per document.
+/// A `_bulk` request body: one action line and, for an `index`, the document's raw `_source` bytes per document.
 ///
-/// Sources are copied, never decoded: that is where the writer's speed comes from (DESIGN.md, "Bytes pass through").
+/// Built once into one `ByteBuffer`, which is what is sent, and sent again as it is when a connection drops: sources
+/// are copied into it once, never decoded (DESIGN.md, "Bytes pass through").
 public struct BulkBody: Sendable {
     /// How writes are ordered against what the target already holds.
     public enum Versioning: Sendable, Hashable {
@@ -38,20 +40,30 @@ public struct BulkBody: Sendable {
 
     public let options: Options
     /// The body so far: ndjson, ending with a newline after each document.
-    public private(set) var bytes: [UInt8] = []
+    public private(set) var buffer: ByteBuffer
     public private(set) var documentCount = 0
 
     public init(options: Options = Options(), reservingCapacity capacity: Int = 0) {
         self.options = options
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
+    /// The body, of `documents` at `positions`, in that order.
+    public init(options: Options, documents: [BulkDocument], positions: [Int]) {
+        let size = positions.reduce(0) { $0 + Self.estimatedSize(of: documents[$1]) }
+        self.init(options: options, reservingCapacity: size)
+        for position in positions { append(documents[position]) }
+    }
+
+    /// The body as an array (tests, and callers that want one).
+    public var bytes: [UInt8] { Array(buffer.readableBytesView) }
+
     /// Appends the action line and, for an `index` operation, the source line of `document`.
-    public mutating func append(_ document: Document) {
-        Self.appendActionLine(for: document, options: options, to: &bytes)
+    public mutating func append(_ document: BulkDocument) {
+        Self.writeActionLine(for: document, options: options, to: &buffer)
         if document.operation == .index {
-            NDJSONLine.appendSingleLine(document.source, to: &bytes)
-            bytes.append(0x0A)
+            Self.writeSingleLine(document.source, to: &buffer)
+            buffer.writeInteger(UInt8(0x0A))
         }
         documentCount += 1
     }
@@ -61,35 +73,85 @@ public struct BulkBody: Sendable {
         document.seqNo ?? document.version
     }
 
+    public static func externalVersion(of document: BulkDocument) -> Int64? {
+        document.seqNo ?? document.version
+    }
+
     /// How many bytes `document` adds to a body, for cutting batches without building them first (an upper bound
     /// unless its names need escaping).
-    public static func estimatedSize(of document: Document) -> Int {
-        document.source.count + document.index.utf8.count + document.id.utf8.count + (document.routing?.utf8.count ?? 0)
+    public static func estimatedSize(of document: BulkDocument) -> Int {
+        document.source.readableBytes + document.index.utf8.count + document.id.utf8.count + (document.routing?.utf8.count ?? 0)
             + (document.type?.utf8.count ?? 0) + 140
     }
 
     /// `{"index":{"_index":"i","_id":"1","routing":"r","version":7,"version_type":"external"}}` and a newline
     /// (`delete` for a deletion).
-    public static func appendActionLine(for document: Document, options: Options, to output: inout [UInt8]) {
-        output.append(contentsOf: document.operation == .delete ? #"{"delete":{"_index":"#.utf8 : #"{"index":{"_index":"#.utf8)
-        NDJSONLine.appendJSONString(document.index, to: &output)
+    public static func writeActionLine(for document: BulkDocument, options: Options, to output: inout ByteBuffer) {
+        output.writeStaticString(document.operation == .delete ? #"{"delete":{"_index":"# : #"{"index":{"_index":"#)
+        writeJSONString(document.index, to: &output)
         if options.includeType {
-            output.append(contentsOf: #","_type":"#.utf8)
-            NDJSONLine.appendJSONString(document.type ?? "_doc", to: &output)
+            output.writeStaticString(#","_type":"#)
+            writeJSONString(document.type ?? "_doc", to: &output)
         }
-        output.append(contentsOf: #","_id":"#.utf8)
-        NDJSONLine.appendJSONString(document.id, to: &output)
+        output.writeStaticString(#","_id":"#)
+        writeJSONString(document.id, to: &output)
         if let routing = document.routing {
             // `routing`, not `_routing`: Elasticsearch 7+ refuses the underscored form and 6.x accepts both.
-            output.append(contentsOf: #","routing":"#.utf8)
-            NDJSONLine.appendJSONString(routing, to: &output)
+            output.writeStaticString(#","routing":"#)
+            writeJSONString(routing, to: &output)
         }
         if options.versioning != .none, let version = externalVersion(of: document) {
-            output.append(contentsOf: #","version":"#.utf8)
-            output.append(contentsOf: String(version).utf8)
-            output.append(
-                contentsOf: options.versioning == .external ? #","version_type":"external""#.utf8 : #","version_type":"external_gte""#.utf8)
+            output.writeStaticString(#","version":"#)
+            writeDecimal(version, to: &output)
+            output.writeStaticString(
+                options.versioning == .external ? #","version_type":"external""# : #","version_type":"external_gte""#)
         }
-        output.append(contentsOf: "}}\n".utf8)
+        output.writeStaticString("}}\n")
+    }
+
+    /// Writes `value` in decimal digits, without making a string of it first.
+    static func writeDecimal(_ value: Int64, to output: inout ByteBuffer) {
+        if value < 0 { output.writeInteger(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.writeBytes(UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - count)...]))
+        }
+    }
+
+    /// Writes a JSON source without its line breaks: `_bulk` reads one document per line. JSON cannot hold a raw line
+    /// break inside a string, so any line break in valid JSON sits between tokens, where dropping it changes nothing.
+    public static func writeSingleLine(_ source: ByteBuffer, to output: inout ByteBuffer) {
+        let hasBreak = source.withUnsafeReadableBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
+            return memchr(base, 0x0A, raw.count) != nil || memchr(base, 0x0D, raw.count) != nil
+        }
+        if hasBreak {
+            output.reserveCapacity(minimumWritableBytes: source.readableBytes)
+            source.withUnsafeReadableBytes { raw in
+                for byte in raw where byte != 0x0A && byte != 0x0D { output.writeInteger(byte) }
+            }
+        } else {
+            output.writeImmutableBuffer(source)
+        }
+    }
+
+    /// Writes a JSON string literal with the escapes JSON requires; names without any are written as they are.
+    public static func writeJSONString(_ text: String, to output: inout ByteBuffer) {
+        output.writeInteger(UInt8(ascii: "\""))
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            output.writeString(text)
+        } else {
+            var escaped: [UInt8] = []
+            NDJSONLine.appendJSONString(text, to: &escaped)
+            output.writeBytes(escaped[1..<(escaped.count - 1)])
+        }
+        output.writeInteger(UInt8(ascii: "\""))
     }
 }

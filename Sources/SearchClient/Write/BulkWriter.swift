@@ -1,38 +1,48 @@
 import Logging
+import NIOCore
 import TernCore
 
 /// Writes documents to a cluster through `_bulk`, as fast as the target takes them and without losing one.
 ///
-/// Concurrency and batch size follow an ``AIMDController``: they grow while the target accepts everything and halve
-/// when it pushes back. Rejected documents, and only those, are sent again after a backoff with jitter; documents the
-/// target refuses for good are reported (and kept in the dead-letter file when one is given). An actor: the
-/// controller and its concurrency limit are shared by all calls, so concurrent `write` calls adapt together and
-/// never have more requests in flight between them than the limit.
+/// Every decision is the ``BulkScheduler``'s (a state machine without I/O): concurrency and batch size grow while the
+/// target accepts everything and halve when it pushes back; rejected documents, and only those, are sent again after a
+/// backoff with jitter; documents the target refuses for good are reported (and kept in the dead-letter file when one
+/// is given). The writer only performs what it decides: it builds bodies, sends them, sleeps until a timer is due, and
+/// tells the scheduler what happened.
+///
+/// An actor: the scheduler, its controller and its concurrency limit are shared by all calls, so concurrent `write`
+/// calls adapt together and never have more requests in flight between them than the limit.
 public actor BulkWriter {
     public nonisolated let client: SearchClient
     public nonisolated let options: BulkWriterOptions
     public nonisolated let deadLetters: DeadLetterFile?
-    private var controller: AIMDController
-    /// Requests in flight, of all `write` calls together.
-    private var sending = 0
-    /// The most requests that were ever in flight at once (tests check the limit holds across calls).
-    private(set) var peakSending = 0
-    private var random = SystemRandomNumberGenerator()
+    private var scheduler: BulkScheduler
+    /// The events of each `write` call in progress. A call performs the actions that concern its own documents; an
+    /// action the scheduler hands out for another call (a slot this call freed) goes to that call's inbox.
+    private var inboxes: [BulkScheduler.WriteID: AsyncStream<Event>.Continuation] = [:]
 
     public init(client: SearchClient, options: BulkWriterOptions = BulkWriterOptions(), deadLetters: DeadLetterFile? = nil) {
         self.client = client
         self.options = options
         self.deadLetters = deadLetters
-        controller = AIMDController(settings: options.limits)
+        scheduler = BulkScheduler(options: options)
     }
 
     /// The controller's current limits.
     public var limits: (concurrency: Int, batchBytes: Int, batchDocuments: Int) {
-        (controller.concurrency, controller.batchBytes, controller.batchDocuments)
+        (scheduler.controller.concurrency, scheduler.controller.batchBytes, scheduler.controller.batchDocuments)
     }
 
     /// The controller as it stands (limits, epoch), for progress output and tests.
-    public var controllerState: AIMDController { controller }
+    public var controllerState: AIMDController { scheduler.controller }
+
+    /// The most requests that were ever in flight at once (tests check the limit holds across calls).
+    var peakSending: Int { scheduler.peakInFlight }
+
+    /// ``write(_:)`` for documents whose sources are arrays (copied once into one buffer for all of them).
+    public func write(_ documents: [Document]) async throws -> BulkOutcome {
+        try await write(BulkDocument.page(documents))
+    }
 
     /// Writes all of `documents` (split into batches by the controller's limits), retrying only rejected items with
     /// backoff and jitter until they succeed or use up their budget (`maxItemRetries` and `rejectionPatience`);
@@ -43,95 +53,158 @@ public actor BulkWriter {
     /// - Throws: `TernError` when the target cannot be reached after the cluster's retries (the caller stops and
     ///   resumes later: nothing is reported as written that the target did not acknowledge), answers with a body that
     ///   is not a `_bulk` answer, refuses the credentials, or when the dead-letter file cannot be written.
-    public func write(_ documents: [Document]) async throws -> BulkOutcome {
-        var run = Run(count: documents.count)
-        let query = self.query
-        try await withThrowingTaskGroup(of: Event.self) { group in
-            // This call's requests in flight; `sending` counts those of all calls, which share the controller's limit.
-            var inFlight = 0
-            // The earliest wake-up a timer task is sleeping towards; nil when none is.
-            var armed: ContinuousClock.Instant?
+    public func write(_ documents: [BulkDocument]) async throws -> BulkOutcome {
+        let (events, inbox) = AsyncStream.makeStream(of: Event.self)
+        let (id, first) = scheduler.write(sizes: documents.map(BulkBody.estimatedSize), now: .now)
+        inboxes[id] = inbox
+        defer {
+            inboxes[id] = nil
+            inbox.finish()
+        }
+        var call = Call(id: id, documents: documents, inbox: inbox, query: query)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            var actions = first
+            var response: SearchResponse?
+            var iterator = events.makeAsyncIterator()
             do {
                 while true {
-                    while sending < controller.concurrency, let (items, size) = run.takeBatch(documents, within: controller) {
-                        let epoch = controller.epoch
-                        group.addTask { [client, options] in
-                            // Built in the child task, off the actor: copying megabytes of sources runs in parallel.
-                            var body = BulkBody(options: options.bodyOptions, reservingCapacity: size)
-                            for item in items { body.append(documents[item.index]) }
-                            let answer = try await Self.post(body.bytes, query: query, client: client)
-                            return Event.answered(items: items, epoch: epoch, answer: answer)
-                        }
-                        inFlight += 1
-                        sending += 1
-                        peakSending = max(peakSending, sending)
-                        run.outcome.requests += 1
+                    for action in actions where action.write != id { inboxes[action.write]?.yield(.perform(action)) }
+                    for action in actions where action.write == id {
+                        if let outcome = try perform(action, for: &call, response: response, group: &group) { return outcome }
                     }
-                    if inFlight == 0 && run.isDone { break }
-                    let now = ContinuousClock.now
-                    var wake: ContinuousClock.Instant?
-                    if inFlight == 0 && run.hasWork(now: now) {
-                        // Work is ready but other `write` calls hold every slot; their answers do not wake this loop.
-                        wake = now + .milliseconds(20)
-                    } else if sending < controller.concurrency || inFlight == 0 {
-                        // Documents waiting out a backoff while there is room to send (or nothing else of this call
-                        // would wake it): wake up when the first is due.
-                        wake = run.earliestDue
-                    }
-                    if let wake, armed.map({ wake < $0 }) ?? true {
-                        armed = wake
-                        group.addTask {
-                            try? await Task.sleep(until: wake, clock: .continuous)
-                            return Event.wake(wake)
-                        }
-                    }
-                    guard let event = try await group.next() else { break }
+                    guard let event = await iterator.next() else { throw CancellationError() }
+                    response = nil
                     switch event {
-                    case .wake(let due):
-                        if armed == due { armed = nil }
-                    case .answered(let items, let epoch, let answer):
-                        inFlight -= 1
-                        sending -= 1
-                        try handle(answer, items: items, epoch: epoch, documents: documents, run: &run)
+                    case .answered(let request, let answer, let received):
+                        response = received
+                        actions = scheduler.answered(request, answer, now: .now)
+                    case .failed(let request, let error, let body):
+                        call.bodies[request] = body
+                        actions = scheduler.transportFailed(request, error, now: .now)
+                    case .timer(let due):
+                        actions = scheduler.timerFired(id, at: due, now: .now)
+                    case .perform(let action):
+                        actions = [action]
                     }
                 }
             } catch {
-                // The group cancels the requests still in flight; their slots are free again.
-                sending -= inFlight
+                // The group cancels this call's requests still in flight; their slots go to the other calls.
+                for action in scheduler.abandon(id, now: .now) { inboxes[action.write]?.yield(.perform(action)) }
                 throw error
             }
-            group.cancelAll()
         }
-        // Every document is counted exactly once; anything else would be a bug, and must not pass for success.
-        guard run.outcome.total == documents.count else {
-            throw TernError(
-                .failedChecks,
-                "The bulk writer accounted for \(run.outcome.total) of \(documents.count) documents; treat this run as incomplete and run it again."
+    }
+
+    /// Performs one action of this call; returns the outcome when the call is finished.
+    private func perform(
+        _ action: BulkScheduler.Action, for call: inout Call, response: SearchResponse?, group: inout ThrowingTaskGroup<Void, any Error>
+    ) throws -> BulkOutcome? {
+        switch action {
+        case .send(let request):
+            let reuse = call.bodies.removeValue(forKey: request.id)
+            if case .again(let failure) = request.delivery {
+                client.logger.info(
+                    "bulk request failed, sent again", metadata: ["error": "\(failure.message)", "documents": "\(request.positions.count)"])
+            }
+            let documents = call.documents
+            let inbox = call.inbox
+            let query = call.query
+            group.addTask { [client, options] in
+                // Built in the child task, off the actor: copying megabytes of sources runs in parallel. Built once: a
+                // request sent again after a broken connection sends the same buffer.
+                let body = reuse ?? BulkBody(options: options.bodyOptions, documents: documents, positions: request.positions).buffer
+                do {
+                    let response = try await client.send(
+                        .POST, "/_bulk", query: query, body: body, contentType: "application/x-ndjson",
+                        retries: request.delivery == .once ? RetrySettings(maxAttempts: 1) : nil)
+                    inbox.yield(.answered(request.id, Self.answer(response), response))
+                } catch {
+                    let failure =
+                        error as? TernError
+                        ?? TernError(.connection, "The \(client.displayName) did not answer POST /_bulk: \(error).")
+                    inbox.yield(.failed(request.id, failure, body))
+                }
+            }
+        case .retry(_, let count, _):
+            let limits = scheduler.controller
+            client.logger.debug(
+                "bulk documents to send again",
+                metadata: [
+                    "documents": "\(count)", "concurrency": "\(limits.concurrency)", "batch_bytes": "\(limits.batchBytes)",
+                    "batch_documents": "\(limits.batchDocuments)",
+                ])
+        case .wake(_, let due):
+            let inbox = call.inbox
+            group.addTask {
+                try? await Task.sleep(until: due, clock: .continuous)
+                inbox.yield(.timer(due))
+            }
+        case .giveUp(_, let items):
+            for item in items {
+                let failure = FailedDocument(
+                    document: call.documents[item.position].document, status: item.status, errorType: item.errorType, reason: item.reason)
+                call.failed.append(failure)
+                try deadLetters?.append(failure)
+            }
+        case .finish(_, let tally):
+            let outcome = BulkOutcome(
+                written: tally.written, alreadyNewer: tally.alreadyNewer, failed: call.failed, requests: tally.requests,
+                retriedItems: tally.retriedItems)
+            // Every document is counted exactly once; anything else would be a bug, and must not pass for success.
+            guard tally.failed == call.failed.count, outcome.total == call.documents.count else {
+                throw TernError(
+                    .failedChecks,
+                    "The bulk writer accounted for \(outcome.total) of \(call.documents.count) documents; treat this run as incomplete and run it again."
+                )
+            }
+            return outcome
+        case .fail(_, let failure):
+            throw error(for: failure, response: response)
+        }
+        return nil
+    }
+
+    private func error(for failure: BulkScheduler.Failure, response: SearchResponse?) -> TernError {
+        switch failure {
+        case .transport(let error):
+            return error
+        case .unreadableAnswer(let detail, let count):
+            return TernError(
+                .badResponse,
+                "The \(client.displayName) answered POST /_bulk with a body that is not a bulk answer (\(detail)); none of its \(count) documents is counted as written, run again to resume."
+            )
+        case .itemCount(let answered, let sent):
+            return TernError(
+                .badResponse,
+                "The \(client.displayName) answered POST /_bulk with \(answered) results for \(sent) documents; none is counted as written, run again to resume."
+            )
+        case .refused(let status):
+            if let response {
+                do {
+                    try client.checkAccess(response, method: "POST", path: "/_bulk")
+                } catch let error as TernError {
+                    return error
+                } catch {}
+            }
+            return TernError(
+                .httpStatus,
+                "The \(client.displayName) refused POST /_bulk with HTTP \(status)\(response?.errorSummary.map { ": \($0)" } ?? ""); no document of that request was written."
             )
         }
-        return run.outcome
     }
 
-    /// What each item's answer means for that document.
-    enum Verdict: Equatable {
-        case written, alreadyNewer, rejected, serverError, permanent
-    }
-
-    static func verdict(status: Int, errorType: String?, versioning: BulkWriterOptions.Versioning, action: String = "index") -> Verdict {
-        let type = errorType ?? ""
-        if (200..<300).contains(status) { return .written }
-        // A deletion of a document the target does not hold (`result: not_found`): the end state is what was asked.
-        if action == "delete" && status == 404 && errorType == nil { return .written }
-        if type == "version_conflict_engine_exception" {
-            // Without external versioning an `index` action never conflicts; if it does, it is not ours to ignore.
-            return versioning == .none ? .permanent : .alreadyNewer
+    /// What an answer says, read off the actor in the task that received it.
+    static func answer(_ response: SearchResponse) -> BulkScheduler.Answer {
+        guard response.isSuccess else {
+            return .status(response.status, errorType: response.json()?.value(at: "error.type")?.stringValue, reason: response.errorSummary)
         }
-        // `es_rejected_execution_exception` (Elasticsearch), `rejected_execution_exception` (OpenSearch).
-        if status == 429 || status == 503 || type.hasSuffix("rejected_execution_exception") || type == "circuit_breaking_exception" {
-            return .rejected
+        do {
+            let summary = try BulkResponseScanner.scan(response.body)
+            return .items(count: summary.itemCount, failures: summary.failures)
+        } catch {
+            return .unreadable("\(error)")
         }
-        if status >= 500 || status < 100 { return .serverError }
-        return .permanent
     }
 
     private var query: [(String, String)] {
@@ -139,239 +212,35 @@ public actor BulkWriter {
         if options.refresh { query.append(("refresh", "true")) }
         return query
     }
-
-    /// Sends one body. The first attempt takes no retries from ``SearchClient``, so a 429 reaches the controller at
-    /// once instead of being waited out inside `send`; a broken connection is handed to `send`'s own retries
-    /// (backoff, other endpoints), and only when those give up does the error end the write.
-    private static func post(_ body: [UInt8], query: [(String, String)], client: SearchClient) async throws -> Answer {
-        do {
-            let response = try await client.send(
-                .POST, "/_bulk", query: query, body: body, contentType: "application/x-ndjson", retries: RetrySettings(maxAttempts: 1))
-            return Answer(response: response, firstFailure: nil)
-        } catch let error as TernError where TransportErrorTranslator.isRetryable(error) {
-            // Sending the same body again is safe even when the first copy was applied and only the answer was lost:
-            // every action keeps the document's `_id` and routing, so a repeat overwrites the document with itself
-            // (or, under external versioning, is refused as a version conflict and counted as already newer).
-            // Nothing is duplicated, nothing is counted twice: a document is counted once, from the answer received.
-            let response = try await client.send(.POST, "/_bulk", query: query, body: body, contentType: "application/x-ndjson")
-            return Answer(response: response, firstFailure: error)
-        }
-    }
-
-    private func handle(_ answer: Answer, items: [Pending], epoch: Int, documents: [Document], run: inout Run) throws {
-        if let failure = answer.firstFailure {
-            client.logger.info("bulk request failed, sent again", metadata: ["error": "\(failure.message)", "documents": "\(items.count)"])
-            // A request that timed out is the target drowning, the same signal as a 429.
-            if failure.kind == .timeout { controller.recordRejection(epoch: epoch) }
-        }
-        let response = answer.response
-        var retries = Retries()
-        switch response.status {
-        case 200..<300:
-            let summary: BulkResponseScanner.Summary
-            do {
-                summary = try BulkResponseScanner.scan(response.body)
-            } catch {
-                throw TernError(
-                    .badResponse,
-                    "The \(client.displayName) answered POST /_bulk with a body that is not a bulk answer (\(error)); none of its \(items.count) documents is counted as written, run again to resume."
-                )
-            }
-            guard summary.itemCount == items.count else {
-                throw TernError(
-                    .badResponse,
-                    "The \(client.displayName) answered POST /_bulk with \(summary.itemCount) results for \(items.count) documents; none is counted as written, run again to resume."
-                )
-            }
-            run.outcome.written += items.count - summary.failures.count
-            for item in summary.failures {
-                let pending = items[item.position]
-                let type = item.errorType ?? ""
-                let reason = item.errorReason ?? ""
-                switch Self.verdict(status: item.status, errorType: item.errorType, versioning: options.versioning, action: item.action) {
-                case .written: run.outcome.written += 1
-                case .alreadyNewer: run.outcome.alreadyNewer += 1
-                case .permanent: try fail(pending, documents, status: item.status, type: type, reason: reason, run: &run)
-                case .rejected: retries.add(pending, rejected: true, status: item.status, type: type, reason: reason)
-                case .serverError: retries.add(pending, rejected: false, status: item.status, type: type, reason: reason)
-                }
-            }
-            if retries.sawRejection {
-                controller.recordRejection(epoch: epoch)
-            } else if retries.candidates.isEmpty {
-                // Mapping errors and version conflicts say nothing about load: the target took the whole batch in.
-                controller.recordSuccess(epoch: epoch)
-            }
-        case 413 where items.count > 1:
-            // Too large for the target's http.max_content_length: smaller batches, nothing is wrong with the documents.
-            controller.recordTooLarge(epoch: epoch)
-            for pending in items { retries.add(pending, rejected: true, status: 413, type: "request_entity_too_large", reason: "") }
-        case 401, 403:
-            try client.checkAccess(response, method: "POST", path: "/_bulk")
-        case 429, 503, 500...:
-            let type = response.json()?.value(at: "error.type")?.stringValue ?? "http_\(response.status)"
-            let reason = response.errorSummary ?? "HTTP \(response.status)"
-            // 502/504 from a gateway mean the cluster is briefly out of reach, like a 429: back off and shrink.
-            let rejected =
-                RetryPolicy.retryableStatuses.contains(response.status)
-                || Self.verdict(status: response.status, errorType: type, versioning: options.versioning) == .rejected
-            for pending in items { retries.add(pending, rejected: rejected, status: response.status, type: type, reason: reason) }
-            if rejected { controller.recordRejection(epoch: epoch) }
-        case 413:
-            try fail(
-                items[0], documents, status: 413, type: "request_entity_too_large",
-                reason: "the document alone is larger than the target's http.max_content_length", run: &run)
-        default:
-            // A whole-request 4xx means the body itself was refused (a proxy, or a bug of ours): stop and say so.
-            throw TernError(
-                .httpStatus,
-                "The \(client.displayName) refused POST /_bulk with HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? ""); no document of that request was written."
-            )
-        }
-        try schedule(&retries, documents: documents, run: &run)
-    }
-
-    /// Requeues the documents to send again, all after one jittered backoff so they travel together; those out of
-    /// attempts are failed.
-    private func schedule(_ retries: inout Retries, documents: [Document], run: inout Run) throws {
-        for (pending, status, type, reason) in retries.exhausted(
-            maxRejections: options.maxItemRetries, patience: options.rejectionPatience, maxServerErrors: options.maxServerErrorRetries)
-        {
-            try fail(
-                pending, documents, status: status, type: type, reason: "gave up after \(pending.failures) attempts: \(reason)", run: &run)
-        }
-        guard !retries.again.isEmpty else { return }
-        let attempt = retries.again.map(\.failures).max() ?? 1
-        let policy = RetryPolicy(
-            settings: RetrySettings(maxAttempts: .max, initialBackoff: options.initialRetryDelay, maxBackoff: options.maxRetryDelay))
-        let due = ContinuousClock.now + policy.delay(afterAttempt: attempt, using: &random)
-        run.outcome.retriedItems += retries.again.count
-        run.waiting.append(contentsOf: retries.again.map { (due, $0) })
-        client.logger.debug(
-            "bulk documents to send again",
-            metadata: [
-                "documents": "\(retries.again.count)", "concurrency": "\(controller.concurrency)",
-                "batch_bytes": "\(controller.batchBytes)",
-                "batch_documents": "\(controller.batchDocuments)",
-            ])
-    }
-
-    private func fail(_ pending: Pending, _ documents: [Document], status: Int, type: String, reason: String, run: inout Run) throws {
-        let failure = FailedDocument(document: documents[pending.index], status: status, errorType: type, reason: reason)
-        run.outcome.failed.append(failure)
-        try deadLetters?.append(failure)
-    }
 }
 
 extension BulkWriter {
-    /// One document on its way, with the attempts it has used.
-    fileprivate struct Pending: Sendable {
-        var index: Int
-        var rejections = 0
-        /// When the target first rejected this document; nil while it has not.
-        var firstRejection: ContinuousClock.Instant?
-        var serverErrors = 0
-        /// Sends that came back rejected or failed.
-        var failures: Int { rejections + serverErrors }
+    /// What happened to one `write` call, in the order it happened.
+    enum Event: Sendable {
+        case answered(BulkScheduler.RequestID, BulkScheduler.Answer, SearchResponse)
+        /// The request got no answer; its body is kept to send again.
+        case failed(BulkScheduler.RequestID, TernError, ByteBuffer)
+        case timer(ContinuousClock.Instant)
+        /// An action the scheduler handed out for this call while handling another call's event.
+        case perform(BulkScheduler.Action)
     }
 
-    fileprivate struct Answer: Sendable {
-        var response: SearchResponse
-        /// Why the first attempt failed when the answer came from a second one.
-        var firstFailure: TernError?
-    }
+    /// The state of one `write` call that only the writer needs: its documents, bodies to send again, timers.
+    struct Call {
+        let id: BulkScheduler.WriteID
+        let documents: [BulkDocument]
+        let inbox: AsyncStream<Event>.Continuation
+        let query: [(String, String)]
+        /// Bodies of requests that broke in transport, until they are sent again.
+        var bodies: [BulkScheduler.RequestID: ByteBuffer] = [:]
+        /// Documents given up, in the order they were decided.
+        var failed: [FailedDocument] = []
 
-    fileprivate enum Event: Sendable {
-        case answered(items: [Pending], epoch: Int, answer: Answer)
-        case wake(ContinuousClock.Instant)
-    }
-
-    /// The documents of one answer that go again.
-    fileprivate struct Retries {
-        var again: [Pending] = []
-        var candidates: [(Pending, Int, String, String)] = []
-        var sawRejection = false
-
-        mutating func add(_ pending: Pending, rejected: Bool, status: Int, type: String, reason: String) {
-            var pending = pending
-            if rejected {
-                pending.rejections += 1
-                if pending.firstRejection == nil { pending.firstRejection = .now }
-                sawRejection = true
-            } else {
-                pending.serverErrors += 1
-            }
-            candidates.append((pending, status, type, reason))
-        }
-
-        /// Splits the candidates into those with attempts left (kept in `again`) and those without (returned).
-        mutating func exhausted(maxRejections: Int, patience: Duration, maxServerErrors: Int) -> [(Pending, Int, String, String)] {
-            var out: [(Pending, Int, String, String)] = []
-            let now = ContinuousClock.now
-            for candidate in candidates {
-                let pending = candidate.0
-                let outOfPatience =
-                    pending.rejections > maxRejections && pending.firstRejection.map { now - $0 >= patience } ?? true
-                if outOfPatience || pending.serverErrors > maxServerErrors {
-                    out.append(candidate)
-                } else {
-                    again.append(candidate.0)
-                }
-            }
-            candidates = []
-            return out
-        }
-    }
-
-    /// The documents of one request and their estimated size in bytes.
-    fileprivate typealias Batch = (items: [Pending], bytes: Int)
-
-    /// The queue of one `write` call: fresh documents in order, and documents waiting out a backoff.
-    fileprivate struct Run {
-        let count: Int
-        var nextFresh = 0
-        var waiting: [(due: ContinuousClock.Instant, pending: Pending)] = []
-        var outcome = BulkOutcome()
-
-        init(count: Int) {
-            self.count = count
-        }
-
-        var isDone: Bool { nextFresh == count && waiting.isEmpty }
-
-        /// Whether a document could go now.
-        func hasWork(now: ContinuousClock.Instant) -> Bool {
-            nextFresh < count || waiting.contains { $0.due <= now }
-        }
-        var earliestDue: ContinuousClock.Instant? { waiting.map(\.due).min() }
-
-        /// The next batch within the controller's limits and its estimated size: due retries first, then fresh
-        /// documents; nil when nothing can go now. A document larger than the byte limit goes alone.
-        mutating func takeBatch(_ documents: [Document], within controller: AIMDController, now: ContinuousClock.Instant = .now) -> Batch? {
-            var items: [Pending] = []
-            var bytes = 0
-            func fits(_ size: Int) -> Bool {
-                items.isEmpty || (items.count < controller.batchDocuments && bytes + size <= controller.batchBytes)
-            }
-            var index = 0
-            while index < waiting.count {
-                guard waiting[index].due <= now else {
-                    index += 1
-                    continue
-                }
-                let size = BulkBody.estimatedSize(of: documents[waiting[index].pending.index])
-                guard fits(size) else { return (items, bytes) }
-                items.append(waiting.remove(at: index).pending)
-                bytes += size
-            }
-            while nextFresh < count {
-                let size = BulkBody.estimatedSize(of: documents[nextFresh])
-                guard fits(size) else { break }
-                items.append(Pending(index: nextFresh))
-                bytes += size
-                nextFresh += 1
-            }
-            return items.isEmpty ? nil : (items, bytes)
+        init(id: BulkScheduler.WriteID, documents: [BulkDocument], inbox: AsyncStream<Event>.Continuation, query: [(String, String)]) {
+            self.id = id
+            self.documents = documents
+            self.inbox = inbox
+            self.query = query
         }
     }
 }
