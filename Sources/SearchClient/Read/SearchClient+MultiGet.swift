@@ -32,6 +32,18 @@ extension SearchClient {
     /// - Returns: one result per key, in the same order.
     /// - Throws: `TernError` when the cluster cannot be reached or answers with something other than an `_mget` answer.
     public func multiGet(_ keys: [DocumentKey], cluster: ClusterInfo) async throws -> [MultiGetResult] {
+        try await multiGet(keys, cluster: cluster, routingAsStored: false)
+    }
+
+    /// The same as ``multiGet(_:cluster:)``, except that a found document's `routing` is the routing it is stored
+    /// under (nil when it has none), not the routing it was looked up with: a lookup lands in a shard, and the
+    /// document found there may be stored under another routing (or none) that leads to the same shard.
+    /// - Throws: `TernError` when the cluster cannot be reached or answers with something other than an `_mget` answer.
+    public func multiGetAsStored(_ keys: [DocumentKey], cluster: ClusterInfo) async throws -> [MultiGetResult] {
+        try await multiGet(keys, cluster: cluster, routingAsStored: true)
+    }
+
+    private func multiGet(_ keys: [DocumentKey], cluster: ClusterInfo, routingAsStored: Bool) async throws -> [MultiGetResult] {
         guard !keys.isEmpty else { return [] }
         var body = #"{"docs":["#
         for (position, key) in keys.enumerated() {
@@ -68,7 +80,7 @@ extension SearchClient {
                 guard let source = hit.source else { return .failed("the document has no _source (the index stores none)") }
                 return .found(
                     Document(
-                        index: key.index, id: key.id, type: dialect.documentType(hit.type), routing: hit.routing ?? key.routing,
+                        index: key.index, id: key.id, type: dialect.documentType(hit.type), routing: routingAsStored ? hit.routing : hit.routing ?? key.routing,
                         seqNo: hit.seqNo, primaryTerm: hit.primaryTerm, version: hit.version,
                         source: Array(UnsafeRawBufferPointer(rebasing: raw[source]))))
             }

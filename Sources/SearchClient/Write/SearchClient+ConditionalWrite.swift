@@ -74,53 +74,6 @@ extension SearchClient {
         return results
     }
 
-    /// The same as ``multiGet(_:cluster:)``, except that a found document's `routing` is the routing it is stored
-    /// under (nil when it has none), not the routing it was looked up with: a lookup lands in a shard, and the
-    /// document found there may be stored under another routing (or none) that leads to the same shard.
-    /// - Throws: `TernError` when the cluster cannot be reached or answers with something other than an `_mget` answer.
-    public func multiGetAsStored(_ keys: [DocumentKey], cluster: ClusterInfo) async throws -> [MultiGetResult] {
-        guard !keys.isEmpty else { return [] }
-        var body = #"{"docs":["#
-        for (position, key) in keys.enumerated() {
-            if position > 0 { body += "," }
-            body += #"{"_index":\#(RequestJSON.quoted(key.index)),"_id":\#(RequestJSON.quoted(key.id))"#
-            if let routing = key.routing { body += #","routing":\#(RequestJSON.quoted(routing))"# }
-            body += "}"
-        }
-        body += "]}"
-        let response = try await send(.POST, "/_mget", body: Array(body.utf8))
-        try checkAccess(response, method: "POST", path: "/_mget")
-        guard response.isSuccess else {
-            throw TernError(
-                .httpStatus,
-                "The \(displayName) answered POST /_mget with HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? "").")
-        }
-        let dialect = ReadDialect(cluster.version)
-        return try response.body.withUnsafeReadableBytes { raw in
-            let page: HitsScanner.Page
-            do {
-                page = try HitsScanner.scan(raw)
-            } catch {
-                throw TernError(.badResponse, "The \(displayName) answered POST /_mget with a body that is not an _mget answer (\(error)).")
-            }
-            guard page.hits.count == keys.count else {
-                throw TernError(
-                    .badResponse, "The \(displayName) answered POST /_mget with \(page.hits.count) documents for \(keys.count) asked.")
-            }
-            return zip(keys, page.hits).map { key, hit in
-                if let error = hit.error {
-                    return .failed(String(decoding: UnsafeRawBufferPointer(rebasing: raw[error]), as: UTF8.self))
-                }
-                guard hit.found == true else { return .notFound }
-                guard let source = hit.source else { return .failed("the document has no _source (the index stores none)") }
-                return .found(
-                    Document(
-                        index: key.index, id: key.id, type: dialect.documentType(hit.type), routing: hit.routing, seqNo: hit.seqNo,
-                        primaryTerm: hit.primaryTerm, version: hit.version, source: Array(UnsafeRawBufferPointer(rebasing: raw[source]))))
-            }
-        }
-    }
-
     /// `{"index":{"_index":"i","_id":"1","routing":"r","version":7,"version_type":"external_gte"}}` and the source
     /// (`delete` without one, `create` without a version).
     static func append(_ write: ConditionalWrite, includeType: Bool, to output: inout [UInt8]) {
