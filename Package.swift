@@ -179,7 +179,10 @@ let package = Package(
         .testTarget(name: "BackfillTests", dependencies: ["Backfill", "TernTestSupport"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "TernTestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "State", "TernTestSupport"]),
-        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TernTestSupport"]),
+        .testTarget(
+            name: "OrchestrationTests",
+            dependencies: ["Orchestration", "State", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "Compatibility", "TernTestSupport"]),
         .testTarget(
             name: "TernCommandTests",

@@ -23,15 +23,15 @@ public enum MigrationPhase: String, Sendable, Codable {
         }
         let phase: MigrationPhase =
             switch (newest.kind, newest.status) {
-            case (DecommissionRunner.kind, .completed): .decommissioned
-            case (DecommissionRunner.kind, _): .cutOver
-            case (RollbackRunner.kind, .completed): .rolledBack
-            case (RollbackRunner.kind, _): .rollingBack
-            case (CutoverRunner.kind, .completed): .cutOver
-            case (CutoverRunner.kind, .running): .cuttingOver
-            case (CutoverRunner.kind, _): .readyForCutover
-            case (_, .completed): .readyForCutover
-            default: .copying
+            case (.decommission, .completed): .decommissioned
+            case (.decommission, _): .cutOver
+            case (.rollback, .completed): .rolledBack
+            case (.rollback, _): .rollingBack
+            case (.cutover, .completed): .cutOver
+            case (.cutover, .running): .cuttingOver
+            case (.cutover, _): .readyForCutover
+            case (.migrate, .completed): .readyForCutover
+            case (.migrate, _): .copying
             }
         return (phase, latest)
     }

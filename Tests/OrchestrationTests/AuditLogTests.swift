@@ -10,7 +10,7 @@ struct AuditLogTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = AuditLog(stateDirectory: folder.path)
         let first = AuditLog.Event(
-            time: Date(timeIntervalSince1970: 1_700_000_000), actor: "ops@host", operation: "cutover", operationID: 3, step: "drain",
+            time: Date(timeIntervalSince1970: 1_700_000_000), actor: "ops@host", operation: .cutover, operationID: 3, step: "drain",
             event: "done", detail: "replayed to lag 0")
         try log.append(first)
         var second = first

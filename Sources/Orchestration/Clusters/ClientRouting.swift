@@ -10,11 +10,11 @@ struct ClientRouting: Sendable {
         _ = try await proxy.setMode(mode)
     }
 
-    /// Holds new writes and waits for those in flight; returns the step's detail.
-    func holdWrites(timeout: Duration) async throws -> String {
+    /// Holds new writes and waits for those in flight.
+    /// - Returns: the writes waiting in the proxy for the mode to change.
+    func holdWrites(timeout: Duration) async throws -> Int64 {
         try await setMode(.holdWrites)
-        let held = try await waitForInFlightWrites(timeout: timeout)
-        return "the proxy holds writes; none in flight, \(held) waiting"
+        return try await waitForInFlightWrites(timeout: timeout)
     }
 
     /// Waits until no write is between the proxy and a cluster, so every write the source accepted is in the log.

@@ -1,5 +1,5 @@
-/// The steps of `tern cutover`, in order.
-public enum CutoverStep: String, Sendable, CaseIterable, Codable {
+/// The steps of `tern cutover`: the ``sequence`` in order, and the ``abort`` that undoes them.
+public enum CutoverStep: String, OperationStepName {
     /// Backfill complete, replay lag under the bound, clusters reachable, a way to move clients.
     case preconditions
     /// The proxy holds new writes; writes in flight finish and are logged.
@@ -12,6 +12,15 @@ public enum CutoverStep: String, Sendable, CaseIterable, Codable {
     case validate
     /// Switch hooks, then the proxy routes to the target (held writes go there).
     case switchClients = "switch-clients"
+    /// Not part of the sequence: recorded when a failed gate, hook or error stops the cutover, and the source is put back
+    /// in charge (the proxy routes to it, this cutover's write blocks are removed, rollback hooks undo switch hooks).
+    /// A cutover that recorded it is never resumed forwards: the next start finishes the abort.
+    case abort
+
+    public static let operationKind = OperationKind.cutover
+
+    /// The steps a cutover runs, in order (every case but ``abort``).
+    public static let sequence: [CutoverStep] = [.preconditions, .holdWrites, .blockSource, .drain, .validate, .switchClients]
 
     /// For the dry run: what the step does.
     public var summary: String {
@@ -22,6 +31,7 @@ public enum CutoverStep: String, Sendable, CaseIterable, Codable {
         case .drain: "replay the capture log to lag 0"
         case .validate: "validation gate on both clusters"
         case .switchClients: "run the switch hooks; proxy routes everything to the target"
+        case .abort: "proxy routes to the source; remove this cutover's write blocks; run the rollback hooks"
         }
     }
 }

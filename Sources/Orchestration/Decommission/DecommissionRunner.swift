@@ -20,8 +20,6 @@ public struct DecommissionRunner: Sendable {
         }
     }
 
-    public static let kind = "decommission"
-
     /// What stays with the operator: Tern does not shut clusters down or touch DNS it did not change.
     public static let checklist = [
         "Take a final snapshot of the old (source) cluster and keep it for your retention period before deleting its data.",
@@ -56,28 +54,31 @@ public struct DecommissionRunner: Sendable {
                 "The cutover finished \(Int(age / 60)) min ago; decommission waits for a steady period of \(Int(options.steadyPeriod.inSeconds / 60)) min so a rollback stays possible (pass --steady-period to change it)."
             )
         }
-        let journal = try await OperationJournal.begin(
-            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
-        let steps: [(String, () async throws -> (OperationStep.Status, String))] = [
-            ("remove-blocks", { try await removeBlocks(cutover) }),
-            ("restore-settings", { try await restoreSettings(store) }),
-            ("capture-logs", { try await captureLogs() }),
-        ]
-        for (position, (name, body)) in steps.enumerated() where !(await journal.isDone(name)) {
-            do {
-                try await journal.perform(name, position: position, body)
-            } catch let failure as StepFailure {
-                throw failure.error("Decommission stopped at \(failure.step): \(failure.reason). Run tern decommission again when fixed.")
-            }
+        let journal = try await OperationJournal<DecommissionStep>.begin(
+            store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
+        var machine = StepSequenceStateMachine<DecommissionStep>(completedDetail: "Tern's changes removed")
+        if let stop = try await machine.run(journal: journal, perform: { try await perform($0, cutover: cutover, store: store) }) {
+            throw TernError(
+                TernError.Kind("step-failed", exitCode: stop.exitCode),
+                "Decommission stopped at \(stop.step.rawValue): \(stop.reason). Run tern decommission again when fixed.")
         }
-        try await journal.complete(.completed, detail: "Tern's changes removed")
         return OperationOutcome(
             operation: await journal.operation, ok: true, message: "Decommissioned: what Tern changed on the clusters is removed.",
             checklist: Self.checklist)
     }
 
+    private func perform(
+        _ step: DecommissionStep, cutover: OperationRecord, store: StateStore
+    ) async throws -> (OperationStep.Status, String) {
+        switch step {
+        case .removeBlocks: try await removeBlocks(cutover)
+        case .restoreSettings: try await restoreSettings(store)
+        case .captureLogs: try await captureLogs()
+        }
+    }
+
     private func removeBlocks(_ cutover: OperationRecord) async throws -> (OperationStep.Status, String) {
-        let blocked = RollbackRunner.blockedIndices(of: cutover)
+        let blocked = RollbackStateMachine.blockedIndices(of: cutover)
         guard !blocked.isEmpty else { return (.skipped, "the cutover placed no write block") }
         try await SearchClient.withClient(workspace.source, logger: logger) { try await WriteBlock(client: $0).set(nil, on: blocked) }
         return (.done, "write block removed from \(blocked.count) source indices")

@@ -15,9 +15,9 @@ public struct AuditLog: Sendable {
     public struct Event: Sendable, Codable, Equatable {
         public var time: Date
         public var actor: String
-        public var operation: String
+        public var operation: OperationKind
         public var operationID: Int64
-        /// The step, or nil for the operation itself.
+        /// The step's word (a ``CutoverStep``'s raw value, ...), or nil for the operation itself.
         public var step: String?
         /// `started`, `resumed`, `done`, `skipped`, `failed`, `aborted`, `completed`, `hook`.
         public var event: String

@@ -30,8 +30,6 @@ public struct MigrateRunner: Sendable {
         }
     }
 
-    public static let kind = "migrate"
-
     public let workspace: Workspace
     public let options: Options
     public let logger: Logger
@@ -45,34 +43,31 @@ public struct MigrateRunner: Sendable {
     /// - Parameter progress: the backfill's counters, for a progress bar.
     public func run(progress: BackfillProgress = BackfillProgress()) async throws -> OperationOutcome {
         let store = workspace.store
-        if !options.restart, let last = try await store.operations(kind: Self.kind, limit: 1).first, last.status == .completed {
+        if !options.restart, let last = try await store.operations(kind: .migrate, limit: 1).first, last.status == .completed {
             return OperationOutcome(
                 operation: last, ok: true,
                 message:
                     "The migration completed at \(CutoverRunner.time(last.finishedAt)): \(last.detail). Next: tern cutover (or tern migrate --restart to run it again)."
             )
         }
-        let journal = try await OperationJournal.begin(
-            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
-        var gates: [GateAnswer] = []
-        var hooks: [HookOutcome] = []
-        for (position, step) in MigrateStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
-            if step == .cutover && !options.cutover { break }
-            do {
-                try await journal.perform(step.rawValue, position: position) {
-                    try await perform(step, store: store, progress: progress, gates: &gates, hooks: &hooks)
-                }
-            } catch let failure as StepFailure {
-                return OperationOutcome(
-                    operation: await journal.operation, ok: false,
-                    message: "The migration stopped at \(failure.step): \(failure.reason). Run tern migrate again to resume there.",
-                    gates: gates, hooks: hooks, exitCode: failure.exitCode)
-            }
-        }
+        let journal = try await OperationJournal<MigrateStep>.begin(
+            store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
         let detail =
             options.cutover
             ? "clients are on the target" : "the target holds every document and follows the source; cut over with tern cutover"
-        try await journal.complete(.completed, detail: detail)
+        var machine = StepSequenceStateMachine(
+            steps: MigrateStep.allCases.filter { $0 != .cutover || options.cutover }, completedDetail: detail)
+        var gates: [GateAnswer] = []
+        var hooks: [HookOutcome] = []
+        let stop = try await machine.run(journal: journal) { step in
+            try await perform(step, store: store, progress: progress, gates: &gates, hooks: &hooks)
+        }
+        if let stop {
+            return OperationOutcome(
+                operation: await journal.operation, ok: false,
+                message: "The migration stopped at \(stop.step.rawValue): \(stop.reason). Run tern migrate again to resume there.",
+                gates: gates, hooks: hooks, exitCode: stop.exitCode)
+        }
         return OperationOutcome(
             operation: await journal.operation, ok: true, message: "Migration complete: \(detail).", gates: gates, hooks: hooks)
     }

@@ -1,5 +1,5 @@
 /// The steps of `tern migrate`, in order.
-public enum MigrateStep: String, Sendable, CaseIterable, Codable {
+public enum MigrateStep: String, OperationStepName {
     /// Both clusters reachable and a strategy possible (as `tern check`).
     case check
     /// Templates, indices and aliases created on the target (as `tern metadata migrate`).
@@ -12,4 +12,6 @@ public enum MigrateStep: String, Sendable, CaseIterable, Codable {
     case validate
     /// With `--cutover` only (as `tern cutover`).
     case cutover
+
+    public static let operationKind = OperationKind.migrate
 }

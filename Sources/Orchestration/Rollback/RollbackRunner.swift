@@ -11,9 +11,8 @@ import Validation
 /// After a partial cutover it finishes that cutover's abort. After a completed one it holds writes, lifts the source's
 /// write blocks, replays the target-side capture log to the source (the proxy logged every write it sent to the target),
 /// compares counts and a sample in the reverse direction, and routes clients to the source. Resumable like a cutover.
+/// ``RollbackStateMachine`` decides; this runner performs what it asks and reports back.
 public struct RollbackRunner: Sendable {
-    public static let kind = "rollback"
-
     public let workspace: Workspace
     public let logger: Logger
 
@@ -24,70 +23,54 @@ public struct RollbackRunner: Sendable {
 
     public func run() async throws -> OperationOutcome {
         let store = workspace.store
-        let latestCutover = try await store.operations(kind: CutoverRunner.kind, limit: 1).first
-        if let partial = latestCutover, partial.status == .running {
-            let journal = try await OperationJournal.begin(
-                kind: CutoverRunner.kind, store: store, stateDirectory: workspace.stateDirectory, logger: logger)
-            var outcome = try await CutoverRunner(workspace: workspace, logger: logger).abort(
-                journal, reason: "rolled back by tern rollback", gates: [])
-            outcome.exitCode = .success
-            outcome.message =
-                "Rolled back the unfinished cutover \(partial.id): \(outcome.operation.step("abort")?.detail ?? "the source is in charge")."
-            return outcome
-        }
-        let unfinishedRollback = try await store.operations(kind: Self.kind, limit: 1).first.flatMap { $0.status == .running ? $0 : nil }
-        guard
-            let cutover = try await CutoverRunner.activeCompletedCutover(store: store) ?? (unfinishedRollback != nil ? latestCutover : nil)
-        else {
-            let empty = OperationRecord(id: 0, kind: Self.kind, status: .completed, actor: OperatorIdentity.current, startedAt: Date())
+        let decision = RollbackStateMachine.decide(
+            latestCutover: try await store.operations(kind: .cutover, limit: 1).first,
+            latestRollback: try await store.operations(kind: .rollback, limit: 1).first)
+        let cutover: OperationRecord
+        switch decision {
+        case .finishCutoverAbort(let partial):
+            return try await CutoverRunner(workspace: workspace, logger: logger).finishAbortForRollback(of: partial)
+        case .nothing:
+            let empty = OperationRecord(id: 0, kind: .rollback, status: .completed, actor: OperatorIdentity.current, startedAt: Date())
             return OperationOutcome(
                 operation: empty, ok: true, message: "Nothing to roll back: no cutover has completed since the last rollback.")
+        case .rollBack(let completed):
+            cutover = completed
         }
-        let blocked = Self.blockedIndices(of: cutover)
-        let journal = try await OperationJournal.begin(
-            kind: Self.kind, store: workspace.store, stateDirectory: workspace.stateDirectory, logger: logger)
-        var hooks: [HookOutcome] = []
-        var gates: [GateAnswer] = []
-        for (position, step) in RollbackStep.allCases.enumerated() where !(await journal.isDone(step.rawValue)) {
-            do {
-                try await journal.perform(step.rawValue, position: position) {
-                    try await perform(step, blocked: blocked, journal: journal, gates: &gates, hooks: &hooks)
-                }
-            } catch let failure as StepFailure {
-                throw failure.error(
-                    "Rollback stopped at \(failure.step): \(failure.reason). Fix that and run tern rollback again: it resumes there.")
-            }
+        let journal = try await OperationJournal<RollbackStep>.begin(
+            store: store, stateDirectory: workspace.stateDirectory, logger: logger)
+        var machine = RollbackStateMachine(
+            configuration: .init(
+                proxy: workspace.proxy != nil, rollbackHooks: workspace.cutover.rollbackHooks,
+                blockedIndices: RollbackStateMachine.blockedIndices(of: cutover), sampleRate: workspace.cutover.gateSample))
+        let first = machine.receive(.started(recorded: await journal.operation.steps))
+        let ending = try await runActions(first, journal: journal) { work in
+            machine.receive(try await event(of: { try await perform(work) }, failed: { .failed(reason: $0, exitCode: $1) }))
         }
-        let differences = gates.filter { !$0.passed }
-        let detail =
-            differences.isEmpty
-            ? "clients are on the source, with every write the target accepted"
-            : "clients are on the source, but the reverse check found differences: \(differences.map(\.detail).joined(separator: "; "))"
-        try await journal.complete(.completed, detail: detail)
-        return OperationOutcome(
-            operation: await journal.operation, ok: differences.isEmpty,
-            message: differences.isEmpty
-                ? "Rollback complete: \(detail)."
-                : "Rollback complete, \(detail). Copy what the target has with tern validate --source TARGET --target SOURCE --repair.",
-            gates: gates, hooks: hooks)
+        switch ending {
+        case .outcome(let exitCode, let message):
+            return OperationOutcome(
+                operation: await journal.operation, ok: exitCode == .success, message: message, gates: machine.gates,
+                hooks: machine.hooks, exitCode: exitCode)
+        case .error(let error):
+            throw error
+        }
     }
 
-    private func perform(
-        _ step: RollbackStep, blocked: [String], journal: OperationJournal, gates: inout [GateAnswer], hooks: inout [HookOutcome]
-    ) async throws -> (OperationStep.Status, String) {
-        switch step {
+    /// Does one piece of work the state machine asked for.
+    private func perform(_ work: RollbackStateMachine.Work) async throws -> RollbackStateMachine.Event {
+        switch work {
         case .holdWrites:
-            guard let proxy = workspace.proxy else { return (.skipped, "no proxy") }
-            return (.done, try await ClientRouting(proxy: proxy).holdWrites(timeout: workspace.cutover.drainTimeout))
-        case .unblockSource:
-            guard !blocked.isEmpty else { return (.skipped, "the cutover placed no write block") }
-            try await SearchClient.withClient(workspace.source, logger: logger) { try await WriteBlock(client: $0).set(nil, on: blocked) }
-            return (.done, "write block removed from \(blocked.count) source indices")
+            return .writesHeld(waiting: try await routing().holdWrites(timeout: workspace.cutover.drainTimeout))
+        case .removeWriteBlock(let indices):
+            try await SearchClient.withClient(workspace.source, logger: logger) { try await WriteBlock(client: $0).set(nil, on: indices) }
+            return .writeBlockRemoved
         case .drainBack:
             guard workspace.hasCaptureLog(workspace.targetCaptureDirectory) else {
-                return (
+                return .drainedBack(
                     .skipped,
-                    "no target-side capture log in \(workspace.targetCaptureDirectory): writes clients sent to the target directly are not known to Tern"
+                    detail:
+                        "no target-side capture log in \(workspace.targetCaptureDirectory): writes clients sent to the target directly are not known to Tern"
                 )
             }
             let reversed = IndexSelection(renames: workspace.selection.renames.map { (from: $0.to, to: $0.from) })
@@ -101,8 +84,9 @@ public struct RollbackRunner: Sendable {
             guard report.damage.isEmpty else {
                 throw TernError(.failedChecks, "the target-side capture log is damaged (\(report.damage.joined(separator: "; ")))")
             }
-            return (
-                .done, "the target's writes replayed to the source: \(report.progress.written) written, \(report.progress.deleted) deleted"
+            return .drainedBack(
+                .done,
+                detail: "the target's writes replayed to the source: \(report.progress.written) written, \(report.progress.deleted) deleted"
             )
         case .verify:
             let reversed = IndexSelection(renames: workspace.selection.renames.map { (from: $0.to, to: $0.from) })
@@ -118,25 +102,19 @@ public struct RollbackRunner: Sendable {
                 options: ValidationRunner.Options(selection: selection, sampleRate: workspace.cutover.gateSample, checkMetadata: false),
                 logger: logger
             ).run()
-            let record = ValidationRecord(report: report)
-            gates.append(GateAnswer(gate: "reverse validation", passed: report.ok, blocking: false, detail: record.summary))
-            return (.done, "target to source, \(CutoverPreconditions.percent(workspace.cutover.gateSample)) sample: \(record.summary)")
-        case .switchClients:
-            let done = try await HookSequence(workspace: workspace, journal: journal).run(
-                workspace.cutover.rollbackHooks, role: "rollback", step: RollbackStep.switchClients.rawValue, outcomes: &hooks)
-            if let proxy = workspace.proxy {
-                try await ClientRouting(proxy: proxy).setMode(.source)
-                return (.done, "the proxy routes to the source\(done > 0 ? "; \(done) rollback hooks ran" : "")")
-            }
-            return (.done, "\(done) rollback hooks ran")
+            return .verified(passed: report.ok, summary: ValidationRecord(report: report).summary)
+        case .runHook(let hook):
+            return .hookFinished(try await workspace.runHook(hook))
+        case .route(let mode):
+            try await routing().setMode(mode)
+            return .routed
         }
     }
 
-    /// The indices a cutover blocked, from its saved facts.
-    static func blockedIndices(of cutover: OperationRecord) -> [String] {
-        guard let text = cutover.step(CutoverStep.blockSource.rawValue)?.facts,
-            let facts = try? JSONDecoder().decode(CutoverFacts.self, from: Data(text.utf8))
-        else { return [] }
-        return facts.blockedIndices ?? []
+    private func routing() throws -> ClientRouting {
+        guard let proxy = workspace.proxy else {
+            throw TernError(.configuration, "no proxy is configured (migration.proxy or --proxy), so clients cannot be routed")
+        }
+        return ClientRouting(proxy: proxy)
     }
 }

@@ -1,5 +1,5 @@
 /// The steps of `tern rollback` after a completed cutover, in order.
-public enum RollbackStep: String, Sendable, CaseIterable, Codable {
+public enum RollbackStep: String, OperationStepName {
     /// The proxy holds new writes (they would otherwise reach the target, which is no longer in charge).
     case holdWrites = "hold-writes"
     /// The write blocks the cutover placed on the source are removed.
@@ -10,4 +10,6 @@ public enum RollbackStep: String, Sendable, CaseIterable, Codable {
     case verify
     /// Rollback hooks, then the proxy routes to the source (held writes go there).
     case switchClients = "switch-clients"
+
+    public static let operationKind = OperationKind.rollback
 }

@@ -14,7 +14,7 @@ public struct OperationRecord: Sendable, Hashable, Codable {
     }
 
     public var id: Int64
-    public var kind: String
+    public var kind: OperationKind
     public var status: Status
     /// Who ran it: `user@host`.
     public var actor: String
@@ -25,7 +25,7 @@ public struct OperationRecord: Sendable, Hashable, Codable {
     public var steps: [OperationStep]
 
     public init(
-        id: Int64, kind: String, status: Status, actor: String, startedAt: Date, finishedAt: Date? = nil, detail: String = "",
+        id: Int64, kind: OperationKind, status: Status, actor: String, startedAt: Date, finishedAt: Date? = nil, detail: String = "",
         steps: [OperationStep] = []
     ) {
         self.id = id
@@ -38,8 +38,11 @@ public struct OperationRecord: Sendable, Hashable, Codable {
         self.steps = steps
     }
 
-    /// The step of this name, if it was started.
-    public func step(_ name: String) -> OperationStep? { steps.first { $0.name == name } }
+    /// The step, if it was started; nil for a step of another kind of operation.
+    public func step<Step: OperationStepName>(_ step: Step) -> OperationStep? {
+        guard kind == Step.operationKind else { return nil }
+        return steps.first { $0.name == step.rawValue }
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, actor, detail, steps
@@ -49,9 +52,12 @@ public struct OperationRecord: Sendable, Hashable, Codable {
 }
 
 extension OperationRecord {
-    init(row: Row, steps: [OperationStep]) {
+    /// Nil for a kind this build does not know: only a newer Tern could have written it, and it adds a schema
+    /// migration, so a database that holds one is refused when opened.
+    init?(row: Row, steps: [OperationStep]) {
+        guard let kind = OperationKind(rawValue: row["kind"]) else { return nil }
         self.init(
-            id: row["id"], kind: row["kind"], status: Status(rawValue: row["status"]) ?? .running, actor: row["actor"],
+            id: row["id"], kind: kind, status: Status(rawValue: row["status"]) ?? .running, actor: row["actor"],
             startedAt: row["started_at"], finishedAt: row["finished_at"], detail: row["detail"], steps: steps)
     }
 }

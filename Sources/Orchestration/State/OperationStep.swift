@@ -7,6 +7,8 @@ public struct OperationStep: Sendable, Hashable, Codable {
         case running, done, failed, skipped
     }
 
+    /// The step's word, as the state store keeps it: the raw value of a ``CutoverStep``, ``RollbackStep``,
+    /// ``MigrateStep`` or ``DecommissionStep`` (``OperationRecord/step(_:)`` finds a step by its enum).
     public var name: String
     /// Plan order.
     public var position: Int
@@ -39,6 +41,15 @@ public struct OperationStep: Sendable, Hashable, Codable {
 }
 
 extension OperationStep {
+    /// The step as an enum of the operation's kind; nil for a step of another kind.
+    public func name<Step: OperationStepName>(as type: Step.Type) -> Step? { Step(rawValue: name) }
+
+    /// The facts the step saved, decoded; nil when it saved none (or they do not decode).
+    public var savedFacts: StepFacts? {
+        guard let facts else { return nil }
+        return try? JSONDecoder().decode(StepFacts.self, from: Data(facts.utf8))
+    }
+
     init(row: Row) {
         self.init(
             name: row["step"], position: row["position"], status: Status(rawValue: row["status"]) ?? .running,

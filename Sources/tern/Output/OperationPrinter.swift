@@ -23,7 +23,7 @@ struct OperationPrinter {
     static func steps(_ operation: OperationRecord) -> String {
         guard operation.id > 0 else { return "" }
         var out =
-            "\(operation.kind) \(operation.id) (\(operation.actor), started \(time(operation.startedAt))): \(operation.status.rawValue)\n"
+            "\(operation.kind.rawValue) \(operation.id) (\(operation.actor), started \(time(operation.startedAt))): \(operation.status.rawValue)\n"
         for step in operation.steps {
             let seconds = step.finishedAt.map { String(format: " %.1fs", $0.timeIntervalSince(step.startedAt)) } ?? ""
             out +=
@@ -35,7 +35,7 @@ struct OperationPrinter {
     static func plan(_ plan: CutoverRunner.Plan) -> String {
         var out = "Cutover plan\(plan.unfinished.map { " (resumes cutover \($0.id))" } ?? "")\n"
         for (number, step) in plan.steps.enumerated() {
-            out += "  \(number + 1). \(step.step)\(step.state == "done" ? " (done)" : ""): \(step.action)\n"
+            out += "  \(number + 1). \(step.step.rawValue)\(step.state == .done ? " (done)" : ""): \(step.action)\n"
         }
         out += "Gates now\n"
         for gate in plan.gates { out += "  \(mark(gate)) \(gate.gate): \(gate.detail)\n" }

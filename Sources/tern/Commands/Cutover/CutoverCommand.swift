@@ -59,7 +59,7 @@ struct CutoverCommand: AsyncParsableCommand {
             Terminal.standardOutput.write(json ? try JSONOutput.encode(plan) + "\n" : OperationPrinter.plan(plan))
             return
         }
-        let outcome = try await OperationCommandSupport.interruptible("cutover") { try await runner.run() }
+        let outcome = try await OperationCommandSupport.interruptible(.cutover) { try await runner.run() }
         try OperationCommandSupport.finish(outcome, json: json)
     }
 }

@@ -59,7 +59,7 @@ struct DecommissionCommand: AsyncParsableCommand {
         let runner = DecommissionRunner(
             workspace: workspace, options: DecommissionRunner.Options(steadyPeriod: period, deleteCaptureLogs: deleteCaptureLogs),
             logger: logger)
-        let outcome = try await OperationCommandSupport.interruptible("decommission") { try await runner.run() }
+        let outcome = try await OperationCommandSupport.interruptible(.decommission) { try await runner.run() }
         try OperationCommandSupport.finish(outcome, json: json)
     }
 }

@@ -62,7 +62,7 @@ struct MigrateCommand: AsyncParsableCommand {
             ticker.cancel()
             display.finish()
         }
-        let outcome = try await OperationCommandSupport.interruptible("migrate") { try await runner.run(progress: progress) }
+        let outcome = try await OperationCommandSupport.interruptible(.migrate) { try await runner.run(progress: progress) }
         ticker.cancel()
         display.finish()
         try OperationCommandSupport.finish(outcome, json: json)

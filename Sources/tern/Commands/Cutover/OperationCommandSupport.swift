@@ -12,7 +12,7 @@ enum OperationCommandSupport {
     }
 
     /// Runs `work` so that Ctrl-C stops it between requests, with a sentence on how to resume.
-    static func interruptible<T: Sendable>(_ name: String, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func interruptible<T: Sendable>(_ kind: OperationKind, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await work() }
         let interrupt = InterruptHandler { task.cancel() }
         defer { withExtendedLifetime(interrupt) {} }
@@ -20,7 +20,7 @@ enum OperationCommandSupport {
             return try await task.value
         } catch {
             if interrupt.fired || error is CancellationError {
-                Terminal.standardError.write("Stopped. Every finished step is recorded; run tern \(name) again to resume.\n")
+                Terminal.standardError.write("Stopped. Every finished step is recorded; run tern \(kind.rawValue) again to resume.\n")
                 throw ExitCode(130)
             }
             throw error

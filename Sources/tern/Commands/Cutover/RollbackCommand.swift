@@ -33,7 +33,7 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger()
         let (_, workspace) = try workflow.workspace()
-        let outcome = try await OperationCommandSupport.interruptible("rollback") {
+        let outcome = try await OperationCommandSupport.interruptible(.rollback) {
             try await RollbackRunner(workspace: workspace, logger: logger).run()
         }
         try OperationCommandSupport.finish(outcome, json: json)

@@ -1,16 +1,8 @@
 import Foundation
 import TernCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// The capture proxy's admin token: where it comes from, read and (for the proxy) generated. The token itself is never
-/// printed; only the file that holds it is named.
+/// The capture proxy's admin token: where it comes from and how it is read (``AdminTokenFile`` writes a generated one).
+/// The token itself is never printed; only the file that holds it is named.
 enum AdminToken {
     /// The environment variable that may hold the token.
     static let environmentVariable = "TERN_PROXY_TOKEN"
@@ -57,36 +49,6 @@ enum AdminToken {
         return try read(generated, flag: "the token file")
     }
 
-    /// A new random token: 256 bits, hex.
-    static func random() -> Secret {
-        var generator = SystemRandomNumberGenerator()
-        return Secret((0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined())
-    }
-
-    /// Writes `token` to `path`, readable by the owner only, replacing the file.
-    static func write(_ token: Secret, to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
-        // Written to a private temporary file and renamed, so the token is never readable by others, even briefly.
-        let temporary = "\(path).\(getpid()).tmp"
-        unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("create", temporary) }
-        let bytes = Array((token.value + "\n").utf8)
-        let written = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
-        let closed = close(descriptor)
-        guard written == bytes.count, closed == 0 else {
-            unlink(temporary)
-            throw failure("write", temporary)
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw failure("write", path)
-        }
-    }
-
     private static func read(_ path: String, flag: String) throws -> Secret {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TernError.configuration("Cannot read the admin token file \(path) (\(flag)); check the path and its permissions.")
@@ -97,12 +59,4 @@ enum AdminToken {
         }
         return Secret(token)
     }
-
-    private static func failure(_ action: String, _ path: String) -> TernError {
-        TernError.configuration(
-            "Cannot \(action) the admin token file \(path): \(String(cString: strerror(errno))); choose a writable capture folder.")
-    }
 }
-
-// Inside `AdminToken` the name `write` is the method above, not the C function.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(descriptor, buffer, count) }

@@ -173,115 +173,35 @@ struct ProxyServeCommand: AsyncParsableCommand {
         let clusters = try self.clusters.load()
         let source = try clusters.requireSource()
         let captureDirectory = folders.captureDirectory(clusters.migration)
-        let targetCaptureDirectory = FolderOptions.targetCaptureDirectory(self.targetCaptureDirectory, beside: captureDirectory)
-        if clusters.target != nil && Self.sameFolder(captureDirectory, targetCaptureDirectory) {
-            throw TernError.configuration("--capture-dir and --target-capture-dir name the same folder; give the target's log its own.")
-        }
+        let given = try AdminToken.given(file: adminTokenFile)
+        let tokenFile = AdminToken.generatedFile(captureDirectory: captureDirectory)
+        let (token, origin) = given ?? (AdminTokenFile.random(), .generated(tokenFile))
+        let service = try ProxyService(
+            configuration: ProxyService.Configuration(
+                proxy: CaptureProxyConfiguration(
+                    host: address.host, port: address.port, source: source, target: clusters.target, adminToken: token,
+                    maxRequestBodyBytes: Int(bodyLimit), holdTimeout: .milliseconds(Int64(holdTimeout * 1000)),
+                    onCaptureFailure: onCaptureFailure.policy,
+                    listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") }, readSampleRate: readSample),
+                captureDirectory: captureDirectory,
+                targetCaptureDirectory: FolderOptions.targetCaptureDirectory(targetCaptureDirectory, beside: captureDirectory),
+                readLogDirectory: readLogDirectory,
+                logOptions: logOptions, generatedTokenFile: given == nil ? tokenFile : nil, retention: retention.flatMap(Duration.parse),
+                stateDirectory: folders.stateDirectory(clusters.migration)),
+            logger: logger)
 
-        if let readLogDirectory,
-            Self.sameFolder(readLogDirectory, captureDirectory)
-                || (clusters.target != nil && Self.sameFolder(readLogDirectory, targetCaptureDirectory))
-        {
-            throw TernError.configuration(
-                "--read-log names a capture folder; give the read log a folder of its own, replay reads the other.")
-        }
-
-        // The folder lock first: a second proxy on the same folder must fail before it replaces the first one's token.
-        let sourceLog = try Self.openLog(captureDirectory, options: logOptions)
-        var logs = [sourceLog]
-        do {
-            let targetLog = try clusters.target.map { _ in try Self.openLog(targetCaptureDirectory, options: logOptions) }
-            if let targetLog { logs.append(targetLog) }
-            let readLog = try readLogDirectory.map { try Self.openLog($0, options: logOptions) }
-            if let readLog { logs.append(readLog) }
-            // A generated token is written only once the proxy listens: a proxy that fails to start (port in use) must not
-            // replace the token file of one that runs.
-            let given = try AdminToken.given(file: adminTokenFile)
-            let tokenFile = AdminToken.generatedFile(captureDirectory: captureDirectory)
-            let (token, origin) = given ?? (AdminToken.random(), .generated(tokenFile))
-
-            let configuration = CaptureProxyConfiguration(
-                host: address.host, port: address.port, source: source, target: clusters.target, adminToken: token,
-                maxRequestBodyBytes: Int(bodyLimit), holdTimeout: .milliseconds(Int64(holdTimeout * 1000)),
-                onCaptureFailure: onCaptureFailure.policy,
-                listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") }, readSampleRate: readSample)
-            let proxy = try CaptureProxy(
-                configuration: configuration, sourceSink: sourceLog, targetSink: targetLog, readLog: readLog, logger: logger)
-            let port = try await proxy.start()
-            if given == nil {
-                do {
-                    try AdminToken.write(token, to: tokenFile)
-                } catch {
-                    await proxy.shutdown()
-                    throw error
-                }
-            }
-
-            let recoveries = logs.compactMap(\.recovery)
-            for recovery in recoveries { logger.warning("\(recovery.description)") }
+        let interrupt = InterruptHandler { Task { await service.stop() } }
+        defer { withExtendedLifetime(interrupt) {} }
+        let statistics = try await service.run { started in
             let startup = ProxyStartup(
-                listen: address.url(scheme: tlsCertificate == nil ? "http" : "https", port: port), captureDirectory: captureDirectory,
-                targetCaptureDirectory: targetLog?.directory, readLogDirectory: readLog?.directory, adminTokenFile: origin.file,
-                source: source.displayEndpoint,
-                target: clusters.target?.displayEndpoint, mode: proxy.mode.rawValue,
-                recovered: recoveries.isEmpty ? nil : recoveries.map(\.description).joined(separator: " "))
+                listen: address.url(scheme: tlsCertificate == nil ? "http" : "https", port: started.port),
+                captureDirectory: captureDirectory, targetCaptureDirectory: started.targetCaptureDirectory,
+                readLogDirectory: started.readLogDirectory, adminTokenFile: origin.file, source: source.displayEndpoint,
+                target: clusters.target?.displayEndpoint, mode: started.mode.rawValue,
+                recovered: started.recoveries.isEmpty ? nil : started.recoveries.map(\.description).joined(separator: " "))
             Terminal.standardOutput.write((json ? try startup.json() : startup.human(origin: origin)) + "\n")
-
-            let retained = logs
-            let stateDirectory = folders.stateDirectory(clusters.migration)
-            let retentionTask = retention.flatMap(Duration.parse).map { age in
-                Task { await Self.keepRetention(age, logs: retained, stateDirectory: stateDirectory, logger: logger) }
-            }
-            let interrupt = InterruptHandler { Task { await proxy.shutdown() } }
-            do {
-                try await proxy.run()
-            } catch {
-                retentionTask?.cancel()
-                await retentionTask?.value
-                throw error
-            }
-            withExtendedLifetime(interrupt) {}
-            // Stopped before the logs close: a pass running into a closed log would only warn.
-            retentionTask?.cancel()
-            await retentionTask?.value
-            let statistics = proxy.statistics
-            try await Self.close(logs)
-            let writes = statistics.writesCaptured == 1 ? "1 write" : "\(statistics.writesCaptured) writes"
-            Terminal.standardError.write(
-                "Proxy stopped after \(statistics.requests) requests; \(writes) captured in \(captureDirectory).\n")
-        } catch {
-            try? await Self.close(logs)
-            throw error
         }
-    }
-
-    private static func openLog(_ directory: String, options: CaptureLogOptions) throws -> CaptureLogWriter {
-        do {
-            return try CaptureLogWriter(directory: directory, options: options)
-        } catch let error as TernError {
-            // The proxy cannot start: a locked or unwritable folder is a setup problem, like a port in use.
-            throw TernError.configuration(error.message)
-        }
-    }
-
-    /// Runs retention on every capture log until cancelled; each folder is held back by its own replays.
-    private static func keepRetention(_ age: Duration, logs: [CaptureLogWriter], stateDirectory: String, logger: Logger) async {
-        let replays = ReplayPositions(stateDirectory: stateDirectory)
-        await withTaskGroup(of: Void.self) { group in
-            for log in logs {
-                let retention = CaptureRetention(log: log, retention: age, logger: logger) {
-                    try await replays.positions(captureDirectory: log.directory)
-                }
-                group.addTask { await retention.run(every: .seconds(30)) }
-            }
-        }
-    }
-
-    private static func close(_ logs: [CaptureLogWriter]) async throws {
-        for log in logs { try await log.close() }
-    }
-
-    private static func sameFolder(_ lhs: String, _ rhs: String) -> Bool {
-        URL(fileURLWithPath: lhs).standardizedFileURL.path == URL(fileURLWithPath: rhs).standardizedFileURL.path
+        let writes = statistics.writesCaptured == 1 ? "1 write" : "\(statistics.writesCaptured) writes"
+        Terminal.standardError.write("Proxy stopped after \(statistics.requests) requests; \(writes) captured in \(captureDirectory).\n")
     }
 }
