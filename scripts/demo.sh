@@ -75,14 +75,15 @@ curl -sf -XPUT "$proxy_url/orders/_doc/o-live-1" -H 'Content-Type: application/j
 curl -sf -XPOST "$proxy_url/products/_update/p1" -H 'Content-Type: application/json' -d '{"doc":{"price":9.99}}' > /dev/null
 curl -sf -XDELETE "$proxy_url/products/_doc/p2" > /dev/null
 (cd "$work" && "$tern" proxy status --proxy "$proxy_url" | head -3)
-step "tern migrate: check, metadata, backfill, replay of the logged writes, validation (resumable: kill it and rerun)"
-(cd "$work" && "$tern" migrate)
-step "tern cutover --dry-run: the plan and each gate's answer now"
-(cd "$work" && "$tern" cutover --dry-run)
-step "tern cutover, while a client keeps writing through the proxy"
+step "tern migrate while a client keeps writing through the proxy: check, metadata, backfill, replay, validation"
+echo "(writes captured after the replay's position are reported as in flight, not as differences; resumable: kill it and rerun)"
 client &
 client_pid=$!
 sleep 1
+(cd "$work" && "$tern" migrate)
+step "tern cutover --dry-run: the plan and each gate's answer now"
+(cd "$work" && "$tern" cutover --dry-run)
+step "tern cutover, while the client keeps writing through the proxy"
 (cd "$work" && "$tern" cutover)
 sleep 1
 touch "$work/stop-client"
