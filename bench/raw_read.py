@@ -2,6 +2,7 @@
 """The source's raw read rate: every document of every index, read the way `tern backfill` reads, then thrown away.
 
     raw_read.py SOURCE_URL [--slices N] [--concurrency N] [--page-size N] [--keep-alive 5m] [--index NAME ...]
+                [--start-at EPOCH_SECONDS]
 
 Same requests as tern's scroll reader (Sources/SearchClient/Read/ReadDialect.swift): per index, slices = its primary
 shards (at most 8) unless --slices is given; each slice is one sliced scroll
@@ -12,6 +13,11 @@ The work per page is the least that keeps the loop honest: find `_scroll_id` and
 `{"_id":"` after `"hits":[`, which is how osmem and OpenSearch start each hit); bodies are not parsed. Every scroll is
 cleared at the end. Prints one JSON line: {"docs","seconds","pages","bytes","slices","concurrency"}; the time runs
 from the first request to the last answer (process start-up and listing the indices are left out).
+
+--start-at T (Unix time in seconds, fractions allowed) waits, after listing the indices, until the wall clock reaches T
+before the first request, so several readers started together (bench/validate.sh reads two clusters side by side) send
+their first requests at the same moment; the JSON line then also has "started" and "ended", the Unix times of the first
+request and the last answer.
 """
 
 import http.client
@@ -28,7 +34,7 @@ SCROLL = b'"_scroll_id":"'
 
 
 def parse_args(argv):
-    opts = {"slices": None, "concurrency": 4, "page_size": 1000, "keep_alive": "5m", "indices": []}
+    opts = {"slices": None, "concurrency": 4, "page_size": 1000, "keep_alive": "5m", "indices": [], "start_at": None}
     pos = []
     while argv:
         a = argv.pop(0)
@@ -42,6 +48,8 @@ def parse_args(argv):
             opts["keep_alive"] = argv.pop(0)
         elif a == "--index":
             opts["indices"].append(argv.pop(0))
+        elif a == "--start-at":
+            opts["start_at"] = float(argv.pop(0))
         elif a in ("-h", "--help"):
             print(__doc__)
             sys.exit(0)
@@ -144,6 +152,11 @@ def main():
             except Exception as e:  # noqa: BLE001 - reported below
                 errors.append(f"{index} slice {s}/{n}: {e}")
 
+    if opts["start_at"] is not None:
+        # Connections are opened by the first requests, after this, as without --start-at.
+        while (wait := opts["start_at"] - time.time()) > 0:
+            time.sleep(min(wait, 0.05))
+    started = time.time()
     t0 = time.monotonic()
     threads = [threading.Thread(target=worker) for _ in range(min(opts["concurrency"], len(units)))]
     for t in threads:
@@ -151,20 +164,20 @@ def main():
     for t in threads:
         t.join()
     seconds = time.monotonic() - t0
+    ended = time.time()
     if errors:
         sys.exit("raw_read: " + "; ".join(errors))
-    print(
-        json.dumps(
-            {
-                "docs": totals["docs"],
-                "seconds": round(seconds, 3),
-                "pages": totals["pages"],
-                "bytes": totals["bytes"],
-                "slices": len(units),
-                "concurrency": opts["concurrency"],
-            }
-        )
-    )
+    result = {
+        "docs": totals["docs"],
+        "seconds": round(seconds, 3),
+        "pages": totals["pages"],
+        "bytes": totals["bytes"],
+        "slices": len(units),
+        "concurrency": opts["concurrency"],
+    }
+    if opts["start_at"] is not None:
+        result.update({"started": round(started, 6), "ended": round(ended, 6)})
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
