@@ -344,9 +344,9 @@ import Testing
                     next: .finish(
                         .error(
                             TernError(
-                                TernError.Kind("abort-failed", exitCode: .failure),
-                                "Cutover stopped (\(reason)), and putting the source back failed: \(problem). Fix that, then run tern cutover again to finish the abort (or move clients back by hand)."
-                            )))))
+                                .abortFailed,
+                                "Cutover stopped (\(reason)), and putting the source back failed: \(problem). Fix that, then run tern cutover again to finish the abort (or move clients back by hand).",
+                                exitCode: .failure)))))
     }
 
     @Test func routingBackThatFailsFailsTheAbortWithItsExitCode() {
@@ -361,7 +361,7 @@ import Testing
             Issue.record("the abort should fail: \(action)")
             return
         }
-        #expect(error.kind == TernError.Kind("abort-failed", exitCode: .unreachable))
+        #expect(error.kind == .abortFailed && error.exitCode == .unreachable)
         #expect(
             error.message.hasPrefix(
                 "Cutover stopped (validate: \(Self.differences)), and putting the source back failed: the proxy cannot be reached."))

@@ -162,9 +162,9 @@ import Testing
                     next: .finish(
                         .error(
                             TernError(
-                                TernError.Kind("step-failed", exitCode: .unreachable),
-                                "Rollback stopped at drain-back: the source cluster cannot be reached. Fix that and run tern rollback again: it resumes there."
-                            )))))
+                                .stepFailed,
+                                "Rollback stopped at drain-back: the source cluster cannot be reached. Fix that and run tern rollback again: it resumes there.",
+                                exitCode: .unreachable)))))
     }
 
     @Test func aFailedRollbackHookStopsTheRollbackAndTheNextStartRunsOnlyTheHooksLeft() {

@@ -19,7 +19,7 @@ import Testing
                 #expect(info.version == ClusterVersion(.opensearch, SemanticVersion(3, 8, 0)))
                 #expect(info.compatibilityModeEnabled == false)
                 let health = try await client.health()
-                #expect(["green", "yellow"].contains(health.status))
+                #expect([.green, .yellow].contains(health.status))
                 #expect(health.numberOfNodes == 1)
                 let indices = try await client.indices()
                 let books = try #require(indices.first { $0.name == "books" })

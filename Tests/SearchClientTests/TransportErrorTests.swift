@@ -182,7 +182,7 @@ import Testing
         var configuration = configuration(server.httpURL)
         configuration.retries = RetrySettings(maxAttempts: 5, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100))
         let health = try await SearchClient.withClient(configuration, logger: logger) { try await $0.health() }
-        #expect(health.status == "green")
+        #expect(health.status == .green)
     }
 
     @Test func retriesAreBounded() async throws {

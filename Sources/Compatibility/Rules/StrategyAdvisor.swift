@@ -231,7 +231,7 @@ public enum StrategyAdvisor {
         }
         for (name, side) in [("source", source), ("target", target)] {
             guard let health = side.health else { continue }
-            if health.status == "red" {
+            if health.status == .red {
                 warnings.append(
                     "The \(name) cluster is red (\(health.unassignedShards) unassigned shards): some primaries are missing; fix that before migrating."
                 )

@@ -369,9 +369,9 @@ public struct CutoverStateMachine: Sendable {
         statuses[.abort] = .failed
         state = .finished
         let error = TernError(
-            TernError.Kind("abort-failed", exitCode: exitCode),
-            "Cutover stopped (\(abort.reason)), and putting the source back failed: \(problem). Fix that, then run tern cutover again to finish the abort (or move clients back by hand)."
-        )
+            .abortFailed,
+            "Cutover stopped (\(abort.reason)), and putting the source back failed: \(problem). Fix that, then run tern cutover again to finish the abort (or move clients back by hand).",
+            exitCode: exitCode)
         return Action(record: record + [.finished(.abort, .failed, detail: problem)], next: .finish(.error(error)))
     }
 

@@ -59,8 +59,8 @@ public struct DecommissionRunner: Sendable {
         var machine = StepSequenceStateMachine<DecommissionStep>(completedDetail: "Tern's changes removed")
         if let stop = try await machine.run(journal: journal, perform: { try await perform($0, cutover: cutover, store: store) }) {
             throw TernError(
-                TernError.Kind("step-failed", exitCode: stop.exitCode),
-                "Decommission stopped at \(stop.step.rawValue): \(stop.reason). Run tern decommission again when fixed.")
+                .stepFailed, "Decommission stopped at \(stop.step.rawValue): \(stop.reason). Run tern decommission again when fixed.",
+                exitCode: stop.exitCode)
         }
         return OperationOutcome(
             operation: await journal.operation, ok: true, message: "Decommissioned: what Tern changed on the clusters is removed.",

@@ -82,10 +82,10 @@ public struct MigrateRunner: Sendable {
                 let problems = [report.source.error, report.target.error].compactMap { $0 }
                 // The check's own exit code: 3 when a cluster cannot be reached, 1 when no strategy is possible.
                 throw TernError(
-                    TernError.Kind("check", exitCode: report.exitCode),
+                    .checkFailed,
                     problems.isEmpty
                         ? "no migration strategy is possible between these clusters; run tern check to see why."
-                        : problems.joined(separator: "; ") + ".")
+                        : problems.joined(separator: "; ") + ".", exitCode: report.exitCode)
             }
             func name(_ side: ClusterReport) -> String {
                 "\(side.distribution.map { "\($0)" } ?? "cluster") \(side.version.map { "\($0)" } ?? "")"

@@ -233,8 +233,8 @@ public struct RollbackStateMachine: Sendable {
         statuses[step] = .failed
         state = .finished
         let error = TernError(
-            TernError.Kind("step-failed", exitCode: exitCode),
-            "Rollback stopped at \(step.rawValue): \(reason). Fix that and run tern rollback again: it resumes there.")
+            .stepFailed, "Rollback stopped at \(step.rawValue): \(reason). Fix that and run tern rollback again: it resumes there.",
+            exitCode: exitCode)
         return Action(record: record + [.finished(step, .failed, detail: reason)], next: .finish(.error(error)))
     }
 }

@@ -2,8 +2,14 @@ import TernCore
 
 /// `GET /_cluster/health`, the fields an operator looks at first.
 public struct ClusterHealth: Sendable, Codable, Equatable {
-    /// green, yellow or red.
-    public var status: String
+    /// The cluster's colour; the raw values are the words the cluster and `--json` use.
+    public enum Status: String, Sendable, Codable, Equatable {
+        case green, yellow, red
+        /// The answer had no status Tern knows.
+        case unknown
+    }
+
+    public var status: Status
     public var numberOfNodes: Int
     public var numberOfDataNodes: Int
     public var activePrimaryShards: Int
@@ -14,7 +20,7 @@ public struct ClusterHealth: Sendable, Codable, Equatable {
 
     public init(json: JSONValue) {
         func int(_ key: String) -> Int { Int(json[key]?.intValue ?? 0) }
-        status = json["status"]?.stringValue ?? "unknown"
+        status = json["status"]?.stringValue.flatMap(Status.init(rawValue:)) ?? .unknown
         numberOfNodes = int("number_of_nodes")
         numberOfDataNodes = int("number_of_data_nodes")
         activePrimaryShards = int("active_primary_shards")

@@ -80,7 +80,8 @@ extension SearchClient {
                 guard let source = hit.source else { return .failed("the document has no _source (the index stores none)") }
                 return .found(
                     Document(
-                        index: key.index, id: key.id, type: dialect.documentType(hit.type), routing: routingAsStored ? hit.routing : hit.routing ?? key.routing,
+                        index: key.index, id: key.id, type: dialect.documentType(hit.type),
+                        routing: routingAsStored ? hit.routing : hit.routing ?? key.routing,
                         seqNo: hit.seqNo, primaryTerm: hit.primaryTerm, version: hit.version,
                         source: Array(UnsafeRawBufferPointer(rebasing: raw[source]))))
             }

@@ -8,7 +8,9 @@ public struct TernError: Error, Sendable, Equatable, CustomStringConvertible {
         public let name: String
         public let exitCode: TernExitCode
 
-        public init(_ name: String, exitCode: TernExitCode) {
+        /// Kinds are declared once, as static constants beside the code that throws them (`TernError+Capture.swift`),
+        /// never made up where an error is thrown.
+        package init(_ name: String, exitCode: TernExitCode) {
             self.name = name
             self.exitCode = exitCode
         }
@@ -48,13 +50,17 @@ public struct TernError: Error, Sendable, Equatable, CustomStringConvertible {
     public let kind: Kind
     /// One sentence: what, where, what to do.
     public let message: String
+    /// The exit code when it follows the cause rather than the kind (a step that failed because a cluster is
+    /// unreachable exits 3, one whose check failed 1).
+    private let causeExitCode: TernExitCode?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, exitCode: TernExitCode? = nil) {
         self.kind = kind
         self.message = message
+        self.causeExitCode = exitCode
     }
 
-    public var exitCode: TernExitCode { kind.exitCode }
+    public var exitCode: TernExitCode { causeExitCode ?? kind.exitCode }
     public var description: String { message }
 
     /// A configuration error naming the key (and line, when known).

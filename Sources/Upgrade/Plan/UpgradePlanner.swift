@@ -122,13 +122,13 @@ public struct UpgradePlanner: Sendable {
         // Health.
         if let health = facts.profile.health {
             let dataNodes = health.numberOfDataNodes
-            if health.status == "red" {
+            if health.status == .red {
                 blockers.append(
                     UpgradeBlocker(
                         code: "cluster-not-green", severity: .blocking,
                         message: "The cluster is red: \(health.unassignedShards) shard(s) unassigned, some primaries missing.",
                         action: "Find the cause with GET _cluster/allocation/explain and bring the cluster to green before upgrading."))
-            } else if health.status == "yellow" {
+            } else if health.status == .yellow {
                 blockers.append(
                     UpgradeBlocker(
                         code: "cluster-not-green", severity: dataNodes > 1 ? .blocking : .warning,

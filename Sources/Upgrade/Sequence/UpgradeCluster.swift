@@ -117,7 +117,7 @@ struct UpgradeCluster: Sendable {
     }
 
     static func isHealthy(_ health: ClusterHealth) -> Bool {
-        health.status == "green" || (health.status == "yellow" && health.numberOfDataNodes <= 1)
+        health.status == .green || (health.status == .yellow && health.numberOfDataNodes <= 1)
     }
 
     static func format(_ duration: Duration) -> String {

@@ -69,7 +69,7 @@ struct UpgradeSession: Sendable {
     /// Health before anything changes: never start on a red cluster, nor on a yellow one with several data nodes.
     func checkHealthBeforeStart(_ client: SearchClient) async throws {
         let health = try await client.health()
-        if health.status == "red" || (health.status == "yellow" && health.numberOfDataNodes > 1) {
+        if health.status == .red || (health.status == .yellow && health.numberOfDataNodes > 1) {
             throw TernError(
                 .upgradeGate,
                 "The cluster is \(health.status) (\(health.unassignedShards) unassigned shard(s)); bring it to green before upgrading (GET _cluster/allocation/explain tells why). Tern changed nothing."

@@ -35,7 +35,7 @@ public struct ClusterRecord: Sendable, Codable, Equatable {
             documents[index.name] = index.documents
         }
         return ClusterRecord(
-            nodes: Dictionary(nodes.map { ($0.name, $0.version) }, uniquingKeysWith: { first, _ in first }), health: health.status,
+            nodes: Dictionary(nodes.map { ($0.name, $0.version) }, uniquingKeysWith: { first, _ in first }), health: health.status.rawValue,
             documents: documents)
     }
 }

@@ -55,7 +55,7 @@ struct CheckReportPrinter {
             out += line + "\n"
         }
         if let health = report.health {
-            let status = paint(health.status, health.status == "green" ? 32 : health.status == "yellow" ? 33 : 31)
+            let status = paint(health.status.rawValue, health.status == .green ? 32 : health.status == .yellow ? 33 : 31)
             var line =
                 "  health \(status) · \(health.numberOfNodes) node\(health.numberOfNodes == 1 ? "" : "s") (\(health.numberOfDataNodes) data)"
             if health.unassignedShards > 0 { line += " · \(health.unassignedShards) unassigned shards" }
