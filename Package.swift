@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "Compatibility", "TernTestSupport"]),
         .testTarget(
             name: "TernCommandTests",
-            dependencies: ["TernCore", "Compatibility", "Backfill", "Capture", "Validation", "Upgrade", "TernTestSupport"]
+            dependencies: ["TernCore", "Compatibility", "Backfill", "Capture", "Metadata", "Validation", "Upgrade", "TernTestSupport"]
         ),
     ]
 )
