@@ -186,7 +186,7 @@ let package = Package(
         .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "Compatibility", "TernTestSupport"]),
         .testTarget(
             name: "TernCommandTests",
-            dependencies: ["TernCore", "Compatibility", "Backfill", "Capture", "TernTestSupport"]
+            dependencies: ["TernCore", "Compatibility", "Backfill", "Capture", "Metadata", "Validation", "Upgrade", "TernTestSupport"]
         ),
     ]
 )

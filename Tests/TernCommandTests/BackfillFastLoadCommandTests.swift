@@ -1,3 +1,4 @@
+import Backfill
 import Foundation
 import TernCore
 import TernTestSupport
@@ -9,9 +10,8 @@ import Testing
     static func loadSettings(_ server: OsmemServer, _ index: String) async throws -> [String: String] {
         let bytes = try await server.send(
             .GET, "/\(index)/_settings/index.refresh_interval,index.number_of_replicas", query: [("flat_settings", "true")])
-        let json = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        let settings = (json?[index] as? [String: Any])?["settings"] as? [String: Any] ?? [:]
-        return settings.compactMapValues { $0 as? String }
+        let settings = try JSONValue.parse(bytes)[index]?["settings"]?.objectValue ?? [:]
+        return settings.compactMapValues { if case .string(let value) = $0 { value } else { nil } }
     }
 
     static func seedEvents(_ source: OsmemServer, count: Int) async throws {
@@ -47,9 +47,9 @@ import Testing
                     "--fast-load", "--json",
                 ])
                 #expect(result.status == 0, "\(result.stderr)")
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                let report = try result.decode(BackfillReport.self)
                 #expect(
-                    Set(report["settings_restored"] as? [String] ?? []) == [
+                    Set(report.settingsRestored) == [
                         "events index.number_of_replicas", "events index.refresh_interval", "notes index.number_of_replicas",
                         "notes index.refresh_interval",
                     ])
@@ -128,9 +128,9 @@ import Testing
                 #expect(status.stdout.contains("\"running\""), "\(status.stdout)")
                 let next = try await TernBinary.run(arguments + ["--json"])
                 #expect(next.status == 0, "\(next.stderr)")
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])
-                #expect(report["resumed"] as? Bool == true)
-                #expect(report["complete"] as? Bool == true)
+                let report = try next.decode(BackfillReport.self)
+                #expect(report.resumed)
+                #expect(report.complete)
                 try await BackfillCommandTests.expectSameDocuments(source, target, indices: ["events"])
             }
         }

@@ -96,19 +96,17 @@ import Testing
                 try await target.seed(index: "books-v2", documents: [("3", #"{"title":"book 3","genre":"western","pages":30}"#)])
                 let changed = try await TernBinary.run(arguments + ["--json"])
                 #expect(changed.status == 1, "\(changed.stdout)\(changed.stderr)")
-                let report = try #require(try JSONSerialization.jsonObject(with: Data(changed.stdout.utf8)) as? [String: Any])
-                #expect(report["ok"] as? Bool == false)
-                #expect(report["compared"] as? Int == 5)
-                let samples = report["samples"] as? [[String: Any]] ?? []
-                let document = samples.first { $0["path"] as? String == "/books/_doc/3" }
-                #expect(document?["target_path"] as? String == "/books-v2/_doc/3")
-                #expect((document?["differences"] as? [String])?.first?.contains("_source differs in genre") == true, "\(samples)")
-                let aggregation = samples.first { ($0["differences"] as? [String])?.contains { $0.contains("genres") } == true }
+                let report = try changed.decode(ReadComparisonReport.self)
+                #expect(!report.ok)
+                #expect(report.compared == 5)
+                let samples = report.samples
+                let document = samples.first { $0.path == "/books/_doc/3" }
+                #expect(document?.targetPath == "/books-v2/_doc/3")
+                #expect(document?.differences.first?.contains("_source differs in genre") == true, "\(samples)")
+                let aggregation = samples.first { $0.differences.contains { $0.contains("genres") } }
                 #expect(aggregation != nil, "\(samples)")
-                let multiSearch = samples.first { $0["path"] as? String == "/_msearch" }
-                #expect(
-                    (multiSearch?["differences"] as? [String])?.first?.hasPrefix("search 1: total hits: 4 on the source, 3") == true,
-                    "\(samples)")
+                let multiSearch = samples.first { $0.path == "/_msearch" }
+                #expect(multiSearch?.differences.first?.hasPrefix("search 1: total hits: 4 on the source, 3") == true, "\(samples)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Metadata
 import TernCore
 import TernTestSupport
 import Testing
@@ -19,31 +20,31 @@ import Testing
                 target.url.absoluteString, "--json",
             ]
             let evaluation = try await Self.report(["metadata", "evaluate"] + arguments, status: 0)
-            #expect(evaluation["applied"]?.boolValue == false)
-            let promised = Self.entries(evaluation)
+            #expect(!evaluation.applied)
+            let promised = evaluation.items
             #expect(!promised.isEmpty)
             for entry in promised {
-                #expect(entry["status"]?.stringValue == "create", "\(Self.label(entry)) in \(repository)")
-                #expect(entry["action"] == nil || entry["action"] == .null)
+                #expect(entry.status == .create, "\(Self.label(entry)) in \(repository)")
+                #expect(entry.action == nil)
             }
             #expect(try await Self.inventory(target).isEmpty, "evaluate changed the target")
 
             let migration = try await Self.report(["metadata", "migrate"] + arguments, status: 0)
-            #expect(migration["ok"]?.boolValue == true)
-            for entry in Self.entries(migration) {
-                #expect(entry["action"]?.stringValue == "created", "\(Self.label(entry)): \(entry["reason"]?.stringValue ?? "")")
+            #expect(migration.ok)
+            for entry in migration.items {
+                #expect(entry.action == .created, "\(Self.label(entry)): \(entry.reason ?? "")")
             }
             for entry in promised {
                 let actual = try await Self.targetBody(target, entry)
-                Self.expectHolds(try #require(entry["body"]), actual, Self.label(entry))
+                Self.expectHolds(try #require(entry.body), actual, Self.label(entry))
             }
 
             switch repository {
             case "ES_5_6_Updates_Deletes":
                 // Two mapping types (type1: title; type2: content, contents) become one typeless index with all fields.
-                let index = try Self.entry(evaluation, "index", "test_updates_deletes")
+                let index = try Self.entry(evaluation, .index, "test_updates_deletes")
                 #expect(
-                    Self.strings(index["transformations"]).contains {
+                    index.transformations.contains {
                         $0.hasPrefix("[mapping.types.union] /mappings: merged types `type1`, `type2`")
                     })
                 let mappings = try await Self.targetBody(target, index)["mappings"]
@@ -52,26 +53,26 @@ import Testing
             case "ES_6_8_Single":
                 // The legacy template arrives typeless with its patterns; its `{index}-alias` stays a template alias,
                 // which the target resolves per index the way OpenSearch does.
-                let template = try await Self.targetBody(target, try Self.entry(evaluation, "legacy-template", "posts_index_template"))
+                let template = try await Self.targetBody(target, try Self.entry(evaluation, .legacyTemplate, "posts_index_template"))
                 #expect(template["index_patterns"] == .array([.string("posts_*")]))
                 #expect(template["mappings"]?["_doc"] == nil)
                 #expect(template["mappings"]?["properties"]?["author"]?["type"] == .string("keyword"))
                 #expect(template["aliases"]?["{index}-alias"] != nil)
-                let index = try await Self.targetBody(target, try Self.entry(evaluation, "index", "posts_2023_02_25"))
+                let index = try await Self.targetBody(target, try Self.entry(evaluation, .index, "posts_2023_02_25"))
                 #expect(index["aliases"]?["posts_2023_02_25-alias"] != nil)
                 #expect(index["aliases"]?["{index}-alias"] == nil)
             default:
-                let template = try await Self.targetBody(target, try Self.entry(evaluation, "index-template", "posts_index_template"))
+                let template = try await Self.targetBody(target, try Self.entry(evaluation, .indexTemplate, "posts_index_template"))
                 #expect(template["composed_of"] == .array([.string("posts_template")]))
-                _ = try Self.entry(evaluation, "component-template", "posts_template")
-                #expect(Self.strings(evaluation["not_convertible"]).contains { $0.contains("ILM") })
+                _ = try Self.entry(evaluation, .componentTemplate, "posts_template")
+                #expect(evaluation.notConvertible.contains { $0.contains("ILM") })
             }
 
             // Again: nothing to do, and that is success.
             let again = try await Self.report(["metadata", "migrate"] + arguments, status: 0)
-            for entry in Self.entries(again) {
-                #expect(entry["status"]?.stringValue == "identical", "\(Self.label(entry)) in \(repository)")
-                #expect(entry["action"]?.stringValue == "skipped")
+            for entry in again.items {
+                #expect(entry.status == .identical, "\(Self.label(entry)) in \(repository)")
+                #expect(entry.action == .skipped)
             }
         }
     }
@@ -84,11 +85,11 @@ import Testing
                     "rfs_snapshot", "--target", target.url.absoluteString, "--multi-type", "split", "--split-pattern", "{index}-{type}",
                     "--json",
                 ], status: 0)
-            let names = Self.entries(evaluation).compactMap { $0["name"]?.stringValue }.sorted()
+            let names = evaluation.items.map(\.name).sorted()
             #expect(names == ["test_updates_deletes-type1", "test_updates_deletes-type2"])
-            let type1 = try Self.entry(evaluation, "index", "test_updates_deletes-type1")
-            #expect(type1["source"]?.stringValue == "test_updates_deletes")
-            #expect(type1["body"]?["mappings"]?["properties"]?.objectValue?.keys.sorted() == ["title"])
+            let type1 = try Self.entry(evaluation, .index, "test_updates_deletes-type1")
+            #expect(type1.source == "test_updates_deletes")
+            #expect(type1.body?["mappings"]?["properties"]?.objectValue?.keys.sorted() == ["title"])
         }
     }
 
@@ -128,8 +129,8 @@ import Testing
                 try await Self.seedSource(source)
                 let arguments = ["--source", source.url.absoluteString, "--target", target.url.absoluteString]
                 let evaluation = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
-                #expect(Self.entries(evaluation).map(Self.label) == Self.liveItems)
-                #expect(Self.entries(evaluation).allSatisfy { $0["status"]?.stringValue == "create" })
+                #expect(evaluation.items.map(Self.label) == Self.liveItems)
+                #expect(evaluation.items.allSatisfy { $0.status == .create })
                 let table = try await TernBinary.run(["metadata", "evaluate"] + arguments)
                 #expect(table.status == 0, "\(table.stderr)")
                 #expect(table.stdout.contains("Evaluation only: nothing on the target was changed."))
@@ -139,12 +140,12 @@ import Testing
                 #expect(try await Self.inventory(target).isEmpty, "evaluate changed the target")
 
                 let migration = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 0)
-                #expect(Self.entries(migration).allSatisfy { $0["action"]?.stringValue == "created" })
+                #expect(migration.items.allSatisfy { $0.action == .created })
                 #expect(try await Self.inventory(target) == Self.liveItems)
-                for entry in Self.entries(evaluation) {
-                    Self.expectHolds(try #require(entry["body"]), try await Self.targetBody(target, entry), Self.label(entry))
+                for entry in evaluation.items {
+                    Self.expectHolds(try #require(entry.body), try await Self.targetBody(target, entry), Self.label(entry))
                 }
-                let products = try await Self.targetBody(target, try Self.entry(evaluation, "index", "products"))
+                let products = try await Self.targetBody(target, try Self.entry(evaluation, .index, "products"))
                 #expect(products["aliases"]?["cheap"]?["filter"]?["range"]?["price"]?["lt"] == .int(10))
                 #expect(products["settings"]?["index"]?["number_of_shards"] == .string("3"))
 
@@ -167,10 +168,10 @@ import Testing
                     "none-of-them",
                 ]
                 let evaluation = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 1)
-                let entry = try Self.entry(evaluation, "legacy-template", "legacy-metrics")
-                #expect(entry["status"]?.stringValue == "different")
+                let entry = try Self.entry(evaluation, .legacyTemplate, "legacy-metrics")
+                #expect(entry.status == .different)
                 #expect(
-                    Set(Self.strings(entry["differences"])).isSuperset(of: [
+                    Set(entry.differences).isSuperset(of: [
                         "/order", "/settings/index/number_of_shards", "/mappings/properties/value/type",
                     ]))
                 let preview = try await TernBinary.run(["metadata", "evaluate", "--overwrite"] + arguments)
@@ -178,17 +179,17 @@ import Testing
                 #expect(preview.stdout.contains("would replace"))
 
                 let kept = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 1)
-                let skipped = try Self.entry(kept, "legacy-template", "legacy-metrics")
-                #expect(skipped["action"]?.stringValue == "skipped")
-                #expect(skipped["reason"]?.stringValue?.contains("--overwrite") == true)
+                let skipped = try Self.entry(kept, .legacyTemplate, "legacy-metrics")
+                #expect(skipped.action == .skipped)
+                #expect(skipped.reason?.contains("--overwrite") == true)
                 let untouched = try await Self.targetBody(target, skipped)
                 #expect(untouched["order"] == .int(3))
                 #expect(untouched["settings"]?["index"]?["number_of_shards"] == .string("4"))
 
                 let replaced = try await Self.report(["metadata", "migrate", "--overwrite", "--json"] + arguments, status: 0)
-                let overwritten = try Self.entry(replaced, "legacy-template", "legacy-metrics")
-                #expect(overwritten["action"]?.stringValue == "overwritten")
-                Self.expectHolds(try #require(entry["body"]), try await Self.targetBody(target, overwritten), "legacy-metrics")
+                let overwritten = try Self.entry(replaced, .legacyTemplate, "legacy-metrics")
+                #expect(overwritten.action == .overwritten)
+                Self.expectHolds(try #require(entry.body), try await Self.targetBody(target, overwritten), "legacy-metrics")
             }
         }
     }
@@ -210,13 +211,13 @@ import Testing
                     "products:catalog", "--template", "none-of-them", "--rules", rules.path,
                 ]
                 let evaluation = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
-                let entry = try Self.entry(evaluation, "index", "catalog")
-                #expect(entry["source"]?.stringValue == "products")
+                let entry = try Self.entry(evaluation, .index, "catalog")
+                #expect(entry.source == "products")
                 #expect(
-                    Self.strings(entry["transformations"]).contains(
+                    entry.transformations.contains(
                         "[user-rule #1] /settings/index/refresh_interval: set `/settings/index/refresh_interval` from 5s to 30s (\(rules.path) line 2)"
                     ))
-                #expect(entry["body"]?["settings"]?["index"]?["refresh_interval"] == .string("30s"))
+                #expect(entry.body?["settings"]?["index"]?["refresh_interval"] == .string("30s"))
                 let table = try await TernBinary.run(["metadata", "evaluate"] + arguments)
                 #expect(table.stdout.contains("products -> catalog"))
                 #expect(table.stdout.contains("~ [user-rule #1] /settings/index/refresh_interval"))
@@ -224,7 +225,7 @@ import Testing
                 _ = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 0)
                 #expect(try await Self.inventory(target) == ["index catalog"])
                 let catalog = try await Self.targetBody(target, entry)
-                Self.expectHolds(try #require(entry["body"]), catalog, "catalog")
+                Self.expectHolds(try #require(entry.body), catalog, "catalog")
                 #expect(catalog["settings"]?["index"]?["refresh_interval"] == .string("30s"))
                 #expect(catalog["aliases"]?["shop"] != nil)
             }
@@ -252,10 +253,10 @@ import Testing
                 _ = try await Self.report(["metadata", "evaluate", "--json"] + arguments, status: 0)
 
                 let refused = try await Self.report(["metadata", "migrate", "--json"] + arguments, status: 1)
-                let failed = try Self.entry(refused, "index", "products")
-                #expect(failed["action"]?.stringValue == "failed")
+                let failed = try Self.entry(refused, .index, "products")
+                #expect(failed.action == .failed)
                 #expect(
-                    failed["reason"]?.stringValue
+                    failed.reason
                         == "the target refused it: settings_exception: unknown setting [index.foo] please check that any required plugins are installed, or check the breaking changes documentation for removed settings"
                 )
                 #expect(try await Self.inventory(target).isEmpty)
@@ -265,9 +266,9 @@ import Testing
                 #expect(table.stdout.contains("1 item needs attention: see the reasons above."))
 
                 let dropping = try await Self.report(["metadata", "migrate", "--drop-unsupported", "--json"] + arguments, status: 0)
-                let created = try Self.entry(dropping, "index", "products")
-                #expect(created["action"]?.stringValue == "created")
-                let dropped = Self.strings(created["dropped"])
+                let created = try Self.entry(dropping, .index, "products")
+                #expect(created.action == .created)
+                let dropped = created.dropped
                 #expect(dropped.count == 2)
                 #expect(dropped.contains { $0.hasPrefix("/settings/index/foo: settings_exception: unknown setting [index.foo]") })
                 #expect(
@@ -277,7 +278,7 @@ import Testing
                     })
                 let products = try await Self.targetBody(target, created)
                 Self.expectHolds(
-                    try #require(created["body"]), products, "products",
+                    try #require(created.body), products, "products",
                     without: ["/settings/index/foo", "/mappings/properties/tags/bogus"])
             }
         }
@@ -346,21 +347,17 @@ import Testing
     // MARK: Helpers
 
     /// Runs the binary, checks its exit code and decodes its `--json` report.
-    static func report(_ arguments: [String], status: Int32) async throws -> JSONValue {
+    static func report(_ arguments: [String], status: Int32) async throws -> MetadataReport {
         let result = try await TernBinary.run(arguments)
         #expect(result.status == status, "\(arguments.prefix(2).joined(separator: " ")): \(result.stderr)\(result.stdout.prefix(4000))")
-        return try JSONValue.parse(Array(result.stdout.utf8))
+        return try result.decode(MetadataReport.self)
     }
 
-    static func entries(_ report: JSONValue) -> [JSONValue] { report["items"]?.arrayValue ?? [] }
-
-    static func entry(_ report: JSONValue, _ kind: String, _ name: String) throws -> JSONValue {
-        try #require(entries(report).first { $0["kind"]?.stringValue == kind && $0["name"]?.stringValue == name }, "\(kind) \(name)")
+    static func entry(_ report: MetadataReport, _ kind: MetadataKind, _ name: String) throws -> MetadataReport.Entry {
+        try #require(report.items.first { $0.kind == kind && $0.name == name }, "\(kind) \(name)")
     }
 
-    static func label(_ entry: JSONValue) -> String { "\(entry["kind"]?.stringValue ?? "?") \(entry["name"]?.stringValue ?? "?")" }
-
-    static func strings(_ value: JSONValue?) -> [String] { value?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    static func label(_ entry: MetadataReport.Entry) -> String { "\(entry.kind) \(entry.name)" }
 
     /// Every index and template on a cluster, as `kind name`.
     static func inventory(_ server: OsmemServer) async throws -> [String] {
@@ -379,19 +376,19 @@ import Testing
     }
 
     /// What the target holds for a report entry, in the shape of the report's `body`.
-    static func targetBody(_ server: OsmemServer, _ entry: JSONValue) async throws -> JSONValue {
-        let name = entry["name"]?.stringValue ?? ""
-        switch entry["kind"]?.stringValue {
-        case "index": return try #require(try JSONValue.parse(try await server.send(.GET, "/\(name)"))[name])
-        case "legacy-template": return try #require(try JSONValue.parse(try await server.send(.GET, "/_template/\(name)"))[name])
-        case "index-template":
+    static func targetBody(_ server: OsmemServer, _ entry: MetadataReport.Entry) async throws -> JSONValue {
+        let name = entry.name
+        switch entry.kind {
+        case .index: return try #require(try JSONValue.parse(try await server.send(.GET, "/\(name)"))[name])
+        case .legacyTemplate: return try #require(try JSONValue.parse(try await server.send(.GET, "/_template/\(name)"))[name])
+        case .indexTemplate:
             return try #require(
                 try JSONValue.parse(try await server.send(.GET, "/_index_template/\(name)"))["index_templates"]?[0]?["index_template"])
-        case "component-template":
+        case .componentTemplate:
             return try #require(
                 try JSONValue.parse(try await server.send(.GET, "/_component_template/\(name)"))["component_templates"]?[0]?[
                     "component_template"])
-        default:
+        case .pipeline:
             throw TestSupportError("no reader for \(label(entry))")
         }
     }

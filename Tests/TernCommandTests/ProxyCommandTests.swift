@@ -1,4 +1,5 @@
 import Foundation
+import TernCore
 import TernTestSupport
 import Testing
 
@@ -69,7 +70,7 @@ struct ProxyCommandTests {
             #expect(sameFolder.status == 2)
             #expect(sameFolder.stderr.contains("Another process is writing the capture log"), "\(sameFolder.stderr)")
             // The running proxy's token file was not replaced by the refused one.
-            #expect(try await first.status()["mode"] as? String == "source")
+            #expect(try await first.status()["mode"]?.stringValue == "source")
         }
     }
 
@@ -95,11 +96,11 @@ struct ProxyCommandTests {
             #expect(try await server.documents(in: "books").keys.sorted() == ["1"])
 
             let status = try await proxy.status()
-            let counters = status["counters"] as? [String: Any] ?? [:]
-            #expect(counters["writes_captured"] as? Int == 3)
-            #expect(counters["writes_uncaptured"] as? Int == 0)
-            #expect((counters["reads"] as? Int ?? 0) >= 1)
-            #expect(((status["capture_position"] as? [String: Any])?["source"] as? String)?.hasPrefix("segment-") == true)
+            let counters = status["counters"]
+            #expect(counters?["writes_captured"]?.intValue == 3)
+            #expect(counters?["writes_uncaptured"]?.intValue == 0)
+            #expect((counters?["reads"]?.intValue ?? 0) >= 1)
+            #expect(status["capture_position"]?["source"]?.stringValue?.hasPrefix("segment-") == true)
 
             let human = try await TernBinary.run(["proxy", "status", "--proxy", proxy.url, "--admin-token-file", proxy.tokenFile])
             #expect(human.status == 0)
@@ -135,10 +136,10 @@ struct ProxyCommandTests {
             let write = Task { try await HTTP.send("PUT", proxy.url + "/books/_doc/2", #"{"title":"held"}"#) }
             let read = try await HTTP.send("GET", proxy.url + "/books/_doc/1")
             #expect(read.status == 200)
-            var held = 0
+            var held: Int64 = 0
             for _ in 0..<50 where held == 0 {
                 try await Task.sleep(for: .milliseconds(100))
-                held = try await proxy.status()["held_writes"] as? Int ?? 0
+                held = try await proxy.status()["held_writes"]?.intValue ?? 0
             }
             #expect(held == 1)
             #expect(try await server.documents(in: "books").keys.sorted() == ["1"])
@@ -148,9 +149,9 @@ struct ProxyCommandTests {
             #expect(release.stdout.contains(#""previous" : "hold-writes""#), "\(release.stdout)")
             #expect(try await write.value.status == 201)
             #expect(try await server.documents(in: "books").keys.sorted() == ["1", "2"])
-            let counters = try await proxy.status()["counters"] as? [String: Any] ?? [:]
-            #expect(counters["writes_held"] as? Int == 1)
-            #expect(counters["writes_captured"] as? Int == 2)
+            let counters = try await proxy.status()["counters"]
+            #expect(counters?["writes_held"]?.intValue == 1)
+            #expect(counters?["writes_captured"]?.intValue == 2)
         }
     }
 
@@ -167,7 +168,7 @@ struct ProxyCommandTests {
             let wrongMode = try await TernBinary.run(
                 ["proxy", "mode", "hold-writes", "--proxy", proxy.url], in: folder, environment: ["TERN_PROXY_TOKEN": "nope"])
             #expect(wrongMode.status == 3)
-            #expect(try await proxy.status()["mode"] as? String == "source")
+            #expect(try await proxy.status()["mode"]?.stringValue == "source")
 
             // No flag, no environment variable, no .tern/proxy.token in the working directory.
             let missing = try await TernBinary.run(["proxy", "status", "--proxy", proxy.url], in: folder)
@@ -199,7 +200,7 @@ struct ProxyCommandTests {
             #expect(status.status == 0, "\(status.stderr)")
             #expect(status.stdout.contains("\"hold-writes\""), "\(status.stdout)")
             #expect(try await TernBinary.run(["proxy", "mode", "source"], in: folder).status == 0)
-            #expect(try await proxy.status()["mode"] as? String == "source")
+            #expect(try await proxy.status()["mode"]?.stringValue == "source")
 
             // A token file named in tern.yml is used instead of the generated one.
             let wrongToken = folder.appendingPathComponent("wrong.token")
@@ -252,7 +253,7 @@ final class RunningProxy: @unchecked Sendable {
     let child: ChildProcess
     var process: Process { child.process }
     /// The startup line, parsed.
-    let announcement: [String: Any]
+    let announcement: JSONValue
     let startupLine: String
     /// `http://127.0.0.1:PORT`
     let url: String
@@ -275,7 +276,7 @@ final class RunningProxy: @unchecked Sendable {
                 + extra,
             environment: changes, standardError: stderrFile)
         let text = child.firstLine() ?? ""
-        guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let listen = json["listen"] as? String,
+        guard let json = try? JSONValue.parse(Array(text.utf8)), let listen = json["listen"]?.stringValue,
             let port = URL(string: listen)?.port
         else {
             child.kill9()
@@ -286,7 +287,7 @@ final class RunningProxy: @unchecked Sendable {
         announcement = json
         url = listen
         self.port = port
-        tokenFile = json["admin_token_file"] as? String ?? ""
+        tokenFile = json["admin_token_file"]?.stringValue ?? ""
     }
 
     /// What the proxy wrote to standard error so far.
@@ -299,10 +300,11 @@ final class RunningProxy: @unchecked Sendable {
     func terminate() -> Int32 { child.terminate(grace: 20) }
 
     /// `tern proxy status --json`, parsed.
-    func status() async throws -> [String: Any] {
+    func status() async throws -> JSONValue {
         let result = try await admin(["status", "--json"])
-        guard result.status == 0, let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
-            throw TestSupportError("tern proxy status failed (\(result.status)): \(result.stderr)")
+        guard result.status == 0 else { throw TestSupportError("tern proxy status failed (\(result.status)): \(result.stderr)") }
+        guard let json = try? JSONValue.parse(Array(result.stdout.utf8)), json.objectValue != nil else {
+            throw TestSupportError("tern proxy status --json printed no JSON object: \(result.stdout.prefix(2000))")
         }
         return json
     }

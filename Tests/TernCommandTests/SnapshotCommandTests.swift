@@ -1,4 +1,5 @@
 import Foundation
+import TernCore
 import TernTestSupport
 import Testing
 
@@ -16,8 +17,8 @@ import Testing
         #expect(table.status == 0)
         #expect(table.stdout.contains("global_state_snapshot  SUCCESS   7.10.2   2: posts_2023_02_25, posts_2024_01_01"))
         let json = try await TernBinary.run(["snapshot", "list", "--json", Self.repository("ES_5_6_Updates_Deletes")])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.first?["name"] as? String == "rfs_snapshot")
+        let rows = try #require(try JSONValue.parse(Array(json.stdout.utf8)).arrayValue, "\(json.stdout)")
+        #expect(rows.first?["name"]?.stringValue == "rfs_snapshot")
     }
 
     @Test func printsDocumentsAsNDJSONAndCountsThem() async throws {
@@ -25,13 +26,13 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 4)
-        let documents = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let documents = try lines.map { try #require(try JSONValue.parse(Array($0.utf8)).objectValue, "\($0)") }
         #expect(
-            Set(documents.compactMap { $0["_id"] as? String }) == [
+            Set(documents.compactMap { $0["_id"]?.stringValue }) == [
                 "AE0-Zo4B7T-RS_C5iG5e", "AU0_Zo4B7T-RS_C5JW5A", "Ak0_Zo4B7T-RS_C58m7a", "A01AZo4B7T-RS_C5Am6z",
             ])
-        #expect(documents.filter { $0["_routing"] as? String == "user123" }.count == 3)
-        #expect(documents.allSatisfy { $0["_source"] is [String: Any] })
+        #expect(documents.filter { $0["_routing"]?.stringValue == "user123" }.count == 3)
+        #expect(documents.allSatisfy { $0["_source"]?.objectValue != nil })
 
         let count = try await TernBinary.run([
             "snapshot", "docs", "--count", "--index", "posts_2024_01_01", Self.repository("ES_6_8_Single"), "global_state_snapshot",
@@ -44,9 +45,9 @@ import Testing
             "snapshot", "show", Self.repository("ES_7_10_Single"), "global_state_snapshot", "--index", "posts_2024_01_01",
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(json["shards"] as? Int == 1)
-        #expect((json["metadata"] as? [String: Any])?["mappings"] != nil)
+        let json = try JSONValue.parse(Array(result.stdout.utf8))
+        #expect(json["shards"]?.intValue == 1)
+        #expect(json["metadata"]?["mappings"] != nil)
         let whole = try await TernBinary.run(["snapshot", "show", Self.repository("ES_7_10_Single"), "global_state_snapshot"])
         #expect(whole.stdout.contains("posts_index_template"))
     }
@@ -95,17 +96,15 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == expected.count)
-        var found: [String: String] = [:]
+        var found: [String: JSONValue] = [:]
         for line in lines {
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(document["_index"] as? String == "rescued")
-            let source = try JSONSerialization.data(withJSONObject: try #require(document["_source"]), options: [.sortedKeys])
-            found[try #require(document["_id"] as? String)] = String(decoding: source, as: UTF8.self)
+            let document = try JSONValue.parse(Array(line.utf8))
+            #expect(document["_index"]?.stringValue == "rescued")
+            let source = try #require(document["_source"], "\(line)")
+            found[try #require(document["_id"]?.stringValue, "\(line)")] = source
         }
         for document in expected {
-            let parsed = try JSONSerialization.jsonObject(with: Data(document.source.utf8))
-            let canonical = String(decoding: try JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys]), as: UTF8.self)
-            #expect(found[document.id] == canonical, "\(document.id)")
+            #expect(found[document.id] == (try JSONValue.parse(Array(document.source.utf8))), "\(document.id)")
         }
         let count = try await TernBinary.run(["lucene", "docs", "--count", index.folder.path, "--index-name", "rescued"])
         #expect(count.stdout == "rescued\t\(expected.count)\n")

@@ -8,10 +8,15 @@ enum TernBinary {
         var stdout: String
         var stderr: String
 
-        /// Standard output (`--json`) decoded into the report type the command printed.
-        func decode<Report: Decodable>(_ type: Report.Type) throws -> Report {
+        /// Standard output (`--json`) decoded into the report type the command printed. `dates`: how the command wrote
+        /// dates (`JSONOutput` leaves the encoder's default; `tern upgrade` writes ISO 8601).
+        func decode<Report: Decodable>(
+            _ type: Report.Type, dates: JSONDecoder.DateDecodingStrategy = .deferredToDate
+        ) throws -> Report {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = dates
             do {
-                return try JSONDecoder().decode(Report.self, from: Data(stdout.utf8))
+                return try decoder.decode(Report.self, from: Data(stdout.utf8))
             } catch {
                 throw TestSupportError("standard output is not a \(Report.self) (\(error)): \(stdout.prefix(2000))")
             }

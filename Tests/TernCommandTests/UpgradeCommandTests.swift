@@ -1,6 +1,7 @@
 import Foundation
 import TernTestSupport
 import Testing
+import Upgrade
 
 /// `tern upgrade` end to end: the built binary, real osmem processes, real shell hooks, and a stub `docker` first on PATH.
 @Suite struct UpgradeCommandTests {
@@ -9,18 +10,16 @@ import Testing
     @Test func planOfflineJSONContract() async throws {
         let result = try await TernBinary.run(["upgrade", "plan", "--from", "es-oss:7.10.2", "--to", "opensearch:2.19.1", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let steps = try #require(json["steps"] as? [[String: Any]])
+        let plan = try result.decode(UpgradePlan.self)
         #expect(
-            steps.map { "\($0["from"]!)>\($0["to"]!):\($0["method"]!)" } == [
+            plan.steps.map { "\($0.from)>\($0.to):\($0.method.rawValue)" } == [
                 "elasticsearch-oss:7.10.2>opensearch:1.3.x:rolling-upgrade", "opensearch:1.3.x>opensearch:2.19.1:rolling-upgrade",
             ])
-        #expect((json["blockers"] as? [Any])?.isEmpty == true && json["can_proceed"] as? Bool == true)
+        #expect(plan.blockers.isEmpty && plan.canProceed)
 
         let blueGreen = try await TernBinary.run(["upgrade", "plan", "--from", "elasticsearch:7.17.9", "--to", "2.19.1", "--json"])
         #expect(blueGreen.status == 1)
-        let verdict = try #require(try JSONSerialization.jsonObject(with: Data(blueGreen.stdout.utf8)) as? [String: Any])
-        #expect((verdict["steps"] as? [[String: Any]])?.map { $0["method"] as? String } == ["blue-green"])
+        #expect(try blueGreen.decode(UpgradePlan.self).steps.map(\.method) == [.blueGreen])
 
         let human = try await TernBinary.run(["upgrade", "plan", "--from", "os:2.11.0", "--to", "os:2.19.1"])
         #expect(human.status == 0 && human.stdout.contains("1. opensearch:2.11.0 -> opensearch:2.19.1  rolling-upgrade"))
@@ -35,13 +34,12 @@ import Testing
                 "upgrade", "plan", "--cluster", server.url.absoluteString, "--to", "opensearch:3.9.0", "--json",
             ])
             #expect(result.status == 1, "\(result.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-            #expect(json["from"] as? String == "opensearch:3.8.0" && json["mode"] as? String == "live")
-            let blockers = try #require(json["blockers"] as? [[String: Any]])
-            let byCode = Dictionary(blockers.map { ($0["code"] as! String, $0["severity"] as! String) }, uniquingKeysWith: { a, _ in a })
-            #expect(byCode["removed-setting"] == "blocking")
-            #expect(byCode["cluster-not-green"] == "warning", "one data node: yellow is expected")
-            #expect(byCode["no-snapshot-repository"] == "warning")
+            let plan = try result.decode(UpgradePlan.self)
+            #expect(plan.from.description == "opensearch:3.8.0" && plan.mode == "live")
+            let byCode = Dictionary(plan.blockers.map { ($0.code, $0.severity) }, uniquingKeysWith: { a, _ in a })
+            #expect(byCode["removed-setting"] == .blocking)
+            #expect(byCode["cluster-not-green"] == .warning, "one data node: yellow is expected")
+            #expect(byCode["no-snapshot-repository"] == .warning)
             let human = try await TernBinary.run(["upgrade", "plan", "--cluster", server.url.absoluteString, "--to", "3.9.0"])
             #expect(human.stdout.contains("x [removed-setting] OpenSearch 2.0 removed compatibility.override_main_response_version"))
             #expect(human.stdout.contains("Blocked: fix the blockers marked x first."))
@@ -151,12 +149,9 @@ import Testing
         let resumed = try await TernBinary.run(arguments + ["--json"], in: node.folder)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("Resuming the rolling upgrade"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(resumed.stdout.utf8)) as? [String: Any])
-        #expect(json["status"] as? String == "completed")
-        #expect(
-            (json["verification"] as? [String: Any]).flatMap { $0["checks"] as? [[String: Any]] }?.allSatisfy {
-                $0["passed"] as? Bool == true
-            } == true)
+        let progress = try resumed.decode(UpgradeProgress.self, dates: .iso8601)
+        #expect(progress.status == .completed)
+        #expect(progress.verification?.checks.allSatisfy(\.passed) == true)
 
         let verify = try await TernBinary.run(["upgrade", "verify"], in: node.folder)
         #expect(verify.status == 0 && verify.stdout.contains("ok   versions: All 1 node(s) run 3.8.0."))

@@ -1,6 +1,7 @@
 import Foundation
 import TernTestSupport
 import Testing
+import Validation
 
 /// `tern validate` with the built binary between two real osmem clusters, with planted differences.
 @Suite(.serialized) struct ValidateCommandTests {
@@ -44,16 +45,14 @@ import Testing
                     "--queries", queries.path, "--report", reportFile, "--json",
                 ])
                 #expect(result.status == 1, "\(result.stderr)")
-                let report = try #require(
-                    try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
-                let index = try #require((report["indices"] as? [[String: Any]])?.first)
-                #expect(index["source_count"] as? Int == 200 && index["target_count"] as? Int == 200)
-                #expect(index["missing"] as? Int == 1 && index["extra"] as? Int == 1 && index["different"] as? Int == 3, "\(index)")
-                let samples = try #require(index["samples"] as? [String: [String]])
-                #expect(samples["missing"] == ["o7"] && samples["extra"] == ["x1"])
-                #expect(Set(samples["different"] ?? []) == ["o11", "o21", "o31"])
-                let query = try #require((report["queries"] as? [[String: Any]])?.first)
-                #expect((query["differences"] as? [String])?.contains { $0.contains("buckets[silver]") } == true, "\(query)")
+                let report = try result.decode(ValidationReport.self)
+                let index = try #require(report.indices.first)
+                #expect(index.sourceCount == 200 && index.targetCount == 200)
+                #expect(index.missing == 1 && index.extra == 1 && index.different == 3, "\(index)")
+                #expect(index.samples.missing == ["o7"] && index.samples.extra == ["x1"])
+                #expect(Set(index.samples.different) == ["o11", "o21", "o31"])
+                let query = try #require(report.queries.first)
+                #expect(query.differences.contains { $0.contains("buckets[silver]") }, "\(query)")
                 let html = try String(contentsOfFile: reportFile, encoding: .utf8)
                 #expect(html.contains("Differences found.") && html.contains("o7"))
             }

@@ -1,6 +1,8 @@
 import Foundation
+import TernCore
 import TernTestSupport
 import Testing
+import Validation
 
 /// `tern validate --repair` and the mappings check, with the built binary between two real osmem clusters.
 @Suite(.serialized) struct ValidateRepairCommandTests {
@@ -44,23 +46,23 @@ import Testing
                 ]
                 let before = try await TernBinary.run(arguments)
                 #expect(before.status == 1, "\(before.stderr)")
-                let found = try Self.json(before.stdout)
-                let first = try #require((found["indices"] as? [[String: Any]])?.first)
-                #expect(first["missing"] as? Int == 2 && first["extra"] as? Int == 2 && first["different"] as? Int == 4, "\(first)")
-                let query = try #require((found["queries"] as? [[String: Any]])?.first)
-                #expect((query["differences"] as? [String])?.isEmpty == false, "the changed tier and price move the aggregations: \(query)")
+                let found = try before.decode(ValidationReport.self)
+                let first = try #require(found.indices.first)
+                #expect(first.missing == 2 && first.extra == 2 && first.different == 4, "\(first)")
+                let query = try #require(found.queries.first)
+                #expect(!query.differences.isEmpty, "the changed tier and price move the aggregations: \(query)")
 
                 let repaired = try await TernBinary.run(arguments + ["--repair"])
                 #expect(repaired.status == 0, "\(repaired.stdout)\(repaired.stderr)")
-                let report = try Self.json(repaired.stdout)
-                let repair = try #require((report["repairs"] as? [[String: Any]])?.first, "\(report)")
+                let report = try repaired.decode(ValidationReport.self)
+                let repair = try #require(report.repairs?.first, "\(repaired.stdout)")
                 // 2 missing + 4 different copied; 2 extra and the copy under the wrong routing deleted.
-                #expect(repair["copied"] as? Int == 6 && repair["deleted"] as? Int == 3 && repair["failed"] as? Int == 0, "\(repair)")
-                let beforeRepair = try #require((report["before_repair"] as? [[String: Any]])?.first)
-                #expect(beforeRepair["different"] as? Int == 4)
-                let after = try #require((report["indices"] as? [[String: Any]])?.first)
-                #expect(after["missing"] as? Int == 0 && after["extra"] as? Int == 0 && after["different"] as? Int == 0, "\(after)")
-                #expect(after["source_count"] as? Int == 300 && after["target_count"] as? Int == 300)
+                #expect(repair.copied == 6 && repair.deleted == 3 && repair.failed == 0, "\(repair)")
+                let beforeRepair = try #require(report.beforeRepair?.first)
+                #expect(beforeRepair.different == 4)
+                let after = try #require(report.indices.first)
+                #expect(after.missing == 0 && after.extra == 0 && after.different == 0, "\(after)")
+                #expect(after.sourceCount == 300 && after.targetCount == 300)
 
                 let again = try await TernBinary.run(Array(arguments.dropLast()))
                 #expect(again.status == 0, "\(again.stdout)")
@@ -110,13 +112,13 @@ import Testing
                 ]
                 let repaired = try await TernBinary.run(arguments + ["--repair"])
                 #expect(repaired.status == 0, "\(repaired.stdout)\(repaired.stderr)")
-                let report = try Self.json(repaired.stdout)
-                let before = try #require((report["before_repair"] as? [[String: Any]])?.first)
-                #expect(before["missing"] as? Int == 4 && before["extra"] as? Int == 2 && before["different"] as? Int == 2, "\(before)")
-                let repair = try #require((report["repairs"] as? [[String: Any]])?.first, "\(report)")
-                #expect(repair["copied"] as? Int == 6 && repair["deleted"] as? Int == 2 && repair["failed"] as? Int == 0, "\(repair)")
+                let report = try repaired.decode(ValidationReport.self)
+                let before = try #require(report.beforeRepair?.first)
+                #expect(before.missing == 4 && before.extra == 2 && before.different == 2, "\(before)")
+                let repair = try #require(report.repairs?.first, "\(repaired.stdout)")
+                #expect(repair.copied == 6 && repair.deleted == 2 && repair.failed == 0, "\(repair)")
                 // o2, o14 (tombstones), o3, o4 (updated on the target) keep a version above the source's.
-                #expect(repair["versions_ahead"] as? Int == 4, "\(repair)")
+                #expect(repair.versionsAhead == 4, "\(repair)")
 
                 // Read directly, both sides hold the same documents under the same routing.
                 let stored = try await target.documents(in: "orders-v2")
@@ -132,10 +134,9 @@ import Testing
     static func seqNos(_ server: OsmemServer, _ index: String) async throws -> [String: Int64] {
         let body = #"{"size":10000,"seq_no_primary_term":true,"query":{"match_all":{}}}"#
         let answer = try await server.send(.POST, "/\(index)/_search", body: Array(body.utf8))
-        let hits = try #require(
-            ((try Self.json(String(decoding: answer, as: UTF8.self))["hits"] as? [String: Any])?["hits"]) as? [[String: Any]])
+        let hits = try #require(try JSONValue.parse(answer)["hits"]?["hits"]?.arrayValue, "\(String(decoding: answer, as: UTF8.self))")
         var versions: [String: Int64] = [:]
-        for hit in hits { versions[try #require(hit["_id"] as? String)] = try #require((hit["_seq_no"] as? NSNumber)?.int64Value) }
+        for hit in hits { versions[try #require(hit["_id"]?.stringValue)] = try #require(hit["_seq_no"]?.intValue) }
         return versions
     }
 
@@ -157,25 +158,19 @@ import Testing
                 let arguments = ["validate", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--json"]
                 let settingsOnly = try await TernBinary.run(arguments)
                 #expect(settingsOnly.status == 0, "\(settingsOnly.stdout)\(settingsOnly.stderr)")
-                let metadata = try #require(
-                    ((try Self.json(settingsOnly.stdout)["indices"] as? [[String: Any]])?.first)?["metadata"] as? [String: Any])
-                #expect(metadata["status"] as? String == "different", "\(metadata)")
-                #expect((metadata["other_differences"] as? [String])?.contains("/settings/index/number_of_replicas") == true, "\(metadata)")
-                #expect((metadata["mapping_differences"] as? [String])?.isEmpty == true)
+                let metadata = try #require(try settingsOnly.decode(ValidationReport.self).indices.first?.metadata)
+                #expect(metadata.status == .different, "\(metadata)")
+                #expect(metadata.otherDifferences.contains("/settings/index/number_of_replicas"), "\(metadata)")
+                #expect(metadata.mappingDifferences.isEmpty)
 
                 try await target.send(.PUT, "/orders/_mapping", body: Array(#"{"properties":{"note":{"type":"text"}}}"#.utf8))
                 let mapping = try await TernBinary.run(arguments)
                 #expect(mapping.status == 1, "\(mapping.stdout)")
-                let changed = try #require(
-                    ((try Self.json(mapping.stdout)["indices"] as? [[String: Any]])?.first)?["metadata"] as? [String: Any])
-                #expect((changed["mapping_differences"] as? [String])?.contains("/mappings/properties/note") == true, "\(changed)")
+                let changed = try #require(try mapping.decode(ValidationReport.self).indices.first?.metadata)
+                #expect(changed.mappingDifferences.contains("/mappings/properties/note"), "\(changed)")
                 let human = try await TernBinary.run(Array(arguments.dropLast()))
                 #expect(human.stdout.contains("/mappings/properties/note"), "\(human.stdout)")
             }
         }
-    }
-
-    static func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
     }
 }
