@@ -148,9 +148,34 @@ import Testing
         #"{"errors":false,"items":[]} trailing"#,
         #"<html><body>502 Bad Gateway</body></html>"#,
         #"{"errors":true,"items":[{"index":{"status":400,"error":{"reason":"bad \uZZZZ"}}}]}"#,
+        // Numbers are RFC 8259's everywhere, also in what is only skipped or counted.
+        #"{"errors":true,"items":[{"index":{"status":0201}}]}"#,
+        #"{"errors":false,"items":[{"index":{"status":201,"_version":01}}]}"#,
+        #"{"errors":true,"items":[{"index":{"status":201,"_shards":{"total":1.}}}]}"#,
+        #"{"errors":true,"items":[{"index":{"status":400,"error":{"type":"x","reason":"lone \ud800"}}}]}"#,
     ])
     func corruptAnswersThrow(_ text: String) {
         #expect(throws: BulkResponseScanner.MalformedResponse.self) { try BulkResponseScanner.scan(Array(text.utf8)) }
+    }
+
+    @Test func keysMayBeEscapedAndBadUTF8IsReplaced() throws {
+        var bytes = Array(#"{"errors":true,"items":[{"ind\u0065x":{"st\u0061tus":400,"error":{"type":"t","reason":"bad ? byte"}}}]}"#.utf8)
+        bytes[bytes.firstIndex(of: UInt8(ascii: "?"))!] = 0xFF
+        let all = try items(String(decoding: bytes, as: UTF8.self))
+        #expect(all.map(\.action) == ["index"] && all.map(\.status) == [400])
+        let summary = try BulkResponseScanner.scan(bytes)
+        #expect(summary.failures.first?.errorReason == "bad \u{FFFD} byte")
+    }
+
+    @Test func malformedAnswersTellWhere() {
+        do {
+            _ = try BulkResponseScanner.scan(Array(#"{"errors":false,"items":[{"index":{"status":201}}] x"#.utf8))
+            Issue.record("no error")
+        } catch let error as BulkResponseScanner.MalformedResponse {
+            #expect(error.offset == 51 && error.detail == "expected ',' or '}'")
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 
     @Test func truncatedAnswersThrowAtEveryCut() {

@@ -9,26 +9,6 @@ import Testing
 /// those versions runs here), hostile sources, escaped ids, corrupt bytes, and random sources that must come back
 /// byte for byte.
 @Suite struct HitsScannerTests {
-    /// The 8-bytes-at-a-time test agrees with looking at each byte, for every special byte at every position among
-    /// plain ASCII and UTF-8 bytes.
-    @Test func wordScanFindsEverySpecialByte() {
-        let plain: [UInt8] = [0x20, 0x41, 0x7E, 0x80, 0xC3, 0xFF, 0x21, 0x23, 0x5B, 0x5D]
-        let special: [UInt8] = [0x22, 0x5C] + Array(0x00..<0x20)
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2000 {
-            var bytes = (0..<8).map { _ in plain.randomElement(using: &generator)! }
-            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-            #expect(!HitsScanner.Cursor.hasSpecialByte(word), "\(bytes)")
-            for position in 0..<8 {
-                let saved = bytes[position]
-                bytes[position] = special.randomElement(using: &generator)!
-                let marked = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                #expect(HitsScanner.Cursor.hasSpecialByte(marked), "\(bytes)")
-                bytes[position] = saved
-            }
-        }
-    }
-
     func scan(_ text: String) throws -> HitsScanner.Page {
         try HitsScanner.scan(Array(text.utf8))
     }
@@ -306,6 +286,23 @@ import Testing
             #expect(page.hits.map(\.id) == ids)
             #expect(page.hits.map(\.version) == (0..<count).map { Int64($0 + 1) })
         }
+    }
+
+    /// An ndjson export line is read as one hit on its own; the offsets are the line's.
+    @Test func oneHitOnItsOwn() throws {
+        let line = Array(#" {"_index":"i","_id":"a\"b","fields":{"_routing":["r"]},"_seq_no":4,"_source":{"x":[1,"]"]}} "#.utf8)
+        let hit = try line.withUnsafeBytes { try HitsScanner.scanHit($0) }
+        #expect(hit.index == "i" && hit.id == "a\"b" && hit.routing == "r" && hit.seqNo == 4)
+        #expect(hit.source.map { String(decoding: line[$0], as: UTF8.self) } == #"{"x":[1,"]"]}"#)
+        for bad in [#"{"_id":"1"} {"_id":"2"}"#, #"{"_id":"1","_source":{"a":01}}"#, "[]", "", #"{"_id":"1""#] {
+            #expect(throws: HitsScanner.Failure.self, "\(bad)") { try Array(bad.utf8).withUnsafeBytes { try HitsScanner.scanHit($0) } }
+        }
+    }
+
+    @Test func failuresNameTheirOffset() {
+        let answer = #"{"hits":{"hits":[{"_id":"1","_source":{"a":01}}]}}"#
+        #expect(throws: HitsScanner.Failure(offset: 43, reason: "leading zero in a number")) { try scan(answer) }
+        #expect("\(HitsScanner.Failure(offset: 42, reason: "leading zero in a number"))" == "leading zero in a number at byte 42")
     }
 
     @Test func singleObjectCheck() {

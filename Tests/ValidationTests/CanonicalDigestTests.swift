@@ -95,9 +95,36 @@ import Testing
     }
 
     @Test func malformedSourcesAreRefused() throws {
-        for bad in [#"{"a":1"#, #"{"a":}"#, #"{"a":01}"#, #"{"a":1,}"#, #"[1 2]"#, "", #"{"a":"\x"}"#, #"{"a":1} x"#, #"{"a":tru}"#] {
+        for bad in [
+            #"{"a":1"#, #"{"a":}"#, #"{"a":01}"#, #"{"a":1,}"#, #"[1 2]"#, "", #"{"a":"\x"}"#, #"{"a":1} x"#, #"{"a":tru}"#, #"{"a":-}"#,
+            #"{"a":1.}"#, #"{"a":.5}"#, #"{"a":1e}"#, "{\"a\":\"raw\u{01}control\"}",
+        ] {
             #expect(throws: TernError.self, "\(bad)") { try digest(bad) }
         }
+    }
+
+    /// Digests are compared across runs and versions: the canonical form must not drift. These were computed by the
+    /// canonicaliser before it moved onto `JSONCursor`.
+    @Test func digestsStayAsTheyWere() throws {
+        let pinned = [
+            #"{"b":[1,2.5,-0,1e3,"x\u00e9\ud83d\ude00"],"a":{"z":null,"y":true,"x":false},"c":"line\nbreak"}"#:
+                "9998a23d1b96886f599f661099917a96",
+            #"{"s":"\ud800 lone \udc00","n":123456789012345678901234567890,"d":0.1,"e":-2.50E+2}"#: "61cde0395f7990f5554d644d11f8474c",
+            #"[{"k":"v"},{"k":"v","a":[]},"é日😀",9007199254740993]"#: "8fd59a08a41cfe1ea1e98c15218f6ffd",
+        ]
+        for (source, digest) in pinned {
+            #expect(try self.digest(source).description == digest, "\(source)")
+        }
+    }
+
+    @Test func loneSurrogatesAndBadBytesAreKeptAsTheyAre() throws {
+        try expectDifferent(#"{"s":"\ud800"}"#, #"{"s":"\udc00"}"#)
+        try expectDifferent(#"{"s":"\ud800"}"#, #"{"s":"\ufffd"}"#)
+        try expectSame(#"{"s":"\ud800\u0041"}"#, #"{"s":"\uD800A"}"#)
+        var canonicalizer = CanonicalDigest.Canonicalizer()
+        let bad = try canonicalizer.canonicalBytes([0x22, 0x61, 0xFF, 0x22])
+        #expect(bad == [UInt8(ascii: "S"), 2, 0x61, 0xFF])
+        #expect(try canonicalizer.canonicalBytes(Array(#""\ud800""#.utf8)) == [UInt8(ascii: "S"), 3, 0xED, 0xA0, 0x80])
     }
 
     @Test func descriptionIsThirtyTwoHexDigits() throws {

@@ -24,15 +24,14 @@ final class NDJSONDocumentReader {
     }
 
     private func parse(_ line: ArraySlice<UInt8>) throws -> Document {
-        // The line has the shape of a search hit, so the hit scanner reads it (wrapped as a one-hit answer).
-        let wrapped = Array(#"{"hits":{"hits":["#.utf8) + line + Array("]}}".utf8)
-        let page: HitsScanner.Page
+        // A line has the shape of a search hit, so the hit scanner's reading of one hit object reads it.
+        let hit: HitsScanner.Hit
         do {
-            page = try HitsScanner.scan(wrapped)
+            hit = try line.withUnsafeBytes { try HitsScanner.scanHit($0) }
         } catch {
             throw TernError(.invalidArgument, "\(reader.path) line \(lineNumber) is not a JSON document: \(error).")
         }
-        guard let hit = page.hits.first, let index = hit.index, let id = hit.id else {
+        guard let index = hit.index, let id = hit.id else {
             throw TernError(
                 .invalidArgument,
                 "\(reader.path) line \(lineNumber) has no \"_index\" and \"_id\"; each line must be {\"_index\":...,\"_id\":...,\"_source\":{...}}."
@@ -44,6 +43,6 @@ final class NDJSONDocumentReader {
         return Document(
             index: index, id: id, type: hit.type, routing: hit.routing, seqNo: hit.seqNo, primaryTerm: hit.primaryTerm,
             version: hit.version,
-            source: Array(wrapped[source]))
+            source: Array(line[(line.startIndex + source.lowerBound)..<(line.startIndex + source.upperBound)]))
     }
 }

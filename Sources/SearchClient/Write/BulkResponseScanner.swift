@@ -1,4 +1,5 @@
 import NIOCore
+import TernCore
 
 /// Reads a `_bulk` answer item by item without building a JSON tree: position, status, error type and reason.
 ///
@@ -66,89 +67,93 @@ public enum BulkResponseScanner {
         try bytes.withUnsafeBytes { try scan(raw: $0, visit: visit) }
     }
 
+    /// Cluster answers are UTF-8; a stray bad byte in an error reason is replaced rather than failing the whole answer.
+    /// A lone surrogate escape is refused, as it always was.
+    static let options = JSONCursor.Options(loneSurrogates: .reject, invalidUTF8: .replace)
+
     static func scan(raw: UnsafeRawBufferPointer, visit: ((Item) throws -> Void)?) throws -> Summary {
-        var reader = JSONByteReader(raw)
+        var cursor = JSONCursor(raw, options: options)
         do {
-            return try scanTopLevel(&reader, visit: visit)
-        } catch let error as JSONByteReader.SyntaxError {
-            throw MalformedResponse(offset: error.offset, detail: error.detail)
+            return try scanTopLevel(&cursor, visit: visit)
+        } catch let error as JSONCursorError {
+            throw MalformedResponse(offset: error.offset, detail: error.reason)
         }
     }
 
-    private static func scanTopLevel(_ reader: inout JSONByteReader, visit: ((Item) throws -> Void)?) throws -> Summary {
-        try reader.expect(UInt8(ascii: "{"))
+    private static func scanTopLevel(_ cursor: inout JSONCursor, visit: ((Item) throws -> Void)?) throws -> Summary {
         var errors: Bool?
         var itemCount: Int?
         var failures: [Item] = []
-        if !reader.consume(UInt8(ascii: "}")) {
+        if try cursor.enterObject() {
             repeat {
-                let key = try reader.readKey()
-                switch key {
-                case "errors":
-                    errors = try reader.readBool()
-                case "items":
-                    guard itemCount == nil else { throw reader.error("two item lists") }
+                let key = try cursor.readKey()
+                if cursor.string(key, equals: "errors") {
+                    errors = try cursor.readBool()
+                } else if cursor.string(key, equals: "items") {
+                    guard itemCount == nil else { throw cursor.failure("two item lists") }
                     // Nothing to learn from the items of an answer that says none failed: count them only.
                     itemCount =
                         errors == false && visit == nil
-                        ? try countItems(&reader) : try readItems(&reader, failures: &failures, visit: visit)
-                default:
-                    try reader.skipValue()
+                        ? try countItems(&cursor) : try readItems(&cursor, failures: &failures, visit: visit)
+                } else {
+                    try cursor.skipValue()
                 }
-            } while try reader.nextMember(closing: UInt8(ascii: "}"))
+            } while try cursor.nextMember()
         }
-        guard reader.peek() == nil else { throw reader.error("data after the answer") }
+        try cursor.expectEnd()
         guard let itemCount else {
-            throw MalformedResponse(offset: reader.offset, detail: errors == nil ? "no items and no errors flag" : "no items")
+            throw MalformedResponse(offset: cursor.position, detail: errors == nil ? "no items and no errors flag" : "no items")
         }
         return Summary(errors: (errors ?? false) || !failures.isEmpty, itemCount: itemCount, failures: failures)
     }
 
-    private static func countItems(_ reader: inout JSONByteReader) throws -> Int {
-        try reader.expect(UInt8(ascii: "["))
-        if reader.consume(UInt8(ascii: "]")) { return 0 }
+    private static func countItems(_ cursor: inout JSONCursor) throws -> Int {
+        guard try cursor.enterArray() else { return 0 }
         var count = 0
         repeat {
-            guard reader.peek() == UInt8(ascii: "{") else { throw reader.error("an item is not an object") }
-            try reader.skipValue()
+            guard try cursor.peek() == UInt8(ascii: "{") else { throw cursor.failure("an item is not an object") }
+            try cursor.skipValue()
             count += 1
-        } while try reader.nextMember(closing: UInt8(ascii: "]"))
+        } while try cursor.nextElement()
         return count
     }
 
-    private static func readItems(_ reader: inout JSONByteReader, failures: inout [Item], visit: ((Item) throws -> Void)?) throws -> Int {
-        try reader.expect(UInt8(ascii: "["))
-        if reader.consume(UInt8(ascii: "]")) { return 0 }
+    private static func readItems(_ cursor: inout JSONCursor, failures: inout [Item], visit: ((Item) throws -> Void)?) throws -> Int {
+        guard try cursor.enterArray() else { return 0 }
         var position = 0
         repeat {
-            let item = try readItem(&reader, position: position)
+            let item = try readItem(&cursor, position: position)
             if !item.succeeded { failures.append(item) }
             try visit?(item)
             position += 1
-        } while try reader.nextMember(closing: UInt8(ascii: "]"))
+        } while try cursor.nextElement()
         return position
     }
 
     /// `{"index":{"_index":...,"status":201,...}}`
-    private static func readItem(_ reader: inout JSONByteReader, position: Int) throws -> Item {
-        let start = reader.offset
-        try reader.expect(UInt8(ascii: "{"))
-        guard !reader.consume(UInt8(ascii: "}")) else { throw reader.error("an empty item") }
-        let action = try reader.readKey()
+    private static func readItem(_ cursor: inout JSONCursor, position: Int) throws -> Item {
+        cursor.skipWhitespace()
+        let start = cursor.position
+        guard try cursor.enterObject() else { throw cursor.failure("an empty item") }
+        let action = try cursor.decodeString(try cursor.readKey())
         var item = Item(position: position, action: action, status: -1)
-        try reader.expect(UInt8(ascii: "{"))
-        if !reader.consume(UInt8(ascii: "}")) {
+        if try cursor.enterObject() {
             repeat {
-                switch try reader.readKey() {
-                case "status": item.status = Int(clamping: try reader.readInteger())
-                case "error": try readError(&reader, into: &item)
-                case "_seq_no": item.seqNo = try reader.readInteger()
-                case "result": item.result = try reader.readOptionalString()
-                default: try reader.skipValue()
+                let key = try cursor.readKey()
+                if cursor.string(key, equals: "status") {
+                    item.status = Int(clamping: try cursor.readInt64())
+                } else if cursor.string(key, equals: "error") {
+                    try readError(&cursor, into: &item)
+                } else if cursor.string(key, equals: "_seq_no") {
+                    item.seqNo = try cursor.readInt64()
+                } else if cursor.string(key, equals: "result") {
+                    item.result = try cursor.readOptionalString()
+                } else {
+                    try cursor.skipValue()
                 }
-            } while try reader.nextMember(closing: UInt8(ascii: "}"))
+            } while try cursor.nextMember()
         }
-        guard try !reader.nextMember(closing: UInt8(ascii: "}")) else { throw reader.error("an item with two actions") }
+        guard try !cursor.nextMember() else { throw cursor.failure("an item with two actions") }
         guard item.status >= 0 else {
             throw MalformedResponse(offset: start, detail: "item \(position) has no status")
         }
@@ -156,24 +161,26 @@ public enum BulkResponseScanner {
     }
 
     /// `"error": {"type": ..., "reason": ..., "caused_by": {...}}`, or a bare string from very old versions.
-    private static func readError(_ reader: inout JSONByteReader, into item: inout Item) throws {
-        switch reader.peek() {
+    private static func readError(_ cursor: inout JSONCursor, into item: inout Item) throws {
+        switch cursor.peekIfAny() {
         case UInt8(ascii: "\""):
             item.errorType = ""
-            item.errorReason = try reader.readString()
+            item.errorReason = try cursor.readString()
         case UInt8(ascii: "{"):
-            try reader.expect(UInt8(ascii: "{"))
             item.errorType = ""
-            if reader.consume(UInt8(ascii: "}")) { return }
+            guard try cursor.enterObject() else { return }
             repeat {
-                switch try reader.readKey() {
-                case "type": item.errorType = try reader.readOptionalString() ?? ""
-                case "reason": item.errorReason = try reader.readOptionalString()
-                default: try reader.skipValue()
+                let key = try cursor.readKey()
+                if cursor.string(key, equals: "type") {
+                    item.errorType = try cursor.readOptionalString() ?? ""
+                } else if cursor.string(key, equals: "reason") {
+                    item.errorReason = try cursor.readOptionalString()
+                } else {
+                    try cursor.skipValue()
                 }
-            } while try reader.nextMember(closing: UInt8(ascii: "}"))
+            } while try cursor.nextMember()
         default:
-            try reader.skipValue()
+            try cursor.skipValue()
         }
     }
 }

@@ -99,7 +99,7 @@ public final class DeadLetterFile: Sendable {
         line.append(contentsOf: #","reason":"#.utf8)
         NDJSONLine.appendJSONString(failure.reason, to: &line)
         line.append(contentsOf: #","_source":"#.utf8)
-        if document.source.withUnsafeBytes(JSONByteReader.isSingleValue) {
+        if document.source.withUnsafeBytes(JSONCursor.isSingleValue) {
             NDJSONLine.appendSingleLine(document.source, to: &line)
         } else {
             NDJSONLine.appendJSONString(String(decoding: document.source, as: UTF8.self), to: &line)

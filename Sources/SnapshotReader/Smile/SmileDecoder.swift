@@ -1,4 +1,5 @@
 import Foundation
+import TernCore
 
 /// Converts SMILE, the binary JSON of Jackson that Elasticsearch writes its snapshot metadata in (and sometimes
 /// `_source`), to JSON text.
@@ -261,12 +262,12 @@ public enum SmileDecoder {
                     index += try utf8SequenceLength(at: index, end: end)
                     continue
                 }
-                if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+                if !JSONStringEscaper.needsEscape(byte) {
                     index += 1
                     continue
                 }
                 if run < index { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index])) }
-                appendEscape(byte)
+                JSONStringEscaper.appendEscape(byte, to: &out)
                 index += 1
                 run = index
             }
@@ -274,20 +275,6 @@ public enum SmileDecoder {
             out.append(0x22)
             pos = end
             return written..<out.count
-        }
-
-        mutating func appendEscape(_ byte: UInt8) {
-            out.append(0x5C)
-            switch byte {
-            case 0x22, 0x5C: out.append(byte)
-            case 0x08: out.append(0x62)
-            case 0x09: out.append(0x74)
-            case 0x0A: out.append(0x6E)
-            case 0x0C: out.append(0x66)
-            case 0x0D: out.append(0x72)
-            default:
-                out.append(contentsOf: [0x75, 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0x0F)])
-            }
         }
 
         /// The length of the well-formed UTF-8 sequence starting at `index`, which must end by `end`.
