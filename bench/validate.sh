@@ -257,7 +257,7 @@ OUT="$RESULTS/validate-$STAMP.md"
         m=$(awk 'NR == 1 || $12 > m { m = $12 } END { print m }' <<< "$rows")
         bc=$(awk 'NR == 1 || $3 < b { b = $3 } END { print b }' <<< "$rows")
         bv=$(awk 'NR == 1 || $10 < b { b = $10 } END { print b }' <<< "$rows")
-        echo "| $SIZE | $(printf '%.0f' "$c") | $(printf '%.0f' "$v") | $(printf '%.0f' "$r")% | $(awk -v r="$r" -v g="$GOAL_PERCENT" 'BEGIN { print (r >= g ? "✅" : "❌ " sprintf("%.0f", g - r) " points short") }') | $(awk -v n="$SIZE" -v c="$bc" -v v="$bv" 'BEGIN { printf "%.0f / %.0f | %.0f%%", n / c, n / v, 100 * c / v }') | $(printf '%.1f' "$u") | $m |"
+        echo "| $SIZE | $(printf '%.0f' "$c") | $(printf '%.0f' "$v") | $(printf '%.1f' "$r")% | $(awk -v r="$r" -v g="$GOAL_PERCENT" 'BEGIN { print (r >= g ? "✅" : "❌ " sprintf("%.1f", g - r) " points short") }') | $(awk -v n="$SIZE" -v c="$bc" -v v="$bv" 'BEGIN { printf "%.0f / %.0f | %.0f%%", n / c, n / v, 100 * c / v }') | $(printf '%.1f' "$u") | $m |"
     done
     echo
     echo "### Every run"
