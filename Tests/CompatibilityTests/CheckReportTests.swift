@@ -1,9 +1,9 @@
-@testable import Compatibility
 import Foundation
 import SearchClient
 import TernCore
 import Testing
 
+@testable import Compatibility
 
 @Suite struct CheckReportTests {
     func offline(_ version: ClusterVersion) -> ClusterReport {

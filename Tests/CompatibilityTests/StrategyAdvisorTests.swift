@@ -1,8 +1,8 @@
-@testable import Compatibility
 import SearchClient
 import TernCore
 import Testing
 
+@testable import Compatibility
 
 @Suite struct StrategyAdvisorTests {
     func verdict(_ source: String, _ target: String) throws -> Verdict {

@@ -1,7 +1,7 @@
-@testable import Metadata
 import TernCore
 import Testing
 
+@testable import Metadata
 
 @Suite struct FieldTypeSupportRuleTests {
     typealias F = MetadataFixtures

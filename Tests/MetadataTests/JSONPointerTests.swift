@@ -1,7 +1,7 @@
-@testable import Metadata
 import TernCore
 import Testing
 
+@testable import Metadata
 
 @Suite struct JSONPointerTests {
     let document = MetadataFixtures.json(#"{"a/b": {"c~d": 1}, "list": [10, 20], "m": {"n": {"o": "p"}}, "": 0}"#)

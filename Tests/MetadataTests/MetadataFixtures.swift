@@ -1,6 +1,6 @@
-@testable import Metadata
 import TernCore
 
+@testable import Metadata
 
 /// Metadata as Elasticsearch 5-8 and OpenSearch 1-2 return it (`GET /<index>` without the index-name wrapper,
 /// `GET _template`, `_index_template`, `_component_template`, `_ingest/pipeline` entries), written from the documented

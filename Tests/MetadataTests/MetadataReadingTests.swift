@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-@testable import Metadata
 import SearchClient
 import TernCore
 import TernTestSupport
 import Testing
 
+@testable import Metadata
 
 /// Metadata read from the snapshot fixtures written by real Elasticsearch and from a live osmem cluster, and the
 /// target refusals `--drop-unsupported` understands.

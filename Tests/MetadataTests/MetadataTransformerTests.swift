@@ -1,7 +1,7 @@
-@testable import Metadata
 import TernCore
 import Testing
 
+@testable import Metadata
 
 /// Whole items through every rule, one source version at a time.
 @Suite struct MetadataTransformerTests {

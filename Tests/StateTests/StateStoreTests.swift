@@ -1,10 +1,10 @@
-@testable import Backfill
 import Foundation
 import GRDB
-@testable import State
 import TernCore
 import Testing
 
+@testable import Backfill
+@testable import State
 
 @Suite struct StateStoreTests {
     /// A fresh folder under the system's temporary folder, removed after `body`.

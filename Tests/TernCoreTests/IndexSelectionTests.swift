@@ -1,7 +1,6 @@
 import TernCore
 import Testing
 
-
 @Suite struct IndexSelectionTests {
     let names = [".kibana_1", ".security-7", "logs-2024.01", "logs-2024.02", "metrics", "orders"]
 

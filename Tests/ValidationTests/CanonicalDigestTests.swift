@@ -1,7 +1,7 @@
 import TernCore
 import Testing
-@testable import Validation
 
+@testable import Validation
 
 @Suite struct CanonicalDigestTests {
     private func digest(_ json: String) throws -> CanonicalDigest {

@@ -1,8 +1,8 @@
 import Foundation
 import TernCore
 import Testing
-@testable import Validation
 
+@testable import Validation
 
 @Suite struct DigestPartitionsTests {
     private static func folder() -> String {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import Validation
 
+@testable import Validation
 
 @Suite struct DocumentDifferencesTests {
     @Test func entriesComeBackInOrderAcrossReadBlocks() async throws {

@@ -4,8 +4,8 @@ import SearchClient
 import TernCore
 import TernTestSupport
 import Testing
-@testable import Validation
 
+@testable import Validation
 
 /// Document validation between two real osmem-server clusters: planted differences of each kind are found exactly, and
 /// the same content written with another key order or number formatting is not a difference.

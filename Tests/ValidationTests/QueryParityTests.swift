@@ -4,8 +4,8 @@ import SearchClient
 import TernCore
 import TernTestSupport
 import Testing
-@testable import Validation
 
+@testable import Validation
 
 /// Query and aggregation parity: the comparison rules on written answers, then real requests on two osmem clusters.
 @Suite struct QueryParityTests {

@@ -1,4 +1,3 @@
-
 /// What a replay did, printed by `tern replay` and `tern replay status`.
 public struct ReplayReport: Sendable, Codable {
     public var progress: ReplayProgress

@@ -1,4 +1,3 @@
-
 /// Which indices a migration step works on and what they are called on the target: include and exclude globs, system
 /// indices left out unless named, and a rename map. Shared by backfill, metadata and validation.
 public struct IndexSelection: Sendable, Equatable {

@@ -1,10 +1,11 @@
-@testable import Capture
 import Foundation
 import State
 import Synchronization
 import TernCore
 import TernTestSupport
 import Testing
+
+@testable import Capture
 
 /// Retention driven by the replayers' positions, on a real capture log with small segments.
 @Suite struct CaptureRetentionTests {

@@ -1,7 +1,8 @@
-@testable import Capture
 import Foundation
 import TernCore
 import Testing
+
+@testable import Capture
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -1,7 +1,8 @@
-@testable import Capture
 import Foundation
 import TernCore
 import Testing
+
+@testable import Capture
 
 @Suite struct AdminRequestRewriterTests {
     static let elasticsearch6 = ClusterVersion(.elasticsearch, SemanticVersion(6, 8, 23))

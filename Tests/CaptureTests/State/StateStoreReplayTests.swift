@@ -1,8 +1,8 @@
 import Foundation
-@testable import Capture
-@testable import State
 import Testing
 
+@testable import Capture
+@testable import State
 
 @Suite struct StateStoreReplayTests {
     @Test func replayProgressSurvivesReopeningAndIssuesAccumulate() async throws {
