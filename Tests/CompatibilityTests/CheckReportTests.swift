@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct CheckReportTests {
     func offline(_ version: ClusterVersion) -> ClusterReport {
-        var report = ClusterReport(mode: "offline")
+        var report = ClusterReport(mode: .offline)
         report.distribution = version.distribution
         report.version = version.version
         return report
@@ -24,7 +24,7 @@ import Testing
         possible.strategies[4].possible = true
         #expect(CheckReport(source: os, target: os, verdict: possible).exitCode == .success)
 
-        var unreachable = ClusterReport(mode: "live")
+        var unreachable = ClusterReport(mode: .live)
         unreachable.error = "Connection refused"
         unreachable.errorExitCode = TernExitCode.unreachable.rawValue
         #expect(CheckReport(source: unreachable, target: os, verdict: nil).exitCode == .unreachable)

@@ -35,7 +35,7 @@ import Upgrade
             ])
             #expect(result.status == 1, "\(result.stderr)")
             let plan = try result.decode(UpgradePlan.self)
-            #expect(plan.from.description == "opensearch:3.8.0" && plan.mode == "live")
+            #expect(plan.from.description == "opensearch:3.8.0" && plan.mode == .live)
             let byCode = Dictionary(plan.blockers.map { ($0.code, $0.severity) }, uniquingKeysWith: { a, _ in a })
             #expect(byCode["removed-setting"] == .blocking)
             #expect(byCode["cluster-not-green"] == .warning, "one data node: yellow is expected")

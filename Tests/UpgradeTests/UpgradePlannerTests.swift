@@ -117,7 +117,7 @@ import Testing
             "opensearch:2.11.0", "opensearch:2.19.1",
             facts: facts(from: "opensearch:2.11.0", plugins: ["opensearch-security", "analysis-icu"]))
         #expect(plan.blockers.isEmpty, "\(plan.blockers)")
-        #expect(plan.canProceed && plan.exitCode == .success && plan.mode == "live")
+        #expect(plan.canProceed && plan.exitCode == .success && plan.mode == .live)
     }
 
     @Test func indicesTooOldForAStepAreBlockersWithWhereToReindex() {

@@ -36,7 +36,7 @@ public struct CheckRunner: Sendable {
         case .live(let configuration):
             return await ClusterInspector(logger: logger).inspect(configuration)
         case .offline(let version):
-            var report = ClusterReport(mode: "offline")
+            var report = ClusterReport(mode: .offline)
             report.distribution = version.distribution
             report.version = version.version
             return (report, ClusterProfile(version: version))

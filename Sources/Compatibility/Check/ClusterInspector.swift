@@ -13,7 +13,7 @@ public struct ClusterInspector: Sendable {
     /// Asks the cluster who it is, how healthy it is, and what it holds. Never throws: a failure becomes the report's error.
     /// - Returns: the report, and the profile the advisor needs (nil when the cluster could not be read).
     public func inspect(_ configuration: ClusterConfiguration) async -> (ClusterReport, ClusterProfile?) {
-        var report = ClusterReport(mode: "live")
+        var report = ClusterReport(mode: .live)
         report.endpoint = configuration.displayEndpoint
         do {
             return try await SearchClient.withClient(configuration, logger: logger) { client in

@@ -3,8 +3,12 @@ import TernCore
 
 /// What `tern check` learned about one side.
 public struct ClusterReport: Sendable, Codable {
-    /// `live` (a cluster was asked) or `offline` (only a version was given).
-    public var mode: String
+    /// Whether a cluster was asked or only a version given; the raw values are the words `--json` prints.
+    public enum Mode: String, Sendable, Codable {
+        case live, offline
+    }
+
+    public var mode: Mode
     /// scheme://host:port, never credentials.
     public var endpoint: String?
     public var reachable: Bool?
@@ -30,7 +34,7 @@ public struct ClusterReport: Sendable, Codable {
     /// The exit code that error calls for.
     public var errorExitCode: Int32?
 
-    public init(mode: String) {
+    public init(mode: Mode) {
         self.mode = mode
     }
 

@@ -4,8 +4,13 @@ import TernCore
 public struct IndexSummary: Sendable, Codable, Equatable {
     public var name: String
     public var health: String?
-    /// open or close.
-    public var status: String?
+    /// Whether the index is open; the raw values are the words `_cat/indices` and `--json` use.
+    public enum Status: String, Sendable, Codable, Equatable {
+        case open, close
+    }
+
+    /// Nil when the cluster did not say (or said something else).
+    public var status: Status?
     public var documents: Int64
     public var storeBytes: Int64
     public var primaryShards: Int?
@@ -14,7 +19,7 @@ public struct IndexSummary: Sendable, Codable, Equatable {
     public var createdVersion: ClusterVersion?
 
     public init(
-        name: String, health: String? = nil, status: String? = nil, documents: Int64 = 0, storeBytes: Int64 = 0,
+        name: String, health: String? = nil, status: Status? = nil, documents: Int64 = 0, storeBytes: Int64 = 0,
         primaryShards: Int? = nil, replicas: Int? = nil, createdVersion: ClusterVersion? = nil
     ) {
         self.name = name
@@ -34,7 +39,7 @@ public struct IndexSummary: Sendable, Codable, Equatable {
             return IndexSummary(
                 name: name,
                 health: row["health"]?.stringValue,
-                status: row["status"]?.stringValue,
+                status: row["status"]?.stringValue.flatMap(Status.init(rawValue:)),
                 documents: row["docs.count"]?.intValue ?? 0,
                 storeBytes: row["store.size"]?.intValue ?? 0,
                 primaryShards: row["pri"]?.intValue.map(Int.init),

@@ -7,7 +7,7 @@ extension IndexSelection {
     public func openIndices(_ indices: [IndexSummary], logger: Logger) -> [IndexSummary] {
         var open: [IndexSummary] = []
         for index in indices where selects(index.name) {
-            if index.status == "close" {
+            if index.status == .close {
                 logger.warning("skipping closed source index", metadata: ["index": "\(index.name)"])
             } else {
                 open.append(index)

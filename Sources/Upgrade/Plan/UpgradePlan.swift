@@ -1,3 +1,4 @@
+import Compatibility
 import TernCore
 
 /// What `tern upgrade plan` answers: the path from the running version to the target, and what blocks it.
@@ -5,7 +6,8 @@ public struct UpgradePlan: Sendable, Codable, Equatable {
     public var from: ClusterVersion
     public var to: ClusterVersion
     /// `live` (a cluster was asked) or `offline` (`--from`).
-    public var mode: String
+    /// Whether a cluster was asked for blockers, or only versions were given.
+    public var mode: ClusterReport.Mode
     /// The steps in order; empty when the cluster already runs the target.
     public var steps: [UpgradeStep]
     /// Findings on the live cluster (empty offline).
@@ -16,7 +18,8 @@ public struct UpgradePlan: Sendable, Codable, Equatable {
     public var endpoint: String?
 
     public init(
-        from: ClusterVersion, to: ClusterVersion, mode: String, steps: [UpgradeStep], blockers: [UpgradeBlocker], notes: [String],
+        from: ClusterVersion, to: ClusterVersion, mode: ClusterReport.Mode, steps: [UpgradeStep], blockers: [UpgradeBlocker],
+        notes: [String],
         endpoint: String? = nil
     ) {
         self.from = from
@@ -46,7 +49,7 @@ public struct UpgradePlan: Sendable, Codable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         from = try ClusterVersion(parsing: try container.decode(String.self, forKey: .from), flag: "from")
         to = try ClusterVersion(parsing: try container.decode(String.self, forKey: .to), flag: "to")
-        mode = try container.decode(String.self, forKey: .mode)
+        mode = try container.decode(ClusterReport.Mode.self, forKey: .mode)
         steps = try container.decode([UpgradeStep].self, forKey: .steps)
         blockers = try container.decode([UpgradeBlocker].self, forKey: .blockers)
         notes = try container.decode([String].self, forKey: .notes)

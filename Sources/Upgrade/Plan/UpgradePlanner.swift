@@ -23,7 +23,7 @@ public struct UpgradePlanner: Sendable {
             notes.append("Offline plan: give a cluster (--cluster or tern.yml) to look for blockers on it.")
         }
         return UpgradePlan(
-            from: from, to: to, mode: facts == nil ? "offline" : "live", steps: steps, blockers: blockers, notes: notes,
+            from: from, to: to, mode: facts == nil ? .offline : .live, steps: steps, blockers: blockers, notes: notes,
             endpoint: endpoint)
     }
 

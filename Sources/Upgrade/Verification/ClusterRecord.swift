@@ -31,7 +31,7 @@ public struct ClusterRecord: Sendable, Codable, Equatable {
         let health = try await client.health()
         let cat = try await client.getJSON("/_cat/indices", query: [("format", "json"), ("expand_wildcards", "all")])
         var documents: [String: Int64] = [:]
-        for index in IndexSummary.all(fromCat: cat) where index.status != "close" {
+        for index in IndexSummary.all(fromCat: cat) where index.status != .close {
             documents[index.name] = index.documents
         }
         return ClusterRecord(

@@ -42,7 +42,7 @@ struct CheckReportPrinter {
     private func side(_ title: String, _ report: ClusterReport) -> String {
         var out = bold(title)
         if let endpoint = report.endpoint { out += "  \(endpoint)" }
-        if report.mode == "offline" { out += "  (offline: version only)" }
+        if report.mode == .offline { out += "  (offline: version only)" }
         out += "\n"
         if let error = report.error {
             return out + "  " + paint("unreachable: ", 31) + error + "\n"

@@ -19,7 +19,7 @@ struct UpgradePlanPrinter {
                 for reason in step.reasons { out += "       \(reason)\n" }
             }
         }
-        if plan.mode == "live" {
+        if plan.mode == .live {
             out += "\n" + bold("Blockers") + "\n"
             if plan.blockers.isEmpty { out += "  none found\n" }
             for blocker in plan.blockers {
