@@ -85,7 +85,8 @@ struct CaptureRetentionCommandTests {
                     return segments.first == segmentsBefore.last ? segments : nil
                 }
                 #expect(left.first == segmentsBefore.last, "\(left)")
-                #expect(proxy.standardError.contains("capture segments removed"), "\(proxy.standardError)")
+                // The proxy logs the removal after the files are gone: wait for the line rather than race it.
+                try await eventually("the removal logged") { proxy.standardError.contains("capture segments removed") }
                 #expect(proxy.terminate() == 0)
             }
         }
