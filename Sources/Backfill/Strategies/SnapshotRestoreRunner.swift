@@ -108,14 +108,7 @@ private struct SnapshotRestoreExecution {
     func run(started: ContinuousClock.Instant) async throws -> BackfillReport {
         let sourceInfo = try await source.info(retries: RetrySettings(maxAttempts: 2))
         let targetInfo = try await target.info(retries: RetrySettings(maxAttempts: 2))
-        let all = try await source.indices()
-        let selected = options.selection.openIndices(all, logger: logger)
-        guard !selected.isEmpty else {
-            throw TernError(
-                .invalidArgument,
-                "Nothing to copy: no open index of the \(source.displayName) matches the selection (system indices need an include starting with '.')."
-            )
-        }
+        let selected = try await options.selection.openIndices(of: source, logger: logger)
         try checkCompatibility(source: sourceInfo, target: targetInfo, indices: selected)
         var seen: [String: String] = [:]
         for index in selected {

@@ -26,6 +26,20 @@ public enum OperationEnding: Sendable, Equatable {
     case outcome(TernExitCode, message: String)
     /// The command fails with this error; the operation is left to be resumed (or its abort to be finished).
     case error(TernError)
+
+    /// The outcome the command prints, or the error it throws.
+    func outcome<Step>(journal: OperationJournal<Step>, gates: [GateAnswer], hooks: [HookOutcome]) async throws
+        -> OperationOutcome
+    {
+        switch self {
+        case .outcome(let exitCode, let message):
+            return OperationOutcome(
+                operation: await journal.operation, ok: exitCode == .success, message: message, gates: gates, hooks: hooks,
+                exitCode: exitCode)
+        case .error(let error):
+            throw error
+        }
+    }
 }
 
 /// Runs a state machine's actions until it finishes: writes each action's journal entries, performs its work and

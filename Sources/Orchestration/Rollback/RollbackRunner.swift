@@ -47,14 +47,7 @@ public struct RollbackRunner: Sendable {
         let ending = try await runActions(first, journal: journal) { work in
             machine.receive(try await event(of: { try await perform(work) }, failed: { .failed(reason: $0, exitCode: $1) }))
         }
-        switch ending {
-        case .outcome(let exitCode, let message):
-            return OperationOutcome(
-                operation: await journal.operation, ok: exitCode == .success, message: message, gates: machine.gates,
-                hooks: machine.hooks, exitCode: exitCode)
-        case .error(let error):
-            throw error
-        }
+        return try await ending.outcome(journal: journal, gates: machine.gates, hooks: machine.hooks)
     }
 
     /// Does one piece of work the state machine asked for.

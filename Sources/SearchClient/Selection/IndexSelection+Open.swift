@@ -15,4 +15,17 @@ extension IndexSelection {
         }
         return open
     }
+
+    /// The selected open indices of `client`'s cluster; none is an error that says so, since a server-side copy of
+    /// nothing would otherwise report success.
+    public func openIndices(of client: SearchClient, logger: Logger) async throws -> [IndexSummary] {
+        let selected = openIndices(try await client.indices(), logger: logger)
+        guard !selected.isEmpty else {
+            throw TernError(
+                .invalidArgument,
+                "Nothing to copy: no open index of the \(client.displayName) matches the selection (system indices need an include starting with '.')."
+            )
+        }
+        return selected
+    }
 }
