@@ -206,25 +206,42 @@ struct LuceneIndexReaderTests {
         #expect(error?.description.contains("checksum") == true, "\(String(describing: error))")
     }
 
-    @Test("an unknown codec name in segments_N")
-    func unknownCodec() throws {
-        let folder = try damagedCopy(of: "hard-deletes")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let commit = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("segments_") })
-        try modify(folder.appendingPathComponent(commit)) { data in
-            let name = Data("Lucene87".utf8)
+    /// Replaces every occurrence of `old` with `new` (same length) in `file`, re-sealing its footer checksum so that
+    /// the reader judges the content, not the damage.
+    private func rename(_ old: String, to new: String, in file: URL) throws {
+        try modify(file) { data in
             var start = data.startIndex
-            while let range = data[start...].firstRange(of: name) {
-                data.replaceSubrange(range, with: Data("Future99".utf8))
+            while let range = data[start...].firstRange(of: Data(old.utf8)) {
+                data.replaceSubrange(range, with: Data(new.utf8))
                 start = range.upperBound
             }
-            // Re-seal the footer so the codec check, not the checksum, is what fails.
             let crc = data.withUnsafeBytes { CodecUtil.crc32(UnsafeRawBufferPointer(rebasing: $0[0..<(data.count - 8)])) }
             for index in 0..<8 { data[data.count - 8 + index] = UInt8(truncatingIfNeeded: UInt64(crc) >> (56 - 8 * UInt64(index))) }
         }
+    }
+
+    @Test("a codec name is only a label: segments under a codec name never seen still read exactly")
+    func unknownCodecName() throws {
+        let folder = try damagedCopy(of: "hard-deletes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let commit = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("segments_") })
+        try rename("Lucene87", to: "Future99", in: folder.appendingPathComponent(commit))
+        let reader = try LuceneIndexReader(directory: FolderDirectory(path: folder.path), verifyChecksums: true)
+        #expect(reader.segments.allSatisfy { $0.codec == "Future99" })
+        let expected = try LuceneFixtures.index("hard-deletes").expectedDocuments()
+        let actual = try readAllLuceneDocuments(reader)
+        #expect(actual.map(\.id) == expected.map(\.id))
+        #expect(actual.map(\.source) == expected.map { Array($0.source.utf8) })
+    }
+
+    @Test("a stored-fields format the reader does not know is refused naming the file and the format")
+    func unknownStoredFieldsFormat() throws {
+        let folder = try damagedCopy(of: "hard-deletes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try rename("Lucene87StoredFieldsHighData", to: "Future99StoredFieldsHighData", in: folder.appendingPathComponent("_0.fdt"))
         let error = readError(folder)
-        #expect(error?.description.contains(commit) == true, "\(String(describing: error))")
-        #expect(error?.description.contains("Future99") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("_0.fdt") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("Future99StoredFieldsHighData") == true, "\(String(describing: error))")
     }
 
     @Test("a missing file", arguments: ["_2.fnm", "_2.si", "_2.fdt", "_0_3.liv", "_2.fdm"])

@@ -5,9 +5,11 @@
 #endif
 
 /// Zstandard decompression through the system's libzstd, loaded when first needed: only OpenSearch 2.10+ repositories
-/// with zstd compression need it, so Tern neither links nor requires it.
+/// with zstd compression and zstd stored fields (Elasticsearch 8.14+, OpenSearch's zstd codecs) need it, so Tern
+/// neither links nor requires it.
 ///
-/// Streaming decompression, because OpenSearch writes frames through a stream that does not record the content size.
+/// Streaming decompression for blobs, because OpenSearch writes frames through a stream that does not record the
+/// content size; one-shot decompression into a known-size buffer for stored-fields blocks (`BlockDecoder`).
 enum ZstdLibrary {
     /// `ZSTD_inBuffer` and `ZSTD_outBuffer` have this layout: pointer, size, position.
     private struct Buffer {
@@ -82,5 +84,66 @@ enum ZstdLibrary {
         }
         output.removeSubrange(produced...)
         return output
+    }
+
+    private typealias CreateContext = @convention(c) () -> OpaquePointer?
+    private typealias FreeContext = @convention(c) (OpaquePointer?) -> Int
+    private typealias DecompressWithDictionary =
+        @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> Int
+
+    private struct BlockFunctions: @unchecked Sendable {
+        let create: CreateContext
+        let free: FreeContext
+        let decompress: DecompressWithDictionary
+        let isError: IsError
+    }
+
+    private static let blockFunctions: BlockFunctions? = {
+        for name in ["libzstd.so.1", "libzstd.so", "libzstd.1.dylib", "libzstd.dylib"] {
+            guard let handle = dlopen(name, RTLD_NOW) else { continue }
+            guard let create = dlsym(handle, "ZSTD_createDCtx"), let free = dlsym(handle, "ZSTD_freeDCtx"),
+                let decompress = dlsym(handle, "ZSTD_decompress_usingDict"), let isError = dlsym(handle, "ZSTD_isError")
+            else { continue }
+            return BlockFunctions(
+                create: unsafeBitCast(create, to: CreateContext.self), free: unsafeBitCast(free, to: FreeContext.self),
+                decompress: unsafeBitCast(decompress, to: DecompressWithDictionary.self),
+                isError: unsafeBitCast(isError, to: IsError.self))
+        }
+        return nil
+    }()
+
+    /// One decompression context, reused for every block of a read (creating one costs more than a small block).
+    final class BlockDecoder {
+        private let functions: BlockFunctions
+        private let context: OpaquePointer
+
+        init(name: String) throws(SnapshotReaderError) {
+            guard let functions = ZstdLibrary.blockFunctions else {
+                throw SnapshotReaderError.unsupported(
+                    name, "zstd compression, and libzstd is not installed (install it: apt-get install libzstd1)")
+            }
+            guard let context = functions.create() else { throw SnapshotReaderError.corrupt(name, at: 0, "libzstd could not start") }
+            self.functions = functions
+            self.context = context
+        }
+
+        deinit { _ = functions.free(context) }
+
+        /// Decompresses one frame into exactly `output.count` bytes, with `dictionary` as raw-content history when given.
+        func decompress(
+            _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, dictionary: UnsafeRawBufferPointer?,
+            name: String, at offset: Int
+        ) throws(SnapshotReaderError) {
+            let produced = functions.decompress(
+                context, output.baseAddress, output.count, input.baseAddress, input.count, dictionary?.baseAddress,
+                dictionary?.count ?? 0)
+            guard functions.isError(produced) == 0 else {
+                throw SnapshotReaderError.corrupt(name, at: offset, "invalid zstd data in a stored-fields block")
+            }
+            guard produced == output.count else {
+                throw SnapshotReaderError.corrupt(
+                    name, at: offset, "a zstd block inflates to \(produced) bytes where \(output.count) were announced")
+            }
+        }
     }
 }

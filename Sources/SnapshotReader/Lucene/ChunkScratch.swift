@@ -13,6 +13,7 @@ final class ChunkScratch {
     private var lengths: UnsafeMutablePointer<Int>
     private var lengthCapacity: Int
     private var zlib: Inflater?
+    private var zstd: ZstdLibrary.BlockDecoder?
 
     init() {
         capacity = 64 * 1024
@@ -63,6 +64,14 @@ final class ChunkScratch {
         if let zlib { return zlib }
         let created = Inflater()
         zlib = created
+        return created
+    }
+
+    /// The zstd context, created on first use; `name` is the file blamed when libzstd is missing.
+    func zstdDecoder(name: String) throws(SnapshotReaderError) -> ZstdLibrary.BlockDecoder {
+        if let zstd { return zstd }
+        let created = try ZstdLibrary.BlockDecoder(name: name)
+        zstd = created
         return created
     }
 }

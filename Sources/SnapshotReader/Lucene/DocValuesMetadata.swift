@@ -3,13 +3,16 @@
 enum DocValuesMetadata {
     /// The doc-values formats this walk knows.
     enum Layout {
-        /// Lucene80DocValuesFormat (Lucene 8.x, Elasticsearch 7.x).
+        /// Lucene80DocValuesFormat (Lucene 8.x, Elasticsearch 7.x, OpenSearch 1.x), big-endian.
         case lucene80
+        /// Lucene90DocValuesFormat (Lucene 9.x and 10.x), little-endian; version 1+ (Lucene 10) may put a skip
+        /// index's metadata before a field's entry, version 2 adds a count to it.
+        case lucene90
 
-        var metaCodec: String { "Lucene80DocValuesMetadata" }
-        var dataCodec: String { "Lucene80DocValuesData" }
+        var metaCodec: String { self == .lucene80 ? "Lucene80DocValuesMetadata" : "Lucene90DocValuesMetadata" }
+        var dataCodec: String { self == .lucene80 ? "Lucene80DocValuesData" : "Lucene90DocValuesData" }
         var versions: ClosedRange<Int> { 0...2 }
-        var bigEndian: Bool { true }
+        var bigEndian: Bool { self == .lucene80 }
     }
 
     /// Where a numeric field's document set is in the `.dvd` file.
@@ -26,6 +29,9 @@ enum DocValuesMetadata {
         try CodecUtil.withVerifiedFile(file, verifyChecksum: true) { (reader) throws(SnapshotReaderError) -> NumericEntry in
             let header = try CodecUtil.readIndexHeader(
                 &reader, codecs: [layout.metaCodec], versions: layout.versions, id: id, suffix: suffix)
+            if layout == .lucene90 {
+                return try findNumeric90(&reader, version: header.version, field: field, fieldInfos: fieldInfos, file: file)
+            }
             while true {
                 let entryOffset = reader.offset
                 let number = Int(try reader.readBEInt32())
@@ -78,19 +84,100 @@ enum DocValuesMetadata {
         }
     }
 
+    /// The Lucene 9/10 walk: the same entry kinds as Lucene 8 without compressed binaries, little-endian, and LZ4
+    /// term-dictionary blocks always.
+    private static func findNumeric90(
+        _ reader: inout ByteReader, version: Int, field: FieldInfo, fieldInfos: FieldInfos, file: LuceneFile
+    ) throws(SnapshotReaderError) -> NumericEntry {
+        while true {
+            let entryOffset = reader.offset
+            let number = Int(try reader.readLEInt32())
+            if number == -1 { break }
+            guard let info = fieldInfos.field(number: number) else {
+                throw SnapshotReaderError.corrupt(file.name, at: entryOffset, "an entry for unknown field number \(number)")
+            }
+            let type = try reader.readByte()
+            if info.hasDocValuesSkipIndex {
+                // offset, length, max and min value; doc count and max doc id; the max value count from version 2.
+                try reader.skip(8 * 4 + 4 + 4 + (version >= 2 ? 4 : 0))
+            }
+            switch type {
+            case 0:
+                let numeric = try readNumeric(&reader, bigEndian: false)
+                if number == field.number { return numeric.entry }
+            case 1:
+                try reader.skip(8 + 8 + 8 + 8 + 2 + 1)
+                let documents = Int64(try reader.readLEInt32())
+                let minLength = try reader.readLEInt32()
+                let maxLength = try reader.readLEInt32()
+                if minLength < maxLength {
+                    try reader.skip(8)
+                    let shift = Int(try reader.readVInt())
+                    try skipMonotonic(&reader, count: documents + 1, blockShift: shift)
+                    try reader.skip(8)
+                }
+            case 2:
+                _ = try readNumeric(&reader, bigEndian: false)
+                try skipTermsDictionary90(&reader)
+            case 3:
+                let typeOffset = reader.offset
+                switch try reader.readByte() {
+                case 0:
+                    _ = try readNumeric(&reader, bigEndian: false)
+                    try skipTermsDictionary90(&reader)
+                case 1:
+                    try skipSortedNumeric90(&reader)
+                    try skipTermsDictionary90(&reader)
+                case let flag: throw SnapshotReaderError.corrupt(file.name, at: typeOffset, "an invalid multi-valued flag \(flag)")
+                }
+            case 4:
+                try skipSortedNumeric90(&reader)
+            default:
+                throw SnapshotReaderError.corrupt(file.name, at: entryOffset + 4, "an invalid doc-values type \(type)")
+            }
+        }
+        throw SnapshotReaderError.corrupt(file.name, at: reader.offset, "no doc values for the soft-deletes field \(field.name)")
+    }
+
+    private static func skipSortedNumeric90(_ reader: inout ByteReader) throws(SnapshotReaderError) {
+        let numeric = try readNumeric(&reader, bigEndian: false)
+        let documents = Int64(try reader.readLEInt32())
+        if documents != numeric.numValues {
+            try reader.skip(8)
+            let shift = Int(try reader.readVInt())
+            try skipMonotonic(&reader, count: documents + 1, blockShift: shift)
+            try reader.skip(8)
+        }
+    }
+
+    private static func skipTermsDictionary90(_ reader: inout ByteReader) throws(SnapshotReaderError) {
+        let size = try reader.readVLong()
+        let blockShift = Int(try reader.readLEInt32())
+        guard size >= 0 else { throw SnapshotReaderError.corrupt(reader.name, at: reader.offset, "an invalid terms dictionary") }
+        // Blocks of 64 terms, LZ4-compressed, in every Lucene 9/10 version.
+        try skipMonotonic(&reader, count: (size + 63) >> 6, blockShift: blockShift)
+        try reader.skip(4 + 4 + 8 * 4)  // max term length, max block length, data and address ranges
+        let indexShift = Int(try reader.readLEInt32())
+        guard (0...31).contains(indexShift) else {
+            throw SnapshotReaderError.corrupt(reader.name, at: reader.offset, "an invalid terms index shift \(indexShift)")
+        }
+        try skipMonotonic(&reader, count: 1 + ((size + (1 << indexShift) - 1) >> indexShift), blockShift: blockShift)
+        try reader.skip(8 * 4)
+    }
+
     private struct Numeric {
         var entry: NumericEntry
         var numValues: Int64
     }
 
-    private static func readNumeric(_ reader: inout ByteReader) throws(SnapshotReaderError) -> Numeric {
-        let docsOffset = try reader.readBEInt64()
-        let docsLength = try reader.readBEInt64()
-        _ = try reader.readBEInt16()  // jump table entries
+    private static func readNumeric(_ reader: inout ByteReader, bigEndian: Bool = true) throws(SnapshotReaderError) -> Numeric {
+        let docsOffset = try reader.readInt64(bigEndian: bigEndian)
+        let docsLength = try reader.readInt64(bigEndian: bigEndian)
+        _ = try reader.readInt16(bigEndian: bigEndian)  // jump table entries
         let power = Int(Int8(bitPattern: try reader.readByte()))
-        let numValues = try reader.readBEInt64()
+        let numValues = try reader.readInt64(bigEndian: bigEndian)
         let tableOffset = reader.offset
-        let tableSize = Int(try reader.readBEInt32())
+        let tableSize = Int(try reader.readInt32(bigEndian: bigEndian))
         guard tableSize <= 256 else {
             throw SnapshotReaderError.corrupt(reader.name, at: tableOffset, "an invalid table size \(tableSize)")
         }

@@ -16,10 +16,13 @@ public final class FieldInfo: Sendable, CustomStringConvertible {
     /// Generation of the doc-values update holding this field's values, -1 for the segment's own files.
     public let docValuesGeneration: Int64
     public let attributes: [String: String]
+    /// Whether Lucene 10 keeps a doc-values skip index for the field: its `.dvm` entry then starts with the skipper's
+    /// metadata.
+    public let hasDocValuesSkipIndex: Bool
 
     init(
         name: String, number: Int, isSoftDeletesField: Bool, docValuesType: DocValuesType, docValuesGeneration: Int64,
-        attributes: [String: String]
+        attributes: [String: String], hasDocValuesSkipIndex: Bool = false
     ) {
         self.name = name
         self.number = number
@@ -27,6 +30,7 @@ public final class FieldInfo: Sendable, CustomStringConvertible {
         self.docValuesType = docValuesType
         self.docValuesGeneration = docValuesGeneration
         self.attributes = attributes
+        self.hasDocValuesSkipIndex = hasDocValuesSkipIndex
     }
 
     public var description: String { "\(name) (#\(number))" }

@@ -41,7 +41,8 @@ public struct FieldInfos: Sendable {
         return try CodecUtil.withVerifiedFile(file, verifyChecksum: true) { (reader) throws(SnapshotReaderError) -> FieldInfos in
             let header = try CodecUtil.readIndexHeader(&reader, codecs: codecs, versions: 0...10, id: id, suffix: suffix)
             let lucene9 = header.codec != "Lucene60FieldInfos"
-            guard header.version <= (lucene9 ? 3 : 2) else {
+            // Lucene94FieldInfos: 0 (9.4), 1 (9.10, parent field flag), 2 (10.0, doc-values skip index).
+            guard header.version <= 2 else {
                 throw SnapshotReaderError.unsupported(file.name, "\(header.codec) format version \(header.version)")
             }
             let count = try reader.readCount("field count", perItem: 8)
@@ -61,7 +62,17 @@ public struct FieldInfos: Sendable {
                 guard let docValuesType = FieldInfo.DocValuesType(rawValue: try reader.readByte()) else {
                     throw SnapshotReaderError.corrupt(file.name, at: typeOffset, "an invalid doc-values type for field \(name)")
                 }
-                if lucene9 && header.version >= 3 { _ = try reader.readByte() }  // doc-values skip index
+                var hasSkipIndex = false
+                if lucene9 && header.version >= 2 {
+                    let skipOffset = reader.offset
+                    switch try reader.readByte() {
+                    case 0: break
+                    case 1: hasSkipIndex = true  // RANGE
+                    case let kind:
+                        throw SnapshotReaderError.corrupt(
+                            file.name, at: skipOffset, "an invalid doc-values skip index type \(kind) for field \(name)")
+                    }
+                }
                 let docValuesGeneration = try reader.readInt64(bigEndian: !lucene9)
                 let attributes = try reader.readMapOfStrings()
                 let dimensions = try reader.readVInt()
@@ -77,7 +88,7 @@ public struct FieldInfos: Sendable {
                 fields.append(
                     FieldInfo(
                         name: name, number: number, isSoftDeletesField: bits & 0x08 != 0, docValuesType: docValuesType,
-                        docValuesGeneration: docValuesGeneration, attributes: attributes))
+                        docValuesGeneration: docValuesGeneration, attributes: attributes, hasDocValuesSkipIndex: hasSkipIndex))
             }
             return FieldInfos(fields)
         }

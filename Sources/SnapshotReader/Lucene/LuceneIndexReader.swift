@@ -1,16 +1,17 @@
-/// Reads the newest commit of a Lucene index (Lucene 6 to 8, as Elasticsearch 5.6 to 7.x and OpenSearch 1.x write
-/// them) and hands every live document's stored fields to a visitor.
+/// Reads the newest commit of a Lucene index (Lucene 6 to 10, as Elasticsearch 5.6 to 9.x and OpenSearch 1.x to 3.x
+/// write them) and hands every live document's stored fields to a visitor.
 ///
 /// Opening reads the small files of every segment (`.si`, `.fnm`, `.liv`, soft-deletes doc values) and checks their
 /// checksums; stored fields are read only by `visitLiveDocuments`. Segments can be read concurrently by separate calls.
+///
+/// A segment's codec name is only a label (OpenSearch's k-NN and custom codecs, Elasticsearch's own codecs wrap
+/// Lucene's formats under their names): each file's own header says which format it holds, and only a file in a
+/// format this reader does not know is refused.
 public struct LuceneIndexReader: Sendable {
     public let segments: [LuceneSegment]
     /// The commit file read (`segments_5`).
     public let commitFile: String
     private let verifyChecksums: Bool
-
-    /// The codecs whose segments this reader knows.
-    static let codecs: Set<String> = ["Lucene60", "Lucene62", "Lucene70", "Lucene80", "Lucene84", "Lucene86", "Lucene87"]
 
     /// Opens the newest commit in `directory`.
     ///
@@ -32,9 +33,6 @@ public struct LuceneIndexReader: Sendable {
     private static func openSegment(
         _ entry: SegmentInfos.Entry, commit: SegmentInfos, directory: some LuceneDirectory, verifyChecksums: Bool
     ) throws(SnapshotReaderError) -> LuceneSegment {
-        guard codecs.contains(entry.codec) else {
-            throw SnapshotReaderError.unsupported(commit.fileName, "codec \"\(entry.codec)\" for segment \(entry.name)")
-        }
         let info = try SegmentInfo.read(in: directory, segment: entry.name, id: entry.id)
         let segmentDirectory: any LuceneDirectory =
             info.isCompound

@@ -13,9 +13,9 @@ public struct SegmentInfo: Sendable {
     /// The `.si` codec (`Lucene70SegmentInfo`); fixed-width numbers after its header are little-endian from Lucene 9.
     public let codec: String
 
+    /// Lucene 9.0 to 10.x all name their `.si` files `Lucene90SegmentInfo`.
     static let codecs = [
         "Lucene50SegmentInfo", "Lucene62SegmentInfo", "Lucene70SegmentInfo", "Lucene86SegmentInfo", "Lucene90SegmentInfo",
-        "Lucene99SegmentInfo",
     ]
 
     /// Reads and checksums `<segment>.si`.
@@ -39,7 +39,9 @@ public struct SegmentInfo: Sendable {
             let maxDoc = Int(try reader.readInt32(bigEndian: bigEndian))
             guard maxDoc >= 0 else { throw SnapshotReaderError.corrupt(file.name, at: countOffset, "a negative document count \(maxDoc)") }
             let isCompound = try reader.readByte() == 1
-            if header.codec == "Lucene99SegmentInfo" { _ = try reader.readByte() }  // has parent/child blocks
+            // Lucene 9.9's segment-info format added a "has parent/child blocks" flag under the same codec name; only the
+            // writing version tells the two apart (9.9+ cannot write the older format).
+            if header.codec == "Lucene90SegmentInfo" && version >= LuceneVersion(9, 9, 0) { _ = try reader.readByte() }
             let legacyMaps = header.codec == "Lucene50SegmentInfo" && header.version == 0
             let diagnostics = legacyMaps ? try readLegacyMap(&reader) : try reader.readMapOfStrings()
             let files = legacyMaps ? try readLegacySet(&reader) : try reader.readSetOfStrings()

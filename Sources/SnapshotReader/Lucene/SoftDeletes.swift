@@ -18,6 +18,7 @@ enum SoftDeletes {
         let layout: DocValuesMetadata.Layout
         switch format {
         case "Lucene80": layout = .lucene80
+        case "Lucene90": layout = .lucene90
         default:
             throw SnapshotReaderError.unsupported("\(info.name)_\(suffix).dvm", "doc-values format \(format) for soft deletes")
         }

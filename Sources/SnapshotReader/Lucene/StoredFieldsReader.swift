@@ -1,8 +1,11 @@
 /// Reads a segment's stored fields (`.fdt`) sequentially, chunk by chunk, decompressing each chunk once.
 ///
-/// Formats: Lucene50StoredFields{Fast,High}Data versions 1-4 (Lucene 5 to 8.6; LZ4 or DEFLATE) and
-/// Lucene87StoredFields{Fast,High}Data (Lucene 8.7+; LZ4 or DEFLATE with a preset dictionary). No `.fdx` is needed:
-/// chunks follow each other until the segment's last document.
+/// Formats: Lucene50StoredFields{Fast,High}Data versions 1-4 (Lucene 5 to 8.6; LZ4 or DEFLATE),
+/// Lucene87StoredFields{Fast,High}Data (Lucene 8.7+; LZ4 or DEFLATE with a preset dictionary), and the Lucene 9/10
+/// layout (`Lucene90CompressingStoredFieldsFormat`: little-endian numbers, chunk headers as `StoredFieldsInts`) under
+/// Lucene's own names and under those of the zstd modes other writers plug into it: Elasticsearch 8.14+'s
+/// `ZstdStoredFields814` and OpenSearch's `CustomStoredFieldsZstd[NoDict]`. No `.fdx` is needed: chunks follow each
+/// other until the segment's last document.
 struct StoredFieldsReader: Sendable {
     enum Compression: Sendable {
         /// LZ4 over the whole chunk (Lucene50 FAST).
@@ -13,24 +16,47 @@ struct StoredFieldsReader: Sendable {
         case lz4WithDictionary
         /// The same with DEFLATE and zlib's preset dictionary (Lucene87 BEST_COMPRESSION).
         case deflateWithDictionary
+        /// A vInt length, then one zstd frame (Elasticsearch 8.14+; nothing at all for an empty piece).
+        case zstd
+        /// A dictionary and ~10 blocks, each a vInt length and a zstd frame with the dictionary as raw-content history
+        /// (OpenSearch's `zstd` codec).
+        case zstdWithDictionary
+        /// A block length, then ~10 blocks, each a vInt length and a zstd frame (OpenSearch's `zstd_no_dict` codec).
+        case zstdBlocks
+    }
+
+    /// The chunk layouts: Lucene 5 to 8, and the Lucene 9/10 one.
+    enum Layout: Sendable {
+        /// Packed-ints chunk headers, big-endian numbers, parameters in `.fdt` (versions 1-2) or `.fdm` (3-4).
+        case lucene50
+        /// `StoredFieldsInts` chunk headers, little-endian numbers, chunk size in `.fdm` (`Lucene90FieldsIndexMeta`).
+        case lucene90
     }
 
     let file: LuceneFile
     let codec: String
     let version: Int
     let compression: Compression
+    let layout: Layout
     let chunkSize: Int
     let packedIntsVersion: Int
     /// Offset of the first chunk.
     let dataStart: Int
     let maxDoc: Int
 
-    private static let codecs: [String: Compression] = [
-        "Lucene50StoredFieldsFastData": .lz4, "Lucene50StoredFieldsHighData": .deflate,
-        "Lucene87StoredFieldsFastData": .lz4WithDictionary, "Lucene87StoredFieldsHighData": .deflateWithDictionary,
+    private static let codecs: [String: (Compression, Layout)] = [
+        "Lucene50StoredFieldsFastData": (.lz4, .lucene50), "Lucene50StoredFieldsHighData": (.deflate, .lucene50),
+        "Lucene87StoredFieldsFastData": (.lz4WithDictionary, .lucene50),
+        "Lucene87StoredFieldsHighData": (.deflateWithDictionary, .lucene50),
+        "Lucene90StoredFieldsFastData": (.lz4WithDictionary, .lucene90),
+        "Lucene90StoredFieldsHighData": (.deflateWithDictionary, .lucene90),
+        "ZstdStoredFields814": (.zstd, .lucene90),
+        "CustomStoredFieldsZstd": (.zstdWithDictionary, .lucene90),
+        "CustomStoredFieldsZstdNoDict": (.zstdBlocks, .lucene90),
     ]
 
-    /// Opens `<segment>.fdt` (and `.fdm` from version 3), checking headers, ids and the footer's structure.
+    /// Opens `<segment>.fdt` (and `.fdm` from version 3 and in Lucene 9+), checking headers, ids and the footer's
+    /// structure.
     ///
     /// - Parameters:
     ///   - verifyChecksum: also verify the CRC32 of the whole `.fdt` (a full pass over it).
@@ -43,19 +69,32 @@ struct StoredFieldsReader: Sendable {
             var reader = ByteReader(bytes, name: file.name)
             let header = try CodecUtil.readIndexHeader(
                 &reader, codecs: Array(codecs.keys).sorted(), versions: 1...4, id: info.id, suffix: "")
+            if codecs[header.codec]!.1 == .lucene90 && header.version != 1 {
+                throw SnapshotReaderError.unsupported(file.name, "\(header.codec) format version \(header.version) (known: 1)")
+            }
             try CodecUtil.checkFooter(bytes, name: file.name, verifyChecksum: verifyChecksum)
-            if header.version >= 3 { return (header, reader.offset, nil) }
+            if header.version >= 3 || codecs[header.codec]!.1 == .lucene90 { return (header, reader.offset, nil) }
             let chunkSize = Int(try reader.readVInt())
             let packedIntsVersion = Int(try reader.readVInt())
             return (header, reader.offset, (chunkSize, packedIntsVersion))
         }
+        let (compression, layout) = codecs[header.codec]!
         var parameters = inlineParameters
         if parameters == nil {
             let meta = try directory.open(info.name + ".fdm")
             parameters = try CodecUtil.withVerifiedFile(meta, verifyChecksum: true) { (reader) throws(SnapshotReaderError) -> (Int, Int) in
-                _ = try CodecUtil.readIndexHeader(
-                    &reader, codecs: ["Lucene85FieldsIndexMeta"], versions: header.version...header.version, id: info.id, suffix: "")
-                return (Int(try reader.readVInt()), Int(try reader.readVInt()))
+                switch layout {
+                case .lucene50:
+                    _ = try CodecUtil.readIndexHeader(
+                        &reader, codecs: ["Lucene85FieldsIndexMeta"], versions: header.version...header.version, id: info.id,
+                        suffix: "")
+                    return (Int(try reader.readVInt()), Int(try reader.readVInt()))
+                case .lucene90:
+                    // Lucene 9 has no packed-ints version: 2 stands for "not used".
+                    _ = try CodecUtil.readIndexHeader(
+                        &reader, codecs: ["Lucene90FieldsIndexMeta"], versions: 0...header.version, id: info.id, suffix: "")
+                    return (Int(try reader.readVInt()), 2)
+                }
             }
         }
         let (chunkSize, packedIntsVersion) = parameters!
@@ -64,7 +103,7 @@ struct StoredFieldsReader: Sendable {
                 file.name, at: chunkStart, "invalid chunk parameters (chunk size \(chunkSize), packed ints version \(packedIntsVersion))")
         }
         return StoredFieldsReader(
-            file: file, codec: header.codec, version: header.version, compression: codecs[header.codec]!, chunkSize: chunkSize,
+            file: file, codec: header.codec, version: header.version, compression: compression, layout: layout, chunkSize: chunkSize,
             packedIntsVersion: packedIntsVersion, dataStart: chunkStart, maxDoc: info.maxDoc)
     }
 
@@ -84,7 +123,7 @@ struct StoredFieldsReader: Sendable {
                 let chunkOffset = reader.offset
                 let docBase = Int(try reader.readVInt())
                 let token = Int(UInt32(bitPattern: try reader.readVInt()))
-                let chunkDocs = version >= 4 ? token >> 2 : token >> 1
+                let chunkDocs = layout == .lucene90 || version >= 4 ? token >> 2 : token >> 1
                 let sliced = token & 1 != 0
                 // Writers cap chunks at a few thousand documents; the cap keeps corrupt headers from huge allocations.
                 guard docBase == nextDoc, chunkDocs > 0, chunkDocs <= maxDoc - docBase, chunkDocs <= 1 << 20 else {
@@ -120,6 +159,15 @@ struct StoredFieldsReader: Sendable {
         if chunkDocs == 1 {
             counts[0] = Int(UInt32(bitPattern: try reader.readVInt()))
             offsets[1] = Int(UInt32(bitPattern: try reader.readVInt()))
+        } else if layout == .lucene90 {
+            try StoredFieldsInts.read(&reader, count: chunkDocs, into: counts)
+            try StoredFieldsInts.read(&reader, count: chunkDocs, into: offsets + 1)
+            for index in 0..<chunkDocs { offsets[index + 1] += offsets[index] }
+            for index in 0..<chunkDocs where (offsets[index + 1] == offsets[index]) != (counts[index] == 0) {
+                throw SnapshotReaderError.corrupt(
+                    file.name, at: chunkOffset,
+                    "document \(index) of the chunk has \(counts[index]) fields in \(offsets[index + 1] - offsets[index]) bytes")
+            }
         } else {
             let countBits = Int(try reader.readVInt())
             if countBits == 0 {
@@ -151,8 +199,14 @@ struct StoredFieldsReader: Sendable {
         }
         let total = offsets[chunkDocs]
         // LZ4 turns one byte into at most ~255, DEFLATE into ~1032: a larger claim is corrupt input, not a reason to allocate.
-        let ratio = compression == .lz4 || compression == .lz4WithDictionary ? 260 : 1100
-        let plausible = min(Int(Int32.max), (reader.remaining + 64) * ratio)
+        // zstd has no such bound worth checking (a run of one byte compresses without limit).
+        let ratio: Int
+        switch compression {
+        case .lz4, .lz4WithDictionary: ratio = 260
+        case .deflate, .deflateWithDictionary: ratio = 1100
+        case .zstd, .zstdWithDictionary, .zstdBlocks: ratio = Int(Int32.max)
+        }
+        let plausible = ratio >= Int(Int32.max) ? ratio : min(Int(Int32.max), (reader.remaining + 64) * ratio)
         guard total <= plausible else {
             throw SnapshotReaderError.corrupt(
                 file.name, at: chunkOffset, "a chunk claims \(total) bytes of documents, more than its data can hold")
@@ -244,6 +298,58 @@ struct StoredFieldsReader: Sendable {
                 produced += blockOutput
             }
             return reader.offset
+        case .zstd:
+            if length == 0 { return start }
+            var reader = ByteReader(bytes, name: file.name, offset: start)
+            let input = try reader.readBytes(try reader.readCount("compressed length", perItem: 1))
+            try scratch.zstdDecoder(name: file.name).decompress(
+                input, into: UnsafeMutableRawBufferPointer(start: dest + destOffset, count: length), dictionary: nil, name: file.name,
+                at: start)
+            return reader.offset
+        case .zstdWithDictionary:
+            var reader = ByteReader(bytes, name: file.name, offset: start)
+            let (dictionaryLength, blockLength, blocks) = try readDictionaryLayout(&reader, length: length, start: start)
+            let decoder = try scratch.zstdDecoder(name: file.name)
+            let dictionaryStart = reader.offset
+            let dictionaryInput = try reader.readBytes(try reader.readCount("compressed dictionary length", perItem: 1))
+            if dictionaryInput.count > 0 {
+                try decoder.decompress(
+                    dictionaryInput, into: UnsafeMutableRawBufferPointer(start: dest + destOffset, count: dictionaryLength),
+                    dictionary: nil, name: file.name, at: dictionaryStart)
+            } else if dictionaryLength > 0 {
+                throw SnapshotReaderError.corrupt(file.name, at: dictionaryStart, "an empty zstd dictionary of \(dictionaryLength) bytes")
+            }
+            let dictionary = UnsafeRawBufferPointer(start: dest + destOffset, count: dictionaryLength)
+            var produced = dictionaryLength
+            for _ in 0..<blocks {
+                let blockStart = reader.offset
+                let input = try reader.readBytes(try reader.readCount("compressed block length", perItem: 1))
+                let blockOutput = min(blockLength, length - produced)
+                try decoder.decompress(
+                    input, into: UnsafeMutableRawBufferPointer(start: dest + destOffset + produced, count: blockOutput),
+                    dictionary: dictionaryLength > 0 ? dictionary : nil, name: file.name, at: blockStart)
+                produced += blockOutput
+            }
+            return reader.offset
+        case .zstdBlocks:
+            if length == 0 { return start }
+            var reader = ByteReader(bytes, name: file.name, offset: start)
+            let blockLength = try reader.readCount("block length", perItem: 0)
+            guard blockLength > 0 else {
+                throw SnapshotReaderError.corrupt(file.name, at: start, "zstd blocks of 0 bytes for \(length) bytes")
+            }
+            let decoder = try scratch.zstdDecoder(name: file.name)
+            var produced = 0
+            while produced < length {
+                let blockStart = reader.offset
+                let input = try reader.readBytes(try reader.readCount("compressed block length", perItem: 1))
+                let blockOutput = min(blockLength, length - produced)
+                try decoder.decompress(
+                    input, into: UnsafeMutableRawBufferPointer(start: dest + destOffset + produced, count: blockOutput),
+                    dictionary: nil, name: file.name, at: blockStart)
+                produced += blockOutput
+            }
+            return reader.offset
         }
     }
 
@@ -279,9 +385,21 @@ struct StoredFieldsReader: Sendable {
                 for _ in 0..<blocks { compressed += try reader.readCount("compressed block length", perItem: 1) }
                 guard compressed >= 0 else { throw SnapshotReaderError.corrupt(file.name, at: offset, "a negative compressed length") }
                 try reader.skip(compressed)
-            case .deflateWithDictionary:
+            case .deflateWithDictionary, .zstdWithDictionary:
                 let (_, _, blocks) = try readDictionaryLayout(&reader, length: piece, start: offset)
                 for _ in 0...blocks { try reader.skip(try reader.readCount("compressed block length", perItem: 1)) }
+            case .zstd:
+                if piece > 0 { try reader.skip(try reader.readCount("compressed length", perItem: 1)) }
+            case .zstdBlocks:
+                if piece > 0 {
+                    let blockLength = try reader.readCount("block length", perItem: 0)
+                    guard blockLength > 0 else {
+                        throw SnapshotReaderError.corrupt(file.name, at: offset, "zstd blocks of 0 bytes for \(piece) bytes")
+                    }
+                    for _ in 0..<((piece + blockLength - 1) / blockLength) {
+                        try reader.skip(try reader.readCount("compressed block length", perItem: 1))
+                    }
+                }
             }
             offset = reader.offset
             done += piece
@@ -297,8 +415,8 @@ struct StoredFieldsReader: Sendable {
         let buffer = UnsafeRawPointer(scratch.buffer)
         let offsets = scratch.offsets
         let counts = scratch.fieldCounts
-        // Lucene 8 and older write the fixed-width parts of floats and doubles big-endian.
-        let bigEndian = true
+        // Lucene 8 and older write the fixed-width parts of floats and doubles big-endian, Lucene 9+ little-endian.
+        let bigEndian = layout == .lucene50
         for (index, doc) in documents.enumerated() {
             if let live, !live.isLive(doc) { continue }
             var cursor = FieldCursor(
