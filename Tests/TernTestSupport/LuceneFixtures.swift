@@ -1,10 +1,11 @@
 import Foundation
 
-/// Lucene indexes written by real Lucene 8.7 (`Tests/Fixtures/lucene/LuceneFixtureGenerator.java`) with the live
-/// documents Lucene itself reads from them.
+/// Lucene indexes written by real Lucene with the live documents Lucene itself reads from them: Lucene 8.7
+/// (`Tests/Fixtures/lucene/LuceneFixtureGenerator.java`), and Lucene 9.9 and 10
+/// (`Tests/Fixtures/lucene/ModernLuceneFixtureGenerator.java`, one build run on both).
 ///
-/// The generator is compiled with `javac` and each index written once per version of its source, into a cache under
-/// the temporary directory, so later test runs reuse them. Safe to call from parallel tests.
+/// Each generator is compiled once per version of its source and each index written once, into a cache under the
+/// temporary directory, so later test runs reuse them. Safe to call from parallel tests and processes.
 public enum LuceneFixtures {
     /// One live document as Lucene reads it.
     public struct Document: Decodable, Equatable, Sendable {
@@ -18,6 +19,19 @@ public enum LuceneFixtures {
         public var stored: [String: String]
     }
 
+    /// One segment of a Lucene 9/10 index's commit as Lucene reads it (`segments.ndjson`), fully deleted ones included.
+    public struct Segment: Decodable, Equatable, Sendable {
+        public var name: String
+        /// The codec name the commit records: for the label modes a foreign name over Lucene's own formats.
+        public var codec: String
+        public var compound: Bool
+        public var maxDoc: Int
+        public var delCount: Int
+        public var softDelCount: Int
+        /// The stored-fields mode attribute (`BEST_SPEED`, `BEST_COMPRESSION`).
+        public var mode: String?
+    }
+
     /// A generated index: the Lucene folder and Lucene's view of its live documents.
     public struct Index: Sendable {
         public var folder: URL
@@ -25,16 +39,25 @@ public enum LuceneFixtures {
 
         /// Parses `expected.ndjson`.
         public func expectedDocuments() throws -> [Document] {
-            let data = try Data(contentsOf: expected)
+            try Self.decodeLines(Document.self, from: expected)
+        }
+
+        /// Parses `segments.ndjson` (written by the Lucene 9/10 generator only).
+        public func segments() throws -> [Segment] {
+            try Self.decodeLines(Segment.self, from: expected.deletingLastPathComponent().appendingPathComponent("segments.ndjson"))
+        }
+
+        private static func decodeLines<Line: Decodable>(_ type: Line.Type, from file: URL) throws -> [Line] {
+            let data = try Data(contentsOf: file)
             let decoder = JSONDecoder()
-            var documents: [Document] = []
+            var lines: [Line] = []
             var start = data.startIndex
             while start < data.endIndex {
                 let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
-                if end > start { documents.append(try decoder.decode(Document.self, from: data[start..<end])) }
+                if end > start { lines.append(try decoder.decode(Line.self, from: data[start..<end])) }
                 start = end + 1
             }
-            return documents
+            return lines
         }
     }
 
@@ -42,91 +65,107 @@ public enum LuceneFixtures {
         public var description: String
     }
 
-    public static let jars = ["lucene-core-8.7.0.jar", "lucene-backward-codecs-8.7.0.jar", "lucene-analyzers-common-8.7.0.jar"].map {
-        "/usr/share/java/" + $0
+    /// The index of one generator mode (`soft-deletes`, `big`, ...) written by a Lucene version (8.7 unless told),
+    /// generated on first use.
+    public static func index(_ mode: String, lucene: Version = .v8_7) throws -> Index {
+        try state.index(mode, lucene: lucene)
     }
 
-    /// `Tests/Fixtures/lucene/LuceneFixtureGenerator.java`, found from this file's path.
-    public static let generatorSource = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/lucene/LuceneFixtureGenerator.java")
-
-    /// The index of one generator mode (`soft-deletes`, `big`, ...), generated on first use.
-    public static func index(_ mode: String) throws -> Index {
-        try state.index(mode)
-    }
-
-    /// Runs the generator with `arguments` (for `bench` and `read`), returning its standard output.
-    public static func runGenerator(_ arguments: [String]) throws -> String {
-        let classes = try state.compiledClasses()
-        return try run(try tool("java"), ["-cp", (jars + [classes.path]).joined(separator: ":"), "LuceneFixtureGenerator"] + arguments)
+    /// Runs a version's generator with `arguments` (for `bench` and `read`), returning its standard output.
+    public static func runGenerator(_ arguments: [String], lucene: Version = .v8_7) throws -> String {
+        let generator = try lucene.generator()
+        let classes = try state.compiledClasses(generator)
+        return try run(try generator.java(), try generator.javaArguments(classes: classes) + arguments)
     }
 
     private static let state = State()
 
-    /// Serialises compilation and generation per mode; different modes generate in parallel.
+    /// Serialises compilation per generator and generation per version and mode; different modes generate in parallel.
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
-        private var classes: Result<URL, Error>?
+        private var classes: [String: Result<URL, Error>] = [:]
         private var modeLocks: [String: NSLock] = [:]
 
-        func compiledClasses() throws -> URL {
+        func compiledClasses(_ generator: Generator) throws -> URL {
             lock.lock()
             defer { lock.unlock() }
-            if let classes { return try classes.get() }
-            let result = Result { try LuceneFixtures.compile() }
-            classes = result
+            if let known = classes[generator.className] { return try known.get() }
+            let result = Result { try LuceneFixtures.compile(generator) }
+            classes[generator.className] = result
             return try result.get()
         }
 
-        func index(_ mode: String) throws -> Index {
-            let classes = try compiledClasses()
+        func index(_ mode: String, lucene: Version) throws -> Index {
+            let generator = try lucene.generator()
+            let classes = try compiledClasses(generator)
+            let key = "\(lucene.rawValue)/\(mode)"
             lock.lock()
-            let modeLock = modeLocks[mode] ?? NSLock()
-            modeLocks[mode] = modeLock
+            let modeLock = modeLocks[key] ?? NSLock()
+            modeLocks[key] = modeLock
             lock.unlock()
             modeLock.lock()
             defer { modeLock.unlock() }
-            return try LuceneFixtures.generate(mode, classes: classes)
+            return try LuceneFixtures.generate(mode, generator: generator, classes: classes)
         }
     }
 
-    private static func cacheRoot() throws -> URL {
-        let source = try Data(contentsOf: generatorSource)
+    /// `tern-lucene-fixtures/<hash of the generator's files>` under the temporary directory.
+    private static func cacheRoot(_ generator: Generator) throws -> URL {
         // FNV-1a: a cache key, not a security boundary.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in source {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
+        for file in [generator.source] + (generator.resources.map { [$0] } ?? []) {
+            let bytes = try file.hasDirectoryPath ? directoryBytes(file) : Data(contentsOf: file)
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
         }
         return FileManager.default.temporaryDirectory.appendingPathComponent("tern-lucene-fixtures/\(String(hash, radix: 16))")
     }
 
-    private static func compile() throws -> URL {
-        for jar in jars where !FileManager.default.fileExists(atPath: jar) {
-            throw SetupError(
-                description:
-                    "\(jar) is missing: run scripts/setup.sh to install the JDK and Lucene 8.7 (liblucene8-java) the Lucene tests need.")
+    /// The names and contents of a folder's files, in a stable order.
+    private static func directoryBytes(_ folder: URL) throws -> Data {
+        var data = Data()
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        for file in files.sorted(by: { $0.path < $1.path }) where !file.hasDirectoryPath {
+            data.append(contentsOf: Array(file.path.dropFirst(folder.path.count).utf8))
+            data.append(try Data(contentsOf: file))
         }
-        let root = try cacheRoot()
+        return data
+    }
+
+    private static func compile(_ generator: Generator) throws -> URL {
+        for jar in generator.compileJars where !FileManager.default.fileExists(atPath: jar) {
+            throw SetupError(description: "\(jar) is missing: run scripts/setup.sh to install \(generator.installs).")
+        }
+        let root = try cacheRoot(generator)
         let classes = root.appendingPathComponent("classes")
-        if FileManager.default.fileExists(atPath: classes.appendingPathComponent("LuceneFixtureGenerator.class").path) { return classes }
+        if FileManager.default.fileExists(atPath: classes.appendingPathComponent("\(generator.className).class").path) { return classes }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let staging = root.appendingPathComponent("classes.tmp-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: staging)
-        _ = try run(try tool("javac"), ["-nowarn", "-d", staging.path, "-cp", jars.joined(separator: ":"), generatorSource.path])
+        _ = try run(
+            try tool("javac", installs: generator.installs),
+            generator.javacOptions + [
+                "-nowarn", "-d", staging.path, "-cp", generator.compileJars.joined(separator: ":"), generator.source.path,
+            ])
+        if let resources = generator.resources {
+            try FileManager.default.copyItem(at: resources, to: staging.appendingPathComponent(resources.lastPathComponent))
+        }
         try publish(staging, as: classes)
         return classes
     }
 
-    private static func generate(_ mode: String, classes: URL) throws -> Index {
-        let folder = try cacheRoot().appendingPathComponent(mode)
+    private static func generate(_ mode: String, generator: Generator, classes: URL) throws -> Index {
+        var folder = try cacheRoot(generator)
+        if let subfolder = generator.indexSubfolder { folder.appendPathComponent(subfolder) }
+        folder.appendPathComponent(mode)
         let index = Index(folder: folder.appendingPathComponent("index"), expected: folder.appendingPathComponent("expected.ndjson"))
         if FileManager.default.fileExists(atPath: index.expected.path) { return index }
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
         let staging = folder.deletingLastPathComponent().appendingPathComponent("\(mode).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: staging)
-        _ = try run(
-            try tool("java"), ["-cp", (jars + [classes.path]).joined(separator: ":"), "LuceneFixtureGenerator", mode, staging.path])
+        _ = try run(try generator.java(), try generator.javaArguments(classes: classes) + [mode, staging.path])
         try? FileManager.default.removeItem(at: staging.appendingPathComponent("index/write.lock"))
         try publish(staging, as: folder)
         return index
@@ -142,18 +181,18 @@ public enum LuceneFixtures {
         }
     }
 
-    private static func tool(_ name: String) throws -> String {
+    /// A tool on `PATH`; `installs` says what scripts/setup.sh would install for it.
+    static func tool(_ name: String, installs: String) throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for folder in path.split(separator: ":") {
             let candidate = "\(folder)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw SetupError(
-            description: "\(name) is not installed: run scripts/setup.sh to install the JDK and Lucene 8.7 the Lucene tests need.")
+        throw SetupError(description: "\(name) is not installed: run scripts/setup.sh to install \(installs).")
     }
 
     @discardableResult
-    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,0 +1,112 @@
+import Foundation
+import TernTestSupport
+import Testing
+
+@testable import SnapshotReader
+
+/// One index to read: a generator mode written by one Lucene.
+struct ModernLuceneCase: Sendable, CustomTestStringConvertible {
+    var lucene: LuceneFixtures.Version
+    var mode: String
+
+    var testDescription: String { "\(mode), \(lucene)" }
+
+    /// Every mode of `ModernLuceneFixtureGenerator` on Lucene 9.9 and 10.4, and the 100,000-document one on 10.4 only
+    /// (the format of the 1M-document benchmark; once is enough for CI's time).
+    static let all: [ModernLuceneCase] =
+        [LuceneFixtures.Version.v9_9, .v10_4].flatMap { lucene in
+            ModernLuceneReaderTests.modes.map { ModernLuceneCase(lucene: lucene, mode: $0) }
+        }
+        + [ModernLuceneCase(lucene: .v10_4, mode: "big")]
+}
+
+@Suite("LuceneIndexReader against real Lucene 9.9 and 10.4")
+struct ModernLuceneReaderTests {
+    static let modes = [
+        "soft-deletes", "hard-deletes", "many-segments", "all-deleted", "large-speed", "large-compression", "opensearch",
+        "opensearch-custom", "elasticsearch",
+    ]
+
+    @Test("returns exactly the live documents Lucene returns", arguments: ModernLuceneCase.all)
+    func matchesLucene(_ index: ModernLuceneCase) throws {
+        let fixture = try LuceneFixtures.index(index.mode, lucene: index.lucene)
+        let expected = try fixture.expectedDocuments()
+        let reader = try LuceneIndexReader(directory: FolderDirectory(path: fixture.folder.path), verifyChecksums: true)
+        #expect(reader.liveDocumentCount == expected.count)
+        let actual = try readAllLuceneDocuments(reader)
+        #expect(actual.count == expected.count)
+        for (position, (got, want)) in zip(actual, expected).enumerated() {
+            let same =
+                got.seg == want.seg && got.doc == want.doc && got.id == want.id && got.routing == want.routing
+                && got.source == Array(want.source.utf8) && got.stored == want.stored
+            if !same {
+                Issue.record(
+                    "document \(position) differs: got \(got.seg)/\(got.doc) id \(got.id) routing \(got.routing ?? "-") stored \(got.stored) source \(got.source.count) bytes; Lucene has \(want.seg)/\(want.doc) id \(want.id) routing \(want.routing ?? "-") stored \(want.stored) source \(want.source.utf8.count) bytes"
+                )
+                break
+            }
+        }
+        // Every segment of the commit, fully deleted ones included, as Lucene lists it: name, codec label, compound
+        // or not, and its live count.
+        let segments = try fixture.segments()
+        #expect(reader.segments.map(\.name) == segments.map(\.name))
+        for (got, want) in zip(reader.segments, segments) {
+            #expect(got.codec == want.codec, "segment \(want.name)")
+            #expect(got.info.isCompound == want.compound, "segment \(want.name)")
+            #expect(got.maxDoc == want.maxDoc, "segment \(want.name)")
+            #expect(got.liveCount == want.maxDoc - want.delCount - want.softDelCount, "segment \(want.name)")
+            #expect(got.liveCount + got.deletedCount == got.maxDoc, "segment \(want.name)")
+        }
+    }
+
+    /// The fixtures are worth only what they exercise: this checks, with Lucene's own reading, that each mode wrote
+    /// what it claims, so a generator change cannot quietly weaken the reader tests above.
+    @Test("each generated index holds what its mode claims", arguments: ModernLuceneCase.all)
+    func fixtureHoldsWhatItClaims(_ index: ModernLuceneCase) throws {
+        let fixture = try LuceneFixtures.index(index.mode, lucene: index.lucene)
+        let documents = try fixture.expectedDocuments()
+        let segments = try fixture.segments()
+        #expect(!documents.isEmpty)
+        let ownCodec = index.lucene == .v9_9 ? "Lucene99" : "Lucene104"
+        let modes = Set(segments.compactMap(\.mode))
+        let softDeletes = segments.contains { $0.softDelCount > 0 }
+        let hardDeletes = segments.contains { $0.delCount > 0 }
+        switch index.mode {
+        case "soft-deletes":
+            #expect(segments.allSatisfy { $0.codec == ownCodec && $0.compound } && modes == ["BEST_SPEED"] && softDeletes)
+        case "hard-deletes":
+            #expect(segments.allSatisfy { $0.codec == ownCodec && !$0.compound } && modes == ["BEST_COMPRESSION"] && hardDeletes)
+            #expect(!softDeletes)
+        case "many-segments":
+            #expect(segments.count > 10 && modes == ["BEST_SPEED", "BEST_COMPRESSION"] && softDeletes && hardDeletes)
+            #expect(segments.contains { $0.compound } && segments.contains { !$0.compound })
+        case "all-deleted":
+            #expect(segments.contains { $0.softDelCount == $0.maxDoc && $0.maxDoc > 0 })
+            #expect(segments.contains { $0.delCount == $0.maxDoc && $0.maxDoc > 0 })
+        case "large-speed", "large-compression":
+            #expect(modes == [index.mode == "large-speed" ? "BEST_SPEED" : "BEST_COMPRESSION"])
+            #expect(documents.contains { $0.source.utf8.count > 1_000_000 })
+        case "opensearch", "opensearch-custom", "elasticsearch":
+            let labels: [String: (String, String)] = [
+                "opensearch": ("KNN990Codec", "KNN1030Codec"), "opensearch-custom": ("Lucene99CustomCodec", "Lucene101CustomCodec"),
+                "elasticsearch": ("Elasticsearch816", "Elasticsearch900Lucene101"),
+            ]
+            let label = try #require(labels[index.mode])
+            #expect(segments.allSatisfy { $0.codec == (index.lucene == .v9_9 ? label.0 : label.1) })
+            #expect(softDeletes && hardDeletes)
+            // _recovery_source is stored beside a filtered _source; readers must return the _source.
+            #expect(documents.contains { $0.stored["_recovery_source"] != nil && !$0.source.contains("\"body\"") })
+            #expect(documents.contains { $0.routing != nil })
+            if index.mode == "elasticsearch" { #expect(documents.contains { $0.stored["_ignored_source"] != nil }) }
+        case "big":
+            #expect(documents.count > 90_000 && softDeletes)
+        default:
+            Issue.record("no claim known for mode \(index.mode)")
+        }
+        // Unicode ids and Elasticsearch's three id encodings (numeric, base64url, UTF-8) in every mode of some size.
+        if documents.count > 100 {
+            #expect(documents.contains { $0.id.unicodeScalars.contains { $0.value > 0xFFFF } })
+            #expect(documents.contains { $0.id.allSatisfy(\.isNumber) })
+        }
+    }
+}

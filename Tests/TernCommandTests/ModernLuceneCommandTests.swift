@@ -1,0 +1,34 @@
+import Foundation
+import TernCore
+import TernTestSupport
+import Testing
+
+/// `tern lucene docs` end to end on an index written by real Lucene 10.4 under an Elasticsearch 9 codec name, with
+/// Elasticsearch's stored fields (`_recovery_source` beside a filtered `_source`, `_ignored_source`).
+@Suite struct ModernLuceneCommandTests {
+    @Test func printsEveryDocumentOfALucene10Index() async throws {
+        let index = try LuceneFixtures.index("elasticsearch", lucene: .v10_4)
+        let expected = try index.expectedDocuments()
+        let result = try await TernBinary.run(["lucene", "docs", index.folder.path, "--index-name", "es9"])
+        // One clear failure (tern's own sentence) rather than one per document when the command fails.
+        try #require(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        try #require(lines.count == expected.count)
+        var found: [String: (routing: String?, source: JSONValue)] = [:]
+        for line in lines {
+            let document = try JSONValue.parse(Array(line.utf8))
+            #expect(document["_index"]?.stringValue == "es9")
+            let id = try #require(document["_id"]?.stringValue, "\(line)")
+            found[id] = (document["_routing"]?.stringValue, try #require(document["_source"], "\(line)"))
+        }
+        #expect(found.count == expected.count)
+        for document in expected {
+            let got = found[document.id]
+            #expect(got?.source == (try JSONValue.parse(Array(document.source.utf8))), "\(document.id)")
+            #expect(got?.routing == document.routing, "\(document.id)")
+        }
+        let count = try await TernBinary.run(["lucene", "docs", "--count", index.folder.path, "--index-name", "es9"])
+        #expect(count.status == 0, "\(count.stderr)")
+        #expect(count.stdout == "es9\t\(expected.count)\n")
+    }
+}
