@@ -24,6 +24,15 @@
 //     elasticsearch      Elasticsearch 8/9-shaped, codec named like Elasticsearch's (Elasticsearch816 /
 //                        Elasticsearch900Lucene101), BEST_COMPRESSION, compound, _recovery_source and _ignored_source
 //     big                100,000+ documents of about 1 KB, BEST_SPEED, some soft updates
+//     elasticsearch-zstd Elasticsearch 8.14+'s zstd stored fields (ZstdStoredFields814: one zstd frame per chunk), its
+//                        BEST_SPEED and BEST_COMPRESSION chunk sizes in two segments, codec named Elasticsearch814
+//     opensearch-zstd    OpenSearch custom-codecs' zstd (CustomStoredFieldsZstd: a dictionary and ten blocks, each a
+//                        zstd frame, the blocks with the dictionary as history), codec named Zstd99
+//     opensearch-zstd-nodict  the same plugin's zstd_no_dict (CustomStoredFieldsZstdNoDict: ten zstd frames), ZstdNoDict99
+//                        The three zstd modes follow Elasticsearch's and the plugin's public sources; the frames are
+//                        written and read by the zstd command line, so real zstd data, read back through Lucene.
+//     empty-documents    runs of documents without any stored field (whole chunks of them), as nested documents are,
+//                        in a Lucene BEST_SPEED segment and an Elasticsearch zstd one
 //   bench OUTPUT_FOLDER N [speed|compression]   an index of N documents of about 1 KB, one segment (no expectations)
 //   read INDEX_FOLDER                           reads every live document's stored fields two ways and prints one JSON line
 //
@@ -49,6 +58,14 @@ import java.util.TreeMap;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
+import org.apache.lucene.codecs.StoredFieldsFormat;
+import org.apache.lucene.codecs.compressing.CompressionMode;
+import org.apache.lucene.codecs.compressing.Compressor;
+import org.apache.lucene.codecs.compressing.Decompressor;
+import org.apache.lucene.codecs.lucene90.compressing.Lucene90CompressingStoredFieldsFormat;
+import org.apache.lucene.store.ByteBuffersDataInput;
+import org.apache.lucene.store.DataInput;
+import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.codecs.StoredFieldsReader;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
@@ -135,6 +152,10 @@ public final class ModernLuceneFixtureGenerator {
                 case "opensearch-custom": labelled(dir, Label.CUSTOM, true, false, Shape.OPENSEARCH, 12); break;
                 case "elasticsearch": labelled(dir, Label.ELASTICSEARCH, true, true, Shape.ELASTICSEARCH, 13); break;
                 case "big": big(dir); break;
+                case "elasticsearch-zstd": zstd(dir, ZstdLayout.ELASTICSEARCH, 14); break;
+                case "opensearch-zstd": zstd(dir, ZstdLayout.OPENSEARCH, 15); break;
+                case "opensearch-zstd-nodict": zstd(dir, ZstdLayout.OPENSEARCH_NO_DICT, 16); break;
+                case "empty-documents": emptyDocuments(dir); break;
                 default:
                     System.err.println("unknown mode " + mode);
                     System.exit(2);
@@ -221,6 +242,250 @@ public final class ModernLuceneFixtureGenerator {
     public static final class Elasticsearch900Lucene101 extends FilterCodec {
         public Elasticsearch900Lucene101() { this(false); }
         Elasticsearch900Lucene101(boolean compression) { super("Elasticsearch900Lucene101", codec(compression)); }
+    }
+
+    // MARK: zstd stored fields (Elasticsearch 8.14+, OpenSearch's custom-codecs plugin)
+
+    /** The zstd layouts other engines plug into Lucene90CompressingStoredFieldsFormat. */
+    enum ZstdLayout {
+        /** Elasticsearch's Zstd814StoredFieldsFormat: a vInt length and one frame per piece, nothing for an empty one. */
+        ELASTICSEARCH,
+        /** The plugin's ZstdCompressionMode: dictionary length, block length, then (vInt length, frame) for the
+         *  dictionary and for each block, the blocks compressed with the dictionary as raw-content history. */
+        OPENSEARCH,
+        /** The plugin's ZstdNoDictCompressionMode: block length, then (vInt length, frame) for each block. */
+        OPENSEARCH_NO_DICT
+    }
+
+    /** Runs the zstd command line: real zstd frames (with their content size) without a zstd library in Java. */
+    static byte[] zstdTool(byte[] input, byte[] dictionary, boolean decompress) throws IOException {
+        Path dir = Files.createTempDirectory("tern-zstd");
+        try {
+            Path in = dir.resolve("in");
+            Files.write(in, input);
+            List<String> command = new ArrayList<>(List.of("zstd", "-q", "-c", decompress ? "-d" : "-3"));
+            if (dictionary != null && dictionary.length > 0) {
+                Path dict = dir.resolve("dict");
+                Files.write(dict, dictionary);
+                command.add("-D");
+                command.add(dict.toString());
+            }
+            command.add(in.toString());
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (process.waitFor() != 0) throw new IOException("zstd failed: " + command);
+            return out;
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) Files.delete(file);
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** Lucene reads a chunk once per document it returns: decompress each distinct frame once. */
+    static final Map<String, byte[]> UNZSTD_CACHE = new java.util.HashMap<>();
+
+    static synchronized byte[] unzstd(byte[] frame, byte[] dictionary) throws IOException {
+        String key = new String(frame, StandardCharsets.ISO_8859_1) + "\u0000" + java.util.Arrays.hashCode(dictionary);
+        byte[] cached = UNZSTD_CACHE.get(key);
+        if (cached == null) {
+            cached = zstdTool(frame, dictionary, true);
+            UNZSTD_CACHE.put(key, cached);
+        }
+        return cached;
+    }
+
+    static void writeFrame(DataOutput out, byte[] bytes, int offset, int length, byte[] dictionary) throws IOException {
+        if (length == 0) {
+            out.writeVInt(0);
+            return;
+        }
+        byte[] frame = zstdTool(java.util.Arrays.copyOfRange(bytes, offset, offset + length), dictionary, false);
+        out.writeVInt(frame.length);
+        out.writeBytes(frame, frame.length);
+    }
+
+    static byte[] readFrame(DataInput in, int expected, byte[] dictionary) throws IOException {
+        int length = in.readVInt();
+        if (length == 0) return new byte[0];
+        byte[] frame = new byte[length];
+        in.readBytes(frame, 0, length);
+        byte[] plain = unzstd(frame, dictionary);
+        if (plain.length != expected) throw new IOException("zstd frame of " + plain.length + " bytes, expected " + expected);
+        return plain;
+    }
+
+    static final class ZstdMode extends CompressionMode {
+        final ZstdLayout layout;
+
+        ZstdMode(ZstdLayout layout) { this.layout = layout; }
+
+        @Override
+        public Compressor newCompressor() {
+            return new Compressor() {
+                @Override
+                public void compress(ByteBuffersDataInput input, DataOutput out) throws IOException {
+                    int length = (int) (input.length() - input.position());
+                    byte[] bytes = new byte[length];
+                    input.readBytes(bytes, 0, length);
+                    switch (layout) {
+                        case ELASTICSEARCH:
+                            if (length > 0) writeFrame(out, bytes, 0, length, null);
+                            break;
+                        case OPENSEARCH: {
+                            int dictLength = length / 20;
+                            int blockLength = (length - dictLength + 9) / 10;
+                            out.writeVInt(dictLength);
+                            out.writeVInt(blockLength);
+                            writeFrame(out, bytes, 0, dictLength, null);
+                            byte[] dictionary = java.util.Arrays.copyOfRange(bytes, 0, dictLength);
+                            for (int start = dictLength; start < length; start += blockLength) {
+                                writeFrame(out, bytes, start, Math.min(blockLength, length - start), dictionary);
+                            }
+                            break;
+                        }
+                        default: {
+                            int blockLength = (length + 9) / 10;
+                            out.writeVInt(blockLength);
+                            for (int start = 0; start < length; start += blockLength) {
+                                writeFrame(out, bytes, start, Math.min(blockLength, length - start), null);
+                            }
+                        }
+                    }
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        @Override
+        public Decompressor newDecompressor() {
+            return new Decompressor() {
+                @Override
+                public void decompress(DataInput in, int originalLength, int offset, int length, BytesRef bytes) throws IOException {
+                    byte[] plain = new byte[originalLength];
+                    if (originalLength > 0 || layout != ZstdLayout.ELASTICSEARCH) {
+                        switch (layout) {
+                            case ELASTICSEARCH:
+                                plain = readFrame(in, originalLength, null);
+                                break;
+                            case OPENSEARCH: {
+                                int dictLength = in.readVInt();
+                                int blockLength = in.readVInt();
+                                byte[] dictionary = readFrame(in, dictLength, null);
+                                System.arraycopy(dictionary, 0, plain, 0, dictLength);
+                                for (int start = dictLength; start < originalLength; start += blockLength) {
+                                    int piece = Math.min(blockLength, originalLength - start);
+                                    System.arraycopy(readFrame(in, piece, dictionary), 0, plain, start, piece);
+                                }
+                                break;
+                            }
+                            default: {
+                                int blockLength = in.readVInt();
+                                for (int start = 0; start < originalLength; start += blockLength) {
+                                    int piece = Math.min(blockLength, originalLength - start);
+                                    System.arraycopy(readFrame(in, piece, null), 0, plain, start, piece);
+                                }
+                            }
+                        }
+                    }
+                    bytes.bytes = java.util.Arrays.copyOfRange(plain, offset, offset + length);
+                    bytes.offset = 0;
+                    bytes.length = length;
+                }
+
+                @Override
+                public Decompressor clone() { return this; }
+            };
+        }
+    }
+
+    /** The stored-fields format of a zstd layout; the chunk sizes are the engines' (Elasticsearch's two modes). */
+    static StoredFieldsFormat zstdFormat(ZstdLayout layout, boolean compression) {
+        switch (layout) {
+            case ELASTICSEARCH:
+                return compression
+                    ? new Lucene90CompressingStoredFieldsFormat("ZstdStoredFields814", new ZstdMode(layout), 240 * 1024, 2048, 10)
+                    : new Lucene90CompressingStoredFieldsFormat("ZstdStoredFields814", new ZstdMode(layout), 14 * 1024, 128, 10);
+            case OPENSEARCH:
+                return new Lucene90CompressingStoredFieldsFormat("CustomStoredFieldsZstd", new ZstdMode(layout), 480 * 1024, 4096, 10);
+            default:
+                return new Lucene90CompressingStoredFieldsFormat("CustomStoredFieldsZstdNoDict", new ZstdMode(layout), 480 * 1024, 4096, 10);
+        }
+    }
+
+    public static final class Elasticsearch814 extends FilterCodec {
+        final StoredFieldsFormat stored;
+        public Elasticsearch814() { this(false); }
+        Elasticsearch814(boolean compression) {
+            super("Elasticsearch814", codec(false));
+            stored = zstdFormat(ZstdLayout.ELASTICSEARCH, compression);
+        }
+        @Override public StoredFieldsFormat storedFieldsFormat() { return stored; }
+    }
+
+    public static final class Zstd99 extends FilterCodec {
+        final StoredFieldsFormat stored = zstdFormat(ZstdLayout.OPENSEARCH, false);
+        public Zstd99() { super("Zstd99", codec(false)); }
+        @Override public StoredFieldsFormat storedFieldsFormat() { return stored; }
+    }
+
+    public static final class ZstdNoDict99 extends FilterCodec {
+        final StoredFieldsFormat stored = zstdFormat(ZstdLayout.OPENSEARCH_NO_DICT, false);
+        public ZstdNoDict99() { super("ZstdNoDict99", codec(false)); }
+        @Override public StoredFieldsFormat storedFieldsFormat() { return stored; }
+    }
+
+    static void zstd(Directory dir, ZstdLayout layout, long seed) throws IOException {
+        Codec[] codecs = layout == ZstdLayout.ELASTICSEARCH
+            ? new Codec[] {new Elasticsearch814(false), new Elasticsearch814(true)}
+            : new Codec[] {layout == ZstdLayout.OPENSEARCH ? new Zstd99() : new ZstdNoDict99()};
+        Shape shape = layout == ZstdLayout.ELASTICSEARCH ? Shape.ELASTICSEARCH : Shape.OPENSEARCH;
+        Random random = new Random(seed + 100);
+        for (int round = 0; round < codecs.length; round++) {
+            IndexWriterConfig config = config(codecs[round], round == 0, true);
+            config.setMergePolicy(NoMergePolicy.INSTANCE);
+            try (IndexWriter writer = new IndexWriter(dir, config)) {
+                scenario(writer, 300, true, 0, seed + round, 400, true, shape);
+                String id = "large-" + round; // a document larger than a chunk: sliced pieces
+                writer.softUpdateDocument(new Term("_id", encodeId(id)),
+                    esDocument(id, null, source(id, 1, random, 600_000), 20_000 + round, random, false, shape), softDeleteMarker());
+                writer.commit();
+            }
+        }
+    }
+
+    /**
+     * Documents with no stored field at all, between ordinary ones: 2,100 in a row fill whole chunks of Lucene's
+     * BEST_SPEED (1,024 documents at most) and of Elasticsearch's zstd (128), whose compressors then see empty input.
+     */
+    static void emptyDocuments(Directory dir) throws IOException {
+        Codec[] codecs = {codec(false), new Elasticsearch814(false)};
+        Random random = new Random(17);
+        long seqNo = 0;
+        for (int round = 0; round < codecs.length; round++) {
+            IndexWriterConfig config = config(codecs[round], false, true);
+            config.setMergePolicy(NoMergePolicy.INSTANCE);
+            try (IndexWriter writer = new IndexWriter(dir, config)) {
+                for (int i = 0; i < 2700; i++) {
+                    if (i >= 300 && i < 2400) {
+                        Document empty = new Document();
+                        empty.add(new LongPoint("_seq_no", seqNo));
+                        empty.add(new NumericDocValuesField("_seq_no", seqNo++));
+                        empty.add(new StringField("nested_path", "comments", Field.Store.NO));
+                        writer.addDocument(empty);
+                    } else {
+                        String id = idFor(i + 3000 * round, random);
+                        writer.addDocument(esDocument(id, null, source(id, 1, random, 200), seqNo++, random, false, Shape.PLAIN));
+                    }
+                }
+                writer.commit();
+            }
+        }
     }
 
     // MARK: Elasticsearch's document shape
