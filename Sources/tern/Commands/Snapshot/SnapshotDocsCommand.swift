@@ -40,6 +40,10 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
             }
             return (repository, snapshot, indices)
         }
+        let options = reading.readerOptions
+        let batches = try SnapshotErrors.translate { () throws(SnapshotReaderError) in
+            try SnapshotDocumentReader.batches(repository: repository, snapshot: snapshot, indices: indices, options: options)
+        }
         let warnings = try SnapshotErrors.translate { () throws(SnapshotReaderError) -> [String] in
             var warnings: [String] = []
             for index in indices {
@@ -49,10 +53,6 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
             return warnings
         }
         for warning in warnings { Terminal.standardError.write("warning: \(warning)\n") }
-        let options = reading.readerOptions
-        let batches = try SnapshotErrors.translate { () throws(SnapshotReaderError) in
-            try SnapshotDocumentReader.batches(repository: repository, snapshot: snapshot, indices: indices, options: options)
-        }
         try await DocumentPrinter(count: reading.count, indexOrder: indices.map(\.name)).print(batches)
     }
 }
