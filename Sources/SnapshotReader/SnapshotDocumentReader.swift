@@ -29,21 +29,22 @@ public enum SnapshotDocumentReader {
     }
 
     /// The live documents of `indices` in a snapshot.
-    /// - Throws: when an index's metadata cannot be read or its `_source` is disabled.
+    /// - Throws: when an index's metadata cannot be read, its `_source` is disabled or synthetic, or the snapshot is an
+    ///   OpenSearch shallow copy.
     public static func batches(
         repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, indices: [RepositoryData.Index], options: Options = Options()
     ) throws(SnapshotReaderError) -> DocumentBatches {
+        try repository.requireFullCopy(snapshot, indices: indices)
         var jobs: [DocumentBatches.Job] = []
         for index in indices {
             let metadata = try repository.indexMetadata(index, in: snapshot)
-            if metadata.sourceDisabled {
-                throw SnapshotReaderError.noSource(
-                    "Index \(index.name) in snapshot \(snapshot.name) disables _source, so its documents cannot be read from the snapshot; restore the snapshot into a cluster of the same major version and reindex there instead."
-                )
+            if let refusal = metadata.sourceMode.refusal(index: index.name, snapshot: snapshot.name) {
+                throw SnapshotReaderError.noSource(refusal)
             }
             let type = singleMappingType(metadata)
             for shard in 0..<metadata.numberOfShards {
                 jobs.append { sink in
+                    if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
                     let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
                     try read(directory: directory, index: index.name, type: type, options: options, sink: sink)
                 }

@@ -13,7 +13,7 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
     case missing(String, String)
     /// The input is not what the command expects (not a repository, no such snapshot or index).
     case invalidInput(String)
-    /// The documents cannot be read this way (`_source` disabled, synthetic source).
+    /// The documents cannot be read this way (`_source` disabled, synthetic source, a shallow-copy snapshot).
     case noSource(String)
 
     public var description: String {
@@ -31,10 +31,12 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
-    /// The same failure as a `TernError` for the command line: input problems are usage errors (2), damage is a failure (1).
+    /// The same failure as a `TernError` for the command line: input problems and documents the snapshot cannot give
+    /// (`noSource`) exit 2, damage exits 1.
     public var ternError: TernError {
         switch self {
         case .invalidInput: TernError(.invalidArgument, description)
+        case .noSource: TernError(.sourceNotInSnapshot, description)
         default: TernError(.failedChecks, description)
         }
     }

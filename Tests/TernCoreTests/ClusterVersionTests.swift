@@ -46,6 +46,7 @@ import Testing
         // osmem-server (OpenSearch 3.8.0) reports index.version.created 137297827.
         #expect(ClusterVersion(indexVersionID: 137_297_827) == ClusterVersion(.opensearch, SemanticVersion(3, 8, 0)))
         #expect(ClusterVersion(indexVersionID: 8_500_003)?.version.major == 8)
+        #expect(ClusterVersion(indexVersionID: 9_009_000) == ClusterVersion(.elasticsearch, SemanticVersion(9, 0, 0)))
         #expect(ClusterVersion(indexVersionID: 0) == nil)
     }
 }

@@ -91,12 +91,16 @@ struct BackfillPlanner {
             var units: [PlannedUnit] = []
             var mappings: [String: JSONValue] = [:]
             var versions: [String: ClusterVersion] = [:]
-            for index in repository.data.indices(of: snapshot) where options.selection.selects(index.name) {
+            let selected = repository.data.indices(of: snapshot).filter { options.selection.selects($0.name) }
+            try repository.requireFullCopy(snapshot, indices: selected)
+            for index in selected {
                 let metadata = try repository.indexMetadata(index, in: snapshot)
-                if metadata.sourceDisabled {
-                    throw SnapshotReaderError.noSource(
-                        "Index \(index.name) in snapshot \(snapshot.name) disables _source, so its documents cannot be copied from the snapshot; leave it out with --exclude \(index.name), or restore the snapshot instead."
-                    )
+                let mode = metadata.sourceMode
+                if let refusal = mode.refusal(index: index.name, snapshot: snapshot.name) {
+                    throw SnapshotReaderError.noSource(refusal)
+                }
+                if let warning = mode.warning(index: index.name, snapshot: snapshot.name) {
+                    logger.warning("\(warning)")
                 }
                 mappings[index.name] = metadata.json["mappings"]
                 versions[index.name] = SnapshotMetadataReader.createdVersion(metadata.json["settings"] ?? .object([:]))

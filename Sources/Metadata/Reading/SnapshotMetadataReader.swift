@@ -67,12 +67,15 @@ public struct SnapshotMetadataReader: Sendable {
         if streams > 0 {
             notes.append("\(streams) data \(streams == 1 ? "stream" : "streams") (create each on the target from its index template)")
         }
-        // 7.x+ repositories name the writing version in the catalogue; older ones in the snapshot's own description.
-        var written = snapshot.version
-        if written == nil { written = try repository.snapshotInfo(snapshot)["snapshot"]?["version"]?.stringValue }
-        let version =
-            written.flatMap { SemanticVersion($0) }.map { ClusterVersion(.elasticsearch, $0) }
-            ?? createdVersions.max { $0.version < $1.version } ?? ClusterVersion(.elasticsearch, SemanticVersion(7, 10, 2))
+        // 7.x+ repositories name the writing version in the catalogue (Elasticsearch 8.9+ as an index-version number);
+        // older ones in the snapshot's own description.
+        var writer = snapshot.indexVersionID.flatMap { ClusterVersion(indexVersionID: $0) }
+        if writer == nil {
+            var written = snapshot.version
+            if written == nil { written = try repository.snapshotInfo(snapshot)["snapshot"]?["version"]?.stringValue }
+            writer = written.flatMap { SemanticVersion($0) }.map { ClusterVersion(.elasticsearch, $0) }
+        }
+        let version = writer ?? createdVersions.max { $0.version < $1.version } ?? ClusterVersion(.elasticsearch, SemanticVersion(7, 10, 2))
         return SourceMetadata(version: Self.distinguishOpenSearch(version, created: createdVersions), items: items, notConvertible: notes)
     }
 

@@ -31,7 +31,10 @@ public struct SnapshotRepository: Sendable {
         do {
             json = try file.withBytes { try JSONValue.parse($0) }
         } catch {
-            throw SnapshotReaderError.corrupt(name, at: 0, "the repository catalogue is not valid JSON")
+            throw SnapshotReaderError.corrupt(
+                name, at: 0,
+                "the repository catalogue is not valid JSON (cut short or damaged); copy \(name) again from the repository, or give a copy taken when no snapshot was running"
+            )
         }
         data = try RepositoryData(json: json, generation: generation, name: name)
     }
@@ -79,28 +82,79 @@ public struct SnapshotRepository: Sendable {
     }
 
     /// The Lucene files of one shard of an index in a snapshot, as a directory the Lucene reader can open.
+    ///
+    /// The shard's `snap-<snapshot uuid>.dat` (BlobStoreIndexShardSnapshot) lists every file; the shard's
+    /// `index-<generation>` catalogue is not needed to read it (a restore does not read it either). An OpenSearch
+    /// shallow copy writes `shallow-snap-<uuid>.dat` instead, which points into the cluster's remote segment store.
     public func shardDirectory(_ index: RepositoryData.Index, shard: Int, in snapshot: RepositoryData.Snapshot) throws(SnapshotReaderError)
         -> SnapshotShardDirectory
     {
-        let file = "indices/\(index.id)/\(shard)/snap-\(snapshot.uuid).dat"
-        let json = try readBlob(file, codec: "snapshot")
+        let folder = try ShardPathResolver(root: path).folder(index: index, shard: shard)
+        let file = "\(folder)/snap-\(snapshot.uuid).dat"
+        let shallow = "\(folder)/shallow-snap-\(snapshot.uuid).dat"
+        let absolute = { (relative: String) in (self.path as NSString).appendingPathComponent(relative) }
+        if !FileManager.default.fileExists(atPath: absolute(file)) {
+            if FileManager.default.fileExists(atPath: absolute(shallow)) || (try? isShallowCopy(snapshot)) == true {
+                throw SnapshotReaderError.noSource(Self.shallowCopySentence(snapshot: snapshot, index: index.name, shard: shard))
+            }
+        }
+        let label = "\(file) (the file list of shard \(shard) of index \(index.name) in snapshot \(snapshot.name))"
+        let json = try readBlob(file, codec: "snapshot", label: label)
         guard let entries = json["files"]?.arrayValue else {
-            throw SnapshotReaderError.corrupt(file, at: 0, "the shard snapshot lists no files")
+            throw SnapshotReaderError.corrupt(label, at: 0, "the shard snapshot lists no files")
         }
         var files: [ShardFile] = []
-        for entry in entries { files.append(try ShardFile(json: entry, in: file)) }
+        for entry in entries { files.append(try ShardFile(json: entry, in: label)) }
         return SnapshotShardDirectory(
-            folder: (path as NSString).appendingPathComponent("indices/\(index.id)/\(shard)"), files: files,
-            displayName: "shard \(shard) of index \(index.name) in snapshot \(snapshot.name)")
+            folder: absolute(folder), files: files, displayName: "shard \(shard) of index \(index.name) in snapshot \(snapshot.name)")
     }
 
-    func readBlob(_ relativePath: String, codec: String) throws(SnapshotReaderError) -> JSONValue {
-        let file = try LuceneFile.map(path: (path as NSString).appendingPathComponent(relativePath), name: relativePath)
+    /// Reads and checks the shard's catalogue `index-<generation>` (codec `snapshots`, BlobStoreIndexShardSnapshots) that
+    /// `index-N` names: reading documents does not need it, but a later snapshot or restore does, so `--verify` checks it.
+    public func verifyShardGeneration(_ index: RepositoryData.Index, shard: Int, in snapshot: RepositoryData.Snapshot)
+        throws(SnapshotReaderError)
+    {
+        guard index.shardGenerations.indices.contains(shard), let generation = index.shardGenerations[shard] else { return }
+        let folder = try ShardPathResolver(root: path).folder(index: index, shard: shard)
+        let file = "\(folder)/index-\(generation)"
+        let label =
+            "\(file) (the catalogue of shard \(shard) of index \(index.name), generation \(generation), read for snapshot \(snapshot.name))"
+        let json = try readBlob(file, codec: "snapshots", label: label)
+        guard json["snapshots"] != nil, json["files"]?.arrayValue != nil else {
+            throw SnapshotReaderError.corrupt(label, at: 0, "the shard catalogue has no 'snapshots' and 'files'")
+        }
+    }
+
+    /// Whether the snapshot is an OpenSearch shallow copy (`remote_store_index_shallow_copy`, or a timestamp-pinned
+    /// snapshot of OpenSearch 2.17+/3.x): its segments stay in the cluster's remote store, so this repository alone
+    /// cannot give the documents back.
+    public func isShallowCopy(_ snapshot: RepositoryData.Snapshot) throws(SnapshotReaderError) -> Bool {
+        let info = try snapshotInfo(snapshot)
+        let body = info["snapshot"] ?? info
+        return body["remote_store_index_shallow_copy"]?.boolValue == true || (body["pinned_timestamp"]?.intValue ?? 0) > 0
+    }
+
+    /// Refuses a shallow-copy snapshot before any work starts.
+    public func requireFullCopy(_ snapshot: RepositoryData.Snapshot, indices: [RepositoryData.Index]) throws(SnapshotReaderError) {
+        guard try isShallowCopy(snapshot), let first = indices.first else { return }
+        throw SnapshotReaderError.noSource(Self.shallowCopySentence(snapshot: snapshot, index: first.name, shard: nil))
+    }
+
+    static func shallowCopySentence(snapshot: RepositoryData.Snapshot, index: String, shard: Int?) -> String {
+        let what = shard.map { "Shard \($0) of index \(index)" } ?? "Index \(index)"
+        return
+            "\(what) in snapshot \(snapshot.name) is an OpenSearch shallow copy (remote-store snapshot): its segments are in the cluster's remote segment store, not in this repository; restore the snapshot with OpenSearch, or take a full snapshot into a repository without remote_store_index_shallow_copy and read that one."
+    }
+
+    /// - Parameter label: how errors name the file (the path, and for shard blobs which shard it belongs to).
+    func readBlob(_ relativePath: String, codec: String, label: String? = nil) throws(SnapshotReaderError) -> JSONValue {
+        let name = label ?? relativePath
+        let file = try LuceneFile.map(path: (path as NSString).appendingPathComponent(relativePath), name: name)
         let blob = try ChecksumBlob.read(file, codec: codec)
         do {
             return try JSONValue.parse(blob.json)
         } catch {
-            throw SnapshotReaderError.corrupt(relativePath, at: 0, "the metadata does not decode to JSON")
+            throw SnapshotReaderError.corrupt(name, at: 0, "the metadata does not decode to JSON")
         }
     }
 }

@@ -98,8 +98,9 @@ extension ClusterVersion {
         let major = raw / 1_000_000
         var minor = (raw / 10_000) % 100
         var revision = (raw / 100) % 100
-        // Elasticsearch 8.11+ numbers index versions on their own scale (8_500_000 and up): only the major is meaningful.
-        if !isOpenSearch && major == 8 && minor >= 50 {
+        // Elasticsearch 8.11+ numbers index versions on their own scale (8_500_000 and up, 9_000_000 and up for 9.x):
+        // only the major is meaningful.
+        if !isOpenSearch && ((major == 8 && minor >= 50) || major >= 9) {
             minor = 0
             revision = 0
         }

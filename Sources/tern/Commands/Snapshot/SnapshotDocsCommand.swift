@@ -10,7 +10,9 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
         discussion: """
             One line per document: {"_index":...,"_id":...,"_routing":...,"_source":{...}} (with "_type" for custom \
             mapping types of 5.x/6.x indices). Deleted and superseded versions are left out, as a cluster would. Shards are \
-            read concurrently; memory stays bounded whatever the shard size.
+            read concurrently; memory stays bounded whatever the shard size. An index whose _source is disabled or \
+            synthetic (logsdb, time_series, index.mapping.source.mode) is refused with exit code 2: the snapshot holds \
+            no _source for it; one whose _source is filtered is copied as stored, with a warning naming the paths.
             """)
 
     @Argument(help: ArgumentHelp("The repository's root folder.", valueName: "repo"))
@@ -42,6 +44,15 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
         let batches = try SnapshotErrors.translate { () throws(SnapshotReaderError) in
             try SnapshotDocumentReader.batches(repository: repository, snapshot: snapshot, indices: indices, options: options)
         }
+        let warnings = try SnapshotErrors.translate { () throws(SnapshotReaderError) -> [String] in
+            var warnings: [String] = []
+            for index in indices {
+                let mode = try repository.indexMetadata(index, in: snapshot).sourceMode
+                if let warning = mode.warning(index: index.name, snapshot: snapshot.name) { warnings.append(warning) }
+            }
+            return warnings
+        }
+        for warning in warnings { Terminal.standardError.write("warning: \(warning)\n") }
         try await DocumentPrinter(count: reading.count, indexOrder: indices.map(\.name)).print(batches)
     }
 }

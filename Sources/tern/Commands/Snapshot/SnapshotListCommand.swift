@@ -18,6 +18,7 @@ struct SnapshotListCommand: ParsableCommand {
         let rows = repository.data.snapshots.map { snapshot in
             SnapshotRow(
                 name: snapshot.name, uuid: snapshot.uuid, state: snapshot.stateName, version: snapshot.version,
+                indexVersion: snapshot.indexVersionID,
                 indices: repository.data.indices(of: snapshot).map(\.name))
         }
         if json {
@@ -29,11 +30,14 @@ struct SnapshotListCommand: ParsableCommand {
             return
         }
         let width = max(8, rows.map(\.name.count).max() ?? 0)
-        var out = "SNAPSHOT".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE     VERSION  INDICES\n"
+        // Elasticsearch 8.9+ records index-version numbers, which print longer than a release ("8.11+ (8512000)").
+        let versionWidth = max(7, rows.map { ($0.version ?? "-").count }.max() ?? 0)
+        var out = "SNAPSHOT".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE     "
+        out += "VERSION".padding(toLength: versionWidth, withPad: " ", startingAt: 0) + "  INDICES\n"
         for row in rows {
             out += row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
             out += row.state.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
-            out += (row.version ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0) + "  "
+            out += (row.version ?? "-").padding(toLength: versionWidth, withPad: " ", startingAt: 0) + "  "
             out += "\(row.indices.count): \(row.indices.joined(separator: ", "))\n"
         }
         Terminal.standardOutput.write(out)
@@ -44,6 +48,8 @@ struct SnapshotListCommand: ParsableCommand {
         var uuid: String
         var state: String
         var version: String?
+        /// The index-version number Elasticsearch 8.9+ records instead of a release.
+        var indexVersion: Int?
         var indices: [String]
     }
 }
