@@ -19,7 +19,7 @@ import Testing
             layout,
             indices: [
                 AssembledRepository.Index(
-                    name: "logs", shards: [try LuceneFixtures.index("soft-deletes").folder],
+                    name: "logs", shards: [try LuceneFixtures.index(layout.serverMode, lucene: layout.lucene).folder],
                     mapping: .object(["properties": .object(["title": .object(["type": .string("text")])])]))
             ])
         defer { assembled.remove() }

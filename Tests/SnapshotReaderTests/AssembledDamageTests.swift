@@ -9,7 +9,7 @@ import Testing
 /// never a crash or a short result.
 @Suite struct AssembledDamageTests {
     static func assemble(_ layout: AssembledRepository.Layout = .elasticsearch8) throws -> AssembledRepository {
-        try AssembledRepository.assemble(layout, indices: try AssembledRepositoryTests.indices())
+        try AssembledRepository.assemble(layout, indices: try AssembledRepositoryTests.indices(layout))
     }
 
     /// Reads everything and returns the error's sentence, or records an issue when nothing failed.
@@ -62,7 +62,7 @@ import Testing
         let folder = try #require(assembled.shardFolders["logs"]?[1])
         let generation = try #require(assembled.shardGenerations["logs"]?[1])
         try Self.damage(assembled.url("\(folder)/index-\(generation)")) { $0[$0.count / 2] ^= 0x10 }
-        #expect(try await AssembledRepositoryTests.readAll(assembled.root.path) == (try AssembledRepositoryTests.expected()))
+        #expect(try await AssembledRepositoryTests.readAll(assembled.root.path) == (try AssembledRepositoryTests.expected(.elasticsearch8)))
         let message = await Self.failure(assembled, verify: true)
         #expect(
             message?.hasPrefix(

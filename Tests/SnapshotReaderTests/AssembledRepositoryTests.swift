@@ -20,21 +20,24 @@ import Testing
         }
     }
 
-    /// Two indices: `logs` with a soft-deletes shard and a hard-deletes shard, `events` with many segments.
-    static func indices() throws -> [AssembledRepository.Index] {
-        [
-            AssembledRepository.Index(
-                name: "logs", shards: [try LuceneFixtures.index("soft-deletes").folder, try LuceneFixtures.index("hard-deletes").folder]),
-            AssembledRepository.Index(name: "events", shards: [try LuceneFixtures.index("many-segments").folder]),
-        ]
+    /// Two indices around segments written by the layout's Lucene: `logs` with a shard shaped like the server's own
+    /// segments (soft deletes included) and a hard-deletes shard, `events` with many segments in both stored-fields modes.
+    static func shardModes(_ layout: AssembledRepository.Layout) -> [(index: String, modes: [String])] {
+        [("logs", [layout.serverMode, "hard-deletes"]), ("events", ["many-segments"])]
+    }
+
+    static func indices(_ layout: AssembledRepository.Layout) throws -> [AssembledRepository.Index] {
+        try shardModes(layout).map { index, modes in
+            AssembledRepository.Index(name: index, shards: try modes.map { try LuceneFixtures.index($0, lucene: layout.lucene).folder })
+        }
     }
 
     /// What Lucene itself read from the same folders.
-    static func expected() throws -> [Read] {
+    static func expected(_ layout: AssembledRepository.Layout) throws -> [Read] {
         var reads: [Read] = []
-        for (index, modes) in [("logs", ["soft-deletes", "hard-deletes"]), ("events", ["many-segments"])] {
+        for (index, modes) in shardModes(layout) {
             for mode in modes {
-                reads += try LuceneFixtures.index(mode).expectedDocuments().map {
+                reads += try LuceneFixtures.index(mode, lucene: layout.lucene).expectedDocuments().map {
                     Read(index: index, id: $0.id, routing: $0.routing, source: $0.source)
                 }
             }
@@ -58,8 +61,8 @@ import Testing
 
     /// Reads the whole snapshot and compares it with Lucene's reading, document by document.
     func expectExactCopy(_ layout: AssembledRepository.Layout) async throws -> AssembledRepository {
-        let assembled = try AssembledRepository.assemble(layout, indices: try Self.indices())
-        let expected = try Self.expected()
+        let assembled = try AssembledRepository.assemble(layout, indices: try Self.indices(layout))
+        let expected = try Self.expected(layout)
         let actual = try await Self.readAll(assembled.root.path, verify: true)
         #expect(actual.count == expected.count, "\(layout.server): \(actual.count) documents where Lucene has \(expected.count)")
         #expect(actual == expected, "\(layout.server): the documents differ from Lucene's")
@@ -93,10 +96,10 @@ import Testing
 
     @Test("Hashed shard folders without snapshot_shard_paths/ are found by listing (assembled OpenSearch 2.17 layout)")
     func hashedFoldersWithoutTheirList() async throws {
-        let assembled = try AssembledRepository.assemble(.openSearch217HashedPrefix, indices: try Self.indices())
+        let assembled = try AssembledRepository.assemble(.openSearch217HashedPrefix, indices: try Self.indices(.openSearch217HashedPrefix))
         defer { assembled.remove() }
         try FileManager.default.removeItem(at: assembled.url("snapshot_shard_paths"))
-        #expect(try await Self.readAll(assembled.root.path) == (try Self.expected()))
+        #expect(try await Self.readAll(assembled.root.path) == (try Self.expected(.openSearch217HashedPrefix)))
 
         let folder = try #require(assembled.shardFolders["events"]?.first)
         try FileManager.default.removeItem(at: assembled.url(folder))
@@ -159,7 +162,7 @@ import Testing
     func shallowCopyIsRefused() async throws {
         var layout = AssembledRepository.Layout.openSearch3
         layout.shallowCopy = true
-        let assembled = try AssembledRepository.assemble(layout, indices: try Self.indices())
+        let assembled = try AssembledRepository.assemble(layout, indices: try Self.indices(layout))
         defer { assembled.remove() }
         let repository = try SnapshotRepository(path: assembled.root.path)
         let snapshot = try #require(repository.data.snapshots.first)

@@ -14,10 +14,10 @@ struct ModernLuceneCase: Sendable, CustomTestStringConvertible {
     /// Every mode of `ModernLuceneFixtureGenerator` on Lucene 9.9 and 10.4, and the 100,000-document one on 10.4 only
     /// (the format of the 1M-document benchmark; once is enough for CI's time).
     static let all: [ModernLuceneCase] =
-        [LuceneFixtures.Version.v9_9, .v10_4].flatMap { lucene in
+        [LuceneFixtures.Version.lucene99, .lucene104].flatMap { lucene in
             ModernLuceneReaderTests.modes.map { ModernLuceneCase(lucene: lucene, mode: $0) }
         }
-        + [ModernLuceneCase(lucene: .v10_4, mode: "big")]
+        + [ModernLuceneCase(lucene: .lucene104, mode: "big")]
 }
 
 @Suite("LuceneIndexReader against real Lucene 9.9 and 10.4")
@@ -69,7 +69,7 @@ struct ModernLuceneReaderTests {
         let documents = try fixture.expectedDocuments()
         let segments = try fixture.segments()
         #expect(!documents.isEmpty)
-        let ownCodec = index.lucene == .v9_9 ? "Lucene99" : "Lucene104"
+        let ownCodec = index.lucene == .lucene99 ? "Lucene99" : "Lucene104"
         let modes = Set(segments.compactMap(\.mode))
         let softDeletes = segments.contains { $0.softDelCount > 0 }
         let hardDeletes = segments.contains { $0.delCount > 0 }
@@ -94,7 +94,7 @@ struct ModernLuceneReaderTests {
                 "elasticsearch": ("Elasticsearch816", "Elasticsearch900Lucene101"),
             ]
             let label = try #require(labels[index.mode])
-            #expect(segments.allSatisfy { $0.codec == (index.lucene == .v9_9 ? label.0 : label.1) })
+            #expect(segments.allSatisfy { $0.codec == (index.lucene == .lucene99 ? label.0 : label.1) })
             #expect(softDeletes && hardDeletes)
             // _recovery_source is stored beside a filtered _source; readers must return the _source.
             #expect(documents.contains { $0.stored["_recovery_source"] != nil && !$0.source.contains("\"body\"") })
@@ -118,7 +118,7 @@ struct ModernLuceneReaderTests {
             if index.mode == "elasticsearch-zstd" { #expect(segments.contains { $0.compound } && segments.contains { !$0.compound }) }
         case "empty-documents":
             #expect(documents.count == 1200 && segments.map(\.maxDoc) == [2700, 2700])
-            #expect(segments.map(\.codec) == [index.lucene == .v9_9 ? "Lucene99" : "Lucene104", "Elasticsearch814"])
+            #expect(segments.map(\.codec) == [index.lucene == .lucene99 ? "Lucene99" : "Lucene104", "Elasticsearch814"])
         default:
             Issue.record("no claim known for mode \(index.mode)")
         }

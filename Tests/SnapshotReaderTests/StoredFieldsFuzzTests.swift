@@ -63,15 +63,25 @@ struct StoredFieldsFuzzTests {
         var bytes: Data
     }
 
-    /// The first segment's stored fields of indexes covering the four compression kinds.
+    /// The stored fields of indexes covering every compression kind and chunk layout: Lucene 5-8's LZ4 and DEFLATE, Lucene
+    /// 9/10's (StoredFieldsInts headers), Elasticsearch's zstd (both chunk sizes) and OpenSearch's zstd with and without a
+    /// dictionary; every segment of the zstd indexes, the first of the others.
     static func targets() throws -> [Target] {
-        try ["legacy-fast", "legacy-high", "soft-deletes", "hard-deletes", "large-speed"].map { mode in
-            let folder = try LuceneFixtures.index(mode).folder
+        let cases: [(String, LuceneFixtures.Version, Bool)] = [
+            ("legacy-fast", .lucene87, false), ("legacy-high", .lucene87, false), ("soft-deletes", .lucene87, false),
+            ("hard-deletes", .lucene87, false),
+            ("large-speed", .lucene87, false), ("soft-deletes", .lucene99, false), ("hard-deletes", .lucene104, false),
+            ("large-compression", .lucene104, false), ("elasticsearch-zstd", .lucene99, true), ("opensearch-zstd", .lucene104, true),
+            ("opensearch-zstd-nodict", .lucene104, true),
+        ]
+        return try cases.flatMap { mode, lucene, everySegment in
+            let folder = try LuceneFixtures.index(mode, lucene: lucene).folder
             let reader = try LuceneIndexReader(directory: FolderDirectory(path: folder.path))
-            let segment = reader.segments[0]
-            let fdt = try segment.directory.open(segment.name + ".fdt")
-            let bytes = fdt.withBytes { Data($0) }
-            return Target(name: "\(mode) \(segment.name).fdt", directory: segment.directory, segment: segment, bytes: bytes)
+            return try reader.segments.prefix(everySegment ? reader.segments.count : 1).map { segment in
+                let fdt = try segment.directory.open(segment.name + ".fdt")
+                let bytes = fdt.withBytes { Data($0) }
+                return Target(name: "\(mode) (\(lucene)) \(segment.name).fdt", directory: segment.directory, segment: segment, bytes: bytes)
+            }
         }
     }
 
@@ -196,6 +206,67 @@ struct StoredFieldsFuzzTests {
                     try PackedInts.read(&reader, count: count, bitsPerValue: bits, packedIntsVersion: 2, into: values)
                     for index in 0..<count { #expect(values[index] >= 0 && values[index] < 1 << bits) }
                 } catch {}
+            }
+        }
+    }
+
+    @Test("random Lucene 9/10 chunk headers (StoredFieldsInts) decode within their width or throw")
+    func randomStoredFieldsInts() {
+        let values = UnsafeMutablePointer<Int>.allocate(capacity: 1024)
+        defer { values.deallocate() }
+        for iteration in 0..<5000 as Range<UInt64> {
+            var random = LuceneFuzzRandom(state: 0x5F1_0000 &+ iteration)
+            var input = (0..<Int.random(in: 0...600, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            // Most inputs start with a valid width so that the group and tail paths run, not only the refusal.
+            if !input.isEmpty && iteration % 4 != 0 { input[0] = [0, 8, 16, 32][Int.random(in: 0..<4, using: &random)] }
+            input.withUnsafeBytes { bytes in
+                var reader = ByteReader(bytes, name: "fuzz")
+                let count = Int.random(in: 0...1024, using: &random)
+                do {
+                    try StoredFieldsInts.read(&reader, count: count, into: values)
+                    let width = Int(input[0])
+                    if width != 0 { for index in 0..<count { #expect(values[index] >= 0 && values[index] < 1 << width) } }
+                    #expect(reader.offset <= input.count)
+                } catch {}
+            }
+        }
+    }
+
+    @Test("random and damaged zstd blocks decompress exactly or throw")
+    func randomZstdBlocks() throws {
+        let decoder = try ZstdLibrary.BlockDecoder(name: "fuzz")
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 8192, alignment: 1)
+        defer { output.deallocate() }
+        let dictionary: [UInt8] = (0..<512).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        // A real frame to damage: zstd's own output for a repetitive text.
+        let text = Array(String(repeating: "tern reads every document ", count: 80).utf8)
+        let frame = Array(try BlobCompressionTests.run(["zstd", "-q", "-c"], input: Data(text)))
+        try frame.withUnsafeBytes { source in
+            try decoder.decompress(
+                source, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<text.count]), dictionary: nil, name: "fuzz", at: 0)
+        }
+        #expect(Array(output[0..<text.count]) == text, "the undamaged frame does not decode to its text")
+        for iteration in 0..<3000 as Range<UInt64> {
+            var random = LuceneFuzzRandom(state: 0x2575_0000 &+ iteration)
+            var input: [UInt8]
+            if iteration % 2 == 0 {
+                input = frame
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    input[Int.random(in: 0..<input.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                }
+                if Bool.random(using: &random) { input = Array(input.prefix(Int.random(in: 0...input.count, using: &random))) }
+            } else {
+                input = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            }
+            let size = Int.random(in: 0...output.count, using: &random)
+            input.withUnsafeBytes { source in
+                dictionary.withUnsafeBytes { dict in
+                    do {
+                        try decoder.decompress(
+                            source, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<size]),
+                            dictionary: Bool.random(using: &random) ? dict : nil, name: "fuzz", at: 0)
+                    } catch {}
+                }
             }
         }
     }

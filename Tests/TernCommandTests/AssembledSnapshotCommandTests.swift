@@ -4,13 +4,17 @@ import TernTestSupport
 import Testing
 
 /// `tern snapshot` and `tern backfill --snapshot-repo` on repositories assembled in the shapes of servers that cannot run
-/// here (Elasticsearch 8, OpenSearch 2.17 with hashed shard paths), around segments written by real Lucene.
+/// here (OpenSearch 2.17/3.1 with hashed shard paths, Elasticsearch 8/9), around segments written by real Lucene 9.9 and 10.4
+/// the way those servers write them.
 @Suite struct AssembledSnapshotCommandTests {
-    static func soft() throws -> LuceneFixtures.Index { try LuceneFixtures.index("soft-deletes") }
+    /// The shard every index of these repositories holds: segments shaped like the layout's server's, written by its Lucene.
+    static func shard(_ layout: AssembledRepository.Layout) throws -> LuceneFixtures.Index {
+        try LuceneFixtures.index(layout.serverMode, lucene: layout.lucene)
+    }
 
     /// `logs` (stored source), `metrics` (logsdb: synthetic source) and `audit` (filtered source).
     static func assembleWithSourceModes(_ layout: AssembledRepository.Layout) throws -> AssembledRepository {
-        let folder = try soft().folder
+        let folder = try shard(layout).folder
         return try AssembledRepository.assemble(
             layout,
             indices: [
@@ -24,9 +28,10 @@ import Testing
 
     @Test("list, docs and --count read every document (assembled Elasticsearch 8.15 layout)")
     func listsAndReadsDocuments() async throws {
-        let assembled = try AssembledRepository.assemble(.elasticsearch8, indices: [.init(name: "logs", shards: [try Self.soft().folder])])
+        let assembled = try AssembledRepository.assemble(
+            .elasticsearch8, indices: [.init(name: "logs", shards: [try Self.shard(.elasticsearch8).folder])])
         defer { assembled.remove() }
-        let expected = try Self.soft().expectedDocuments()
+        let expected = try Self.shard(.elasticsearch8).expectedDocuments()
         let list = try await TernBinary.run(["snapshot", "list", assembled.root.path])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("nightly   SUCCESS   8.11+ (8512000)  1: logs"), "\(list.stdout)")
@@ -76,18 +81,19 @@ import Testing
 
         let filtered = try await TernBinary.run(["snapshot", "docs", "--count", "--index", "audit", assembled.root.path, "nightly"])
         #expect(filtered.status == 0, "\(filtered.stderr)")
-        #expect(filtered.stdout == "audit\t\(try Self.soft().expectedDocuments().count)\n")
+        #expect(filtered.stdout == "audit\t\(try Self.shard(.elasticsearch8).expectedDocuments().count)\n")
         #expect(filtered.stderr.hasPrefix("warning: index audit in snapshot nightly stores a filtered _source (without secret.*)"))
     }
 
     @Test(
-        "backfill --snapshot-repo copies hashed-path shards and refuses synthetic source until excluded (assembled OpenSearch 2.17 layout)")
-    func backfillFromAssembledRepository() async throws {
-        var layout = AssembledRepository.Layout.openSearch217HashedPrefix
-        layout.shardPathType = 1
+        "backfill --snapshot-repo copies every document and refuses synthetic source until excluded (assembled OpenSearch 2.17 hashed prefix, OpenSearch 3.1 hashed infix, Elasticsearch 8.15 and 9.0 layouts)",
+        arguments: [
+            AssembledRepository.Layout.openSearch217HashedPrefix, .openSearch3HashedInfix, .elasticsearch8, .elasticsearch9,
+        ])
+    func backfillFromAssembledRepository(_ layout: AssembledRepository.Layout) async throws {
         let assembled = try Self.assembleWithSourceModes(layout)
         defer { assembled.remove() }
-        let expected = try Self.soft().expectedDocuments()
+        let expected = try Self.shard(layout).expectedDocuments()
         try await OsmemServer.with { target in
             let state = try TernBinary.temporaryFolder()
             defer { try? FileManager.default.removeItem(at: state) }
@@ -120,7 +126,7 @@ import Testing
     func shallowCopy() async throws {
         var layout = AssembledRepository.Layout.openSearch3
         layout.shallowCopy = true
-        let assembled = try AssembledRepository.assemble(layout, indices: [.init(name: "logs", shards: [try Self.soft().folder])])
+        let assembled = try AssembledRepository.assemble(layout, indices: [.init(name: "logs", shards: [try Self.shard(layout).folder])])
         defer { assembled.remove() }
         let result = try await TernBinary.run(["snapshot", "docs", assembled.root.path, "nightly"])
         #expect(result.status == 2)

@@ -7,7 +7,7 @@ import Testing
 /// Elasticsearch's stored fields (`_recovery_source` beside a filtered `_source`, `_ignored_source`).
 @Suite struct ModernLuceneCommandTests {
     @Test func printsEveryDocumentOfALucene10Index() async throws {
-        let index = try LuceneFixtures.index("elasticsearch", lucene: .v10_4)
+        let index = try LuceneFixtures.index("elasticsearch", lucene: .lucene104)
         let expected = try index.expectedDocuments()
         let result = try await TernBinary.run(["lucene", "docs", index.folder.path, "--index-name", "es9"])
         // One clear failure (tern's own sentence) rather than one per document when the command fails.

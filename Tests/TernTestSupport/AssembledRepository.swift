@@ -25,8 +25,13 @@ public struct AssembledRepository: Sendable {
         /// `version` and `version_id` of the root `snap-*.dat`.
         public var release: String
         public var releaseID: Int
-        /// Lucene version in each file's `written_by`.
-        public var luceneVersion: String
+        /// The real Lucene whose segments the tests wrap for this server: the closest release the fixtures can write
+        /// (Lucene 9.9 for OpenSearch 2.x and Elasticsearch 8.x, the Lucene 10.4 formats for OpenSearch 3.x and
+        /// Elasticsearch 9.x). Each file's `written_by` names it.
+        public var lucene: LuceneFixtures.Version
+        /// The fixture generator's mode shaped like this server's segments: OpenSearch 2.x's k-NN codec label, OpenSearch
+        /// 3.x's zstd custom codec, Elasticsearch 8.14+'s zstd stored fields.
+        public var serverMode: String
         /// DEFLATE metadata blobs (`compress: true`, the Elasticsearch 8+ default).
         public var compress: Bool
         /// OpenSearch shard path type: 0 fixed, 1 hashed prefix, 2 hashed infix.
@@ -40,26 +45,33 @@ public struct AssembledRepository: Sendable {
 
         public static let openSearch211 = Layout(
             server: "OpenSearch 2.11", catalogueVersion: .string("2.11.1"), indexCreated: 0x0800_0000 | 2_11_01_99, release: "2.11.1",
-            releaseID: 0x0800_0000 | 2_11_01_99, luceneVersion: "9.7.0", compress: false, shardPathType: 0, shardPathsPrefix: "",
+            releaseID: 0x0800_0000 | 2_11_01_99, lucene: .lucene99, serverMode: "opensearch", compress: false, shardPathType: 0,
+            shardPathsPrefix: "",
             partSize: nil)
         public static let openSearch217HashedPrefix = Layout(
             server: "OpenSearch 2.17", catalogueVersion: .string("2.17.1"), indexCreated: 0x0800_0000 | 2_17_01_99, release: "2.17.1",
-            releaseID: 0x0800_0000 | 2_17_01_99, luceneVersion: "9.11.1", compress: false, shardPathType: 1, shardPathsPrefix: "",
+            releaseID: 0x0800_0000 | 2_17_01_99, lucene: .lucene99, serverMode: "opensearch", compress: false, shardPathType: 1,
+            shardPathsPrefix: "",
             partSize: nil)
         public static let openSearch3 = Layout(
             server: "OpenSearch 3.1", catalogueVersion: .string("3.1.0"), indexCreated: 0x0800_0000 | 3_01_00_99, release: "3.1.0",
-            releaseID: 0x0800_0000 | 3_01_00_99, luceneVersion: "10.2.1", compress: true, shardPathType: 0, shardPathsPrefix: "",
+            releaseID: 0x0800_0000 | 3_01_00_99, lucene: .lucene104, serverMode: "opensearch-zstd", compress: true, shardPathType: 0,
+            shardPathsPrefix: "",
             partSize: 4096)
         public static let openSearch3HashedInfix = Layout(
             server: "OpenSearch 3.1", catalogueVersion: .string("3.1.0"), indexCreated: 0x0800_0000 | 3_01_00_99, release: "3.1.0",
-            releaseID: 0x0800_0000 | 3_01_00_99, luceneVersion: "10.2.1", compress: false, shardPathType: 2,
+            releaseID: 0x0800_0000 | 3_01_00_99, lucene: .lucene104, serverMode: "opensearch-zstd", compress: false, shardPathType: 2,
             shardPathsPrefix: "snapshot_path_", partSize: nil)
         public static let elasticsearch8 = Layout(
             server: "Elasticsearch 8.15", catalogueVersion: .int(8_512_000), indexCreated: 8_512_000, release: "8.15.0",
-            releaseID: 8_512_000, luceneVersion: "9.11.1", compress: true, shardPathType: 0, shardPathsPrefix: "", partSize: nil)
+            releaseID: 8_512_000, lucene: .lucene99, serverMode: "elasticsearch-zstd", compress: true, shardPathType: 0,
+            shardPathsPrefix: "",
+            partSize: nil)
         public static let elasticsearch9 = Layout(
             server: "Elasticsearch 9.0", catalogueVersion: .int(9_009_000), indexCreated: 9_009_000, release: "9.0.0",
-            releaseID: 9_009_000, luceneVersion: "10.1.0", compress: true, shardPathType: 0, shardPathsPrefix: "", partSize: nil)
+            releaseID: 9_009_000, lucene: .lucene104, serverMode: "elasticsearch-zstd", compress: true, shardPathType: 0,
+            shardPathsPrefix: "",
+            partSize: nil)
     }
 
     /// One index of the snapshot: a Lucene folder per shard, and its settings and mappings.
@@ -244,7 +256,7 @@ public struct AssembledRepository: Sendable {
                 let blob = (virtual ? "v__" : "__") + uuid()
                 var entry: [String: JSONValue] = [
                     "name": .string(blob), "physical_name": .string(name), "length": .int(Int64(content.count)),
-                    "checksum": .string(Self.footerChecksum(content)), "written_by": .string(layout.luceneVersion),
+                    "checksum": .string(Self.footerChecksum(content)), "written_by": .string(layout.lucene.release),
                     "part_size": .int(Int64(layout.partSize ?? Int(Int64.max))),
                 ]
                 if virtual {

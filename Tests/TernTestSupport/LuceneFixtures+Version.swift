@@ -4,14 +4,23 @@ extension LuceneFixtures {
     /// The real Lucene that writes a fixture, and where scripts/setup.sh puts it.
     public enum Version: String, CaseIterable, Sendable, CustomStringConvertible {
         /// Lucene 8.7.0 from Debian's `liblucene8-java`, codec Lucene87, on the JDK 17 on `PATH`.
-        case v8_7 = "8.7"
+        case lucene87 = "8.7"
         /// Lucene 9.9.1 from Anserini 1.7.1's jar (pyserini 1.6.0's source distribution), codec Lucene99, on Java 17.
-        case v9_9 = "9.9"
+        case lucene99 = "9.9"
         /// The Lucene 10.4 formats (codec Lucene104) from Anserini 2.3.0's jar (pyserini 2.4.0's source distribution),
         /// on Java 25. That jar's `Version.LATEST` is 10.5.0, which writes the same Lucene104 codec.
-        case v10_4 = "10.4"
+        case lucene104 = "10.4"
 
         public var description: String { "Lucene \(rawValue)" }
+
+        /// The release the jar reports (`Version.LATEST`), as a snapshot's file list records it in `written_by`.
+        public var release: String {
+            switch self {
+            case .lucene87: "8.7.0"
+            case .lucene99: "9.9.1"
+            case .lucene104: "10.5.0"
+            }
+        }
 
         /// Where scripts/setup.sh keeps the Lucene 9/10 jars: a cache that outlives the work tree.
         public static var jarCache: URL {
@@ -25,12 +34,12 @@ extension LuceneFixtures {
         /// The jars this Lucene runs from.
         public var jars: [String] {
             switch self {
-            case .v8_7:
+            case .lucene87:
                 ["lucene-core-8.7.0.jar", "lucene-backward-codecs-8.7.0.jar", "lucene-analyzers-common-8.7.0.jar"].map {
                     "/usr/share/java/" + $0
                 }
-            case .v9_9: [Self.jarCache.appendingPathComponent("anserini-1.7.1-fatjar.jar").path]
-            case .v10_4: [Self.jarCache.appendingPathComponent("anserini-2.3.0-fatjar.jar").path]
+            case .lucene99: [Self.jarCache.appendingPathComponent("anserini-1.7.1-fatjar.jar").path]
+            case .lucene104: [Self.jarCache.appendingPathComponent("anserini-2.3.0-fatjar.jar").path]
             }
         }
 
@@ -38,23 +47,23 @@ extension LuceneFixtures {
             let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Fixtures/lucene")
             switch self {
-            case .v8_7:
+            case .lucene87:
                 let installs = "the JDK and Lucene 8.7 (liblucene8-java) the Lucene tests need"
                 return Generator(
                     className: "LuceneFixtureGenerator", source: fixtures.appendingPathComponent("LuceneFixtureGenerator.java"),
                     resources: nil, compileJars: jars, runJars: jars, javacOptions: [], indexSubfolder: nil, installs: installs,
                     needsJava25: false, javaOptions: [])
-            case .v9_9, .v10_4:
+            case .lucene99, .lucene104:
                 // One build for both: compiled by javac 17 against Lucene 9.9, run on each Lucene.
                 let installs = "Lucene 9.9 and 10 (the pyserini source distributions on PyPI) and a Java 25 the Lucene 9/10 tests need"
                 return Generator(
                     className: "ModernLuceneFixtureGenerator",
                     source: fixtures.appendingPathComponent("ModernLuceneFixtureGenerator.java"),
-                    resources: fixtures.appendingPathComponent("META-INF", isDirectory: true), compileJars: Self.v9_9.jars,
+                    resources: fixtures.appendingPathComponent("META-INF", isDirectory: true), compileJars: Self.lucene99.jars,
                     runJars: jars, javacOptions: ["--release", "17"], indexSubfolder: rawValue, installs: installs,
-                    needsJava25: self == .v10_4,
+                    needsJava25: self == .lucene104,
                     // Lucene 10 maps files through java.lang.foreign; allowing it keeps Java 25's warnings out of errors.
-                    javaOptions: self == .v10_4 ? ["--enable-native-access=ALL-UNNAMED"] : [])
+                    javaOptions: self == .lucene104 ? ["--enable-native-access=ALL-UNNAMED"] : [])
             }
         }
 

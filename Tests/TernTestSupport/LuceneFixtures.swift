@@ -67,12 +67,12 @@ public enum LuceneFixtures {
 
     /// The index of one generator mode (`soft-deletes`, `big`, ...) written by a Lucene version (8.7 unless told),
     /// generated on first use.
-    public static func index(_ mode: String, lucene: Version = .v8_7) throws -> Index {
+    public static func index(_ mode: String, lucene: Version = .lucene87) throws -> Index {
         try state.index(mode, lucene: lucene)
     }
 
     /// Runs a version's generator with `arguments` (for `bench` and `read`), returning its standard output.
-    public static func runGenerator(_ arguments: [String], lucene: Version = .v8_7) throws -> String {
+    public static func runGenerator(_ arguments: [String], lucene: Version = .lucene87) throws -> String {
         let generator = try lucene.generator()
         let classes = try state.compiledClasses(generator)
         return try run(try generator.java(), try generator.javaArguments(classes: classes) + arguments)
