@@ -41,9 +41,11 @@ enum LZ4 {
                     throw SnapshotReaderError.corrupt(name, at: s, "LZ4 literals run past the expected \(length) bytes")
                 }
                 if literals <= 16 && d + 16 <= capacity && sourceEnd - s >= 16 {
-                    // Short runs dominate: two unaligned 8-byte moves beat a memcpy call; the excess is overwritten later.
-                    dest.storeBytes(of: src.loadUnaligned(fromByteOffset: s, as: UInt64.self), toByteOffset: d, as: UInt64.self)
-                    dest.storeBytes(of: src.loadUnaligned(fromByteOffset: s + 8, as: UInt64.self), toByteOffset: d + 8, as: UInt64.self)
+                    // Short runs dominate: one unaligned 16-byte move beats a memcpy call; the excess is overwritten later.
+                    copy16(from: src + s, to: dest + d)
+                } else if literals <= 32 && d + 32 <= capacity && sourceEnd - s >= 32 {
+                    copy16(from: src + s, to: dest + d)
+                    copy16(from: src + s + 16, to: dest + d + 16)
                 } else {
                     (dest + d).copyMemory(from: src + s, byteCount: literals)
                 }
@@ -78,7 +80,12 @@ enum LZ4 {
                 let dict = dictionary!.baseAddress!
                 let dictStart = dictionaryCount - (distance - available)
                 let fromDictionary = min(matchLength, dictionaryCount - dictStart)
-                (dest + d).copyMemory(from: dict + dictStart, byteCount: fromDictionary)
+                if fromDictionary <= 16 && dictStart + 16 <= dictionaryCount && d + 16 <= capacity {
+                    // Dictionary matches are mostly short: one wide move, reading only dictionary bytes.
+                    copy16(from: dict + dictStart, to: dest + d)
+                } else {
+                    (dest + d).copyMemory(from: dict + dictStart, byteCount: fromDictionary)
+                }
                 d += fromDictionary
                 var rest = matchLength - fromDictionary
                 var from = windowStart
@@ -91,7 +98,16 @@ enum LZ4 {
                 continue
             }
             var from = d - distance
-            if distance >= 8 && d + matchLength + 8 <= capacity {
+            if distance >= 16 && d + matchLength + 16 <= capacity {
+                // Each 16-byte load reads bytes already written: the source is at least 16 bytes behind.
+                let end = d + matchLength
+                repeat {
+                    copy16(from: dest + from, to: dest + d)
+                    d += 16
+                    from += 16
+                } while d < end
+                d = end
+            } else if distance >= 8 && d + matchLength + 8 <= capacity {
                 // Each 8-byte load reads bytes already written: the source is at least 8 bytes behind.
                 let end = d + matchLength
                 while d < end {
@@ -109,6 +125,11 @@ enum LZ4 {
                 }
             }
         }
+    }
+
+    @inline(__always)
+    private static func copy16(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
+        target.storeBytes(of: source.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
     }
 
     /// Walks `length` bytes' worth of sequences without writing them, for chunks no live document needs.
