@@ -68,24 +68,39 @@ public enum SnapshotDocumentReader {
             ], concurrency: 1, bufferedBatches: options.bufferedBatches)
     }
 
-    /// The live documents of a plain Lucene index folder (such as `indices/<uuid>/<shard>/index` of a stopped node).
-    public static func batches(luceneFolder: String, index: String, options: Options = Options()) -> DocumentBatches {
-        DocumentBatches(
-            jobs: [
-                { sink in try read(directory: FolderDirectory(path: luceneFolder), index: index, type: nil, options: options, sink: sink) }
-            ],
-            concurrency: 1, bufferedBatches: options.bufferedBatches)
+    /// The live documents of a plain Lucene index folder (such as `indices/<uuid>/<shard>/index` of a stopped node), read by
+    /// `options.concurrency` threads: segments, and large segments cut into shares.
+    /// - Throws: when the folder holds no readable Lucene commit.
+    public static func batches(luceneFolder: String, index: String, options: Options = Options()) throws(SnapshotReaderError)
+        -> DocumentBatches
+    {
+        let directory = FolderDirectory(path: luceneFolder)
+        let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+        let location = directory.displayName
+        let jobs: [DocumentBatches.Job] = reader.shares(threads: options.concurrency).map { share in
+            { sink in try read(reader, shares: [share], index: index, type: nil, location: location, options: options, sink: sink) }
+        }
+        return DocumentBatches(jobs: jobs, concurrency: options.concurrency, bufferedBatches: options.bufferedBatches)
     }
 
     /// Reads one Lucene index (a shard) segment by segment into the sink.
     static func read(directory: some LuceneDirectory, index: String, type: String?, options: Options, sink: DocumentSink) throws {
         let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+        try read(
+            reader, shares: reader.shares(threads: 1), index: index, type: type, location: directory.displayName, options: options,
+            sink: sink)
+    }
+
+    /// Reads `shares` of an open index into the sink, until done or until the consumer stops.
+    static func read(
+        _ reader: LuceneIndexReader, shares: [LuceneIndexReader.Share], index: String, type: String?, location: String,
+        options: Options, sink: DocumentSink
+    ) throws {
         var visitor = ElasticsearchDocumentVisitor(
-            index: index, type: type, location: directory.displayName, keepSource: options.keepSource, batchSize: options.batchSize,
-            emit: sink.emit)
+            index: index, type: type, location: location, keepSource: options.keepSource, batchSize: options.batchSize, emit: sink.emit)
         do {
-            for segment in reader.segments.indices {
-                try reader.visitLiveDocuments(segment: segment, visitor: &visitor)
+            for share in shares {
+                try reader.visitLiveDocuments(share, visitor: &visitor)
             }
             try visitor.flush()
         } catch is ElasticsearchDocumentVisitor.Stopped {

@@ -128,4 +128,64 @@ struct ModernLuceneReaderTests {
             #expect(documents.contains { $0.id.allSatisfy(\.isNumber) })
         }
     }
+
+    @Test(
+        "segments cut into shares read on their own return every live document once",
+        arguments: [
+            ModernLuceneCase(lucene: .lucene87, mode: "soft-deletes"), ModernLuceneCase(lucene: .lucene87, mode: "large-speed"),
+            ModernLuceneCase(lucene: .lucene99, mode: "many-segments"), ModernLuceneCase(lucene: .lucene99, mode: "hard-deletes"),
+            ModernLuceneCase(lucene: .lucene104, mode: "large-compression"),
+            ModernLuceneCase(lucene: .lucene104, mode: "elasticsearch-zstd"),
+            ModernLuceneCase(lucene: .lucene104, mode: "opensearch-zstd-nodict"), ModernLuceneCase(lucene: .lucene104, mode: "all-deleted"),
+        ])
+    func shares(_ index: ModernLuceneCase) throws {
+        let fixture = try LuceneFixtures.index(index.mode, lucene: index.lucene)
+        let reader = try LuceneIndexReader(directory: FolderDirectory(path: fixture.folder.path), verifyChecksums: true)
+        let whole = try readAllLuceneDocuments(reader)
+        // Shares of ~37 documents cut through chunks: each chunk must be read by exactly one share.
+        let shares = reader.shares(threads: 5, minimumShare: 37)
+        for segment in reader.segments.indices where reader.segments[segment].liveCount > 0 {
+            let cuts = shares.filter { $0.segment == segment }.map(\.chunks)
+            #expect(cuts.first?.lowerBound == 0 && cuts.last?.upperBound == reader.segments[segment].maxDoc)
+            #expect(zip(cuts, cuts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            #expect(cuts.count == min(5, max(1, reader.segments[segment].maxDoc / 37)))
+        }
+        #expect(!shares.contains { reader.segments[$0.segment].liveCount == 0 })
+        var parts: [LuceneCollectingVisitor.Document] = []
+        // In reverse, as a second thread would start: nothing may depend on an earlier share having been read.
+        for share in shares.reversed() {
+            var visitor = LuceneCollectingVisitor(segmentNames: reader.segments.map(\.name))
+            try reader.visitLiveDocuments(share, visitor: &visitor)
+            parts += visitor.documents
+        }
+        let order = { (lhs: LuceneCollectingVisitor.Document, rhs: LuceneCollectingVisitor.Document) in
+            (lhs.seg, lhs.doc) < (rhs.seg, rhs.doc)
+        }
+        #expect(parts.count == whole.count)
+        #expect(parts.sorted(by: order) == whole.sorted(by: order))
+    }
+
+    @Test("100,000 documents in segments cut into shares for two threads: every live document once, byte for byte")
+    func segmentsSharedByTwoThreads() async throws {
+        let fixture = try LuceneFixtures.index("big", lucene: .lucene104)
+        let reader = try LuceneIndexReader(directory: FolderDirectory(path: fixture.folder.path))
+        #expect(reader.shares(threads: 2).count == 2 * reader.segments.count, "segments not cut: threads would not share one")
+        struct Read: Hashable {
+            var id: String
+            var routing: String?
+            var source: [UInt8]
+        }
+        var expected: [Read: Int] = [:]
+        for document in try fixture.expectedDocuments() {
+            expected[Read(id: document.id, routing: document.routing, source: Array(document.source.utf8)), default: 0] += 1
+        }
+        var actual: [Read: Int] = [:]
+        let batches = try SnapshotDocumentReader.batches(
+            luceneFolder: fixture.folder.path, index: "big", options: SnapshotDocumentReader.Options(concurrency: 2))
+        for try await batch in batches {
+            for document in batch { actual[Read(id: document.id, routing: document.routing, source: document.source), default: 0] += 1 }
+        }
+        #expect(actual.values.reduce(0, +) == expected.values.reduce(0, +))
+        #expect(actual == expected)
+    }
 }

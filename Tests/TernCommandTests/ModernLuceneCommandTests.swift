@@ -4,7 +4,8 @@ import TernTestSupport
 import Testing
 
 /// `tern lucene docs` end to end on an index written by real Lucene 10.4 under an Elasticsearch 9 codec name, with
-/// Elasticsearch's stored fields (`_recovery_source` beside a filtered `_source`, `_ignored_source`).
+/// Elasticsearch's stored fields (`_recovery_source` beside a filtered `_source`, `_ignored_source`), and
+/// `tern backfill --lucene-dir` from a Lucene 10 index into a real server.
 @Suite struct ModernLuceneCommandTests {
     @Test func printsEveryDocumentOfALucene10Index() async throws {
         let index = try LuceneFixtures.index("elasticsearch", lucene: .lucene104)
@@ -30,5 +31,41 @@ import Testing
         let count = try await TernBinary.run(["lucene", "docs", "--count", index.folder.path, "--index-name", "es9"])
         #expect(count.status == 0, "\(count.stderr)")
         #expect(count.stdout == "es9\t\(expected.count)\n")
+    }
+
+    @Test("backfill --lucene-dir copies every document of a many-segment Lucene 10 index into a real server")
+    func backfillsALuceneFolder() async throws {
+        let index = try LuceneFixtures.index("many-segments", lucene: .lucene104)
+        let expected = try index.expectedDocuments()
+        try await OsmemServer.with { target in
+            let state = try TernBinary.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: state) }
+            let copied = try await TernBinary.run([
+                "backfill", "--lucene-dir", index.folder.path, "--index-name", "events", "--target", target.url.absoluteString,
+                "--state-dir", state.path,
+            ])
+            try #require(copied.status == 0, "\(copied.stderr)\(copied.stdout)")
+            let documents = try await target.documents(in: "events")
+            #expect(documents.count == expected.count)
+            var differing = 0
+            for document in expected {
+                let source = try JSONSerialization.jsonObject(with: Data(document.source.utf8))
+                if documents[document.id]?.canonicalSource != (try OsmemServer.canonical(source))
+                    || documents[document.id]?.routing != document.routing
+                {
+                    differing += 1
+                }
+            }
+            #expect(differing == 0, "\(differing) documents differ from Lucene's")
+
+            let empty = try TernBinary.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: empty) }
+            let refused = try await TernBinary.run([
+                "backfill", "--lucene-dir", empty.path, "--index-name", "events", "--target", target.url.absoluteString, "--state-dir",
+                state.path + "-empty",
+            ])
+            #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("holds no Lucene commit (no segments_N file)"), "\(refused.stderr)")
+        }
     }
 }

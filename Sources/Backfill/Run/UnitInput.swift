@@ -34,8 +34,13 @@ enum UnitInput: Sendable {
                 options: SnapshotDocumentReader.Options(batchSize: options.pageSize))
             return try await body(UnitPages(.batches(batches), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
         case .lucene(let path, let index):
-            let batches = SnapshotDocumentReader.batches(
-                luceneFolder: path, index: index, options: SnapshotDocumentReader.Options(batchSize: options.pageSize))
+            let batches: DocumentBatches
+            do {
+                batches = try SnapshotDocumentReader.batches(
+                    luceneFolder: path, index: index, options: SnapshotDocumentReader.Options(batchSize: options.pageSize))
+            } catch {
+                throw error.ternError
+            }
             return try await body(UnitPages(.batches(batches), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
         case .file(let path, let selection):
             let reader = try NDJSONDocumentReader(path: path)

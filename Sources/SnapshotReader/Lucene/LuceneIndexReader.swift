@@ -82,9 +82,36 @@ public struct LuceneIndexReader: Sendable {
         guard segments.indices.contains(segment) else {
             throw SnapshotReaderError.invalidInput("There is no segment \(segment); the commit has \(segments.count).")
         }
-        let entry = segments[segment]
+        try visitLiveDocuments(Share(segment: segment, chunks: 0..<segments[segment].maxDoc), visitor: &visitor)
+    }
+
+    /// A part of one segment that a thread reads on its own: the stored-fields chunks that start in `chunks`.
+    public struct Share: Sendable, Equatable {
+        public var segment: Int
+        /// Doc ids; a chunk belongs to the share its first document falls in.
+        public var chunks: Range<Int>
+    }
+
+    /// The segments cut into shares for `threads` readers: whole segments, except that a segment of more than
+    /// `minimumShare` documents is cut into up to `threads` equal doc-id ranges, so that a force-merged index is not
+    /// read by one thread. Segments without live documents are left out.
+    public func shares(threads: Int, minimumShare: Int = 10_000) -> [Share] {
+        segments.indices.flatMap { segment -> [Share] in
+            let maxDoc = segments[segment].maxDoc
+            guard maxDoc > 0, segments[segment].liveCount > 0 else { return [] }
+            let count = Swift.max(1, Swift.min(threads, maxDoc / Swift.max(1, minimumShare)))
+            return (0..<count).map { part in Share(segment: segment, chunks: (maxDoc * part / count)..<(maxDoc * (part + 1) / count)) }
+        }
+    }
+
+    /// Visits the live documents of one share in doc-id order; the chunks before it are skipped, not decompressed.
+    public func visitLiveDocuments<V: StoredFieldVisitor>(_ share: Share, visitor: inout V) throws {
+        let entry = segments[share.segment]
         if entry.maxDoc == 0 || entry.liveCount == 0 { return }
-        let reader = try StoredFieldsReader.open(in: entry.directory, info: entry.info, verifyChecksum: verifyChecksums)
-        try reader.visit(live: entry.liveDocs, segment: segment, fieldInfos: entry.fieldInfos, visitor: &visitor)
+        // The full pass over .fdt that verifying costs is done by the share that starts the segment only.
+        let reader = try StoredFieldsReader.open(
+            in: entry.directory, info: entry.info, verifyChecksum: verifyChecksums && share.chunks.lowerBound == 0)
+        try reader.visit(
+            live: entry.liveDocs, segment: share.segment, fieldInfos: entry.fieldInfos, chunks: share.chunks, visitor: &visitor)
     }
 }

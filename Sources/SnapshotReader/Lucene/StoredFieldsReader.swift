@@ -108,14 +108,22 @@ struct StoredFieldsReader: Sendable {
     }
 
     /// Calls `visitor` for every document `live` keeps, in doc-id order.
-    func visit<V: StoredFieldVisitor>(live: LiveDocs?, segment: Int, fieldInfos: FieldInfos, visitor: inout V) throws {
+    ///
+    /// - Parameter chunks: read only the chunks whose first document is in this range (all when nil), so that threads
+    ///   can share a large segment: the chunks before it are skipped by their compressed lengths, not decompressed.
+    func visit<V: StoredFieldVisitor>(
+        live: LiveDocs?, segment: Int, fieldInfos: FieldInfos, chunks: Range<Int>? = nil, visitor: inout V
+    ) throws {
         let scratch = ChunkScratch()
+        let share = chunks ?? 0..<maxDoc
         try file.withBytes { (bytes) throws in
             var reader = ByteReader(
                 UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - CodecUtil.footerLength)]), name: file.name, offset: dataStart)
             var nextDoc = 0
+            // Pages behind the read go back, skipped ones too (the kernel maps pages around each one a skip touches). Another
+            // share of a compound file reads the same mapping, and faults a released page in again from the page cache.
             var released = 0
-            while nextDoc < maxDoc {
+            while nextDoc < maxDoc && nextDoc < share.upperBound {
                 if file.isMemoryMapped, reader.offset - released >= PageReclaimer.batch, let base = bytes.baseAddress {
                     PageReclaimer.release(base, from: released, to: reader.offset)
                     released = reader.offset
@@ -133,7 +141,7 @@ struct StoredFieldsReader: Sendable {
                 }
                 let totalLength = try readChunkHeader(&reader, chunkDocs: chunkDocs, scratch: scratch, chunkOffset: chunkOffset)
                 let documents = docBase..<(docBase + chunkDocs)
-                if let live, !live.anyLive(in: documents) {
+                if docBase < share.lowerBound || (live.map { !$0.anyLive(in: documents) } ?? false) {
                     reader.offset = try skipChunk(reader.bytes, at: reader.offset, totalLength: totalLength, sliced: sliced)
                 } else {
                     scratch.reserve(totalLength)

@@ -16,7 +16,8 @@ struct LuceneCommand: AsyncParsableCommand {
             abstract: "Print every live document of a Lucene index folder as ndjson.",
             discussion: """
                 DIR is the folder holding segments_N, such as <data>/nodes/0/indices/<index-uuid>/<shard>/index of a stopped \
-                Elasticsearch 5.x-7.x or OpenSearch 1.x node. Never point it at the folder of a running node.
+                Elasticsearch 5.x-9.x or OpenSearch 1.x-3.x node (Lucene 6 to 10). Never point it at the folder of a running \
+                node. Segments, and parts of large ones, are read by one thread per core, so documents come out in no fixed order.
                 """)
 
         @Argument(help: ArgumentHelp("The Lucene index folder.", valueName: "dir"))
@@ -33,7 +34,9 @@ struct LuceneCommand: AsyncParsableCommand {
             _ = global.makeLogger()
             let name = indexName ?? URL(fileURLWithPath: directory).lastPathComponent
             let options = reading.readerOptions
-            let batches = SnapshotDocumentReader.batches(luceneFolder: directory, index: name, options: options)
+            let batches = try SnapshotErrors.translate { () throws(SnapshotReaderError) in
+                try SnapshotDocumentReader.batches(luceneFolder: directory, index: name, options: options)
+            }
             try await DocumentPrinter(count: reading.count, indexOrder: [name]).print(batches)
         }
     }
