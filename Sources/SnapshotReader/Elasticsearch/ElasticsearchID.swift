@@ -14,9 +14,11 @@ public enum ElasticsearchID {
     ///
     /// - Parameters:
     ///   - bytes: the stored `_id` value.
-    ///   - source: names the document's file in errors.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, source: String = "_id") throws(SnapshotReaderError) -> String {
-        guard let first = bytes.first else { throw SnapshotReaderError.corrupt(source, at: 0, "an empty _id") }
+    ///   - source: names the document's file in errors (built only for an error: this runs once per document).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, source: @autoclosure () -> String = "_id") throws(SnapshotReaderError)
+        -> String
+    {
+        guard let first = bytes.first else { throw SnapshotReaderError.corrupt(source(), at: 0, "an empty _id") }
         switch first {
         case numeric:
             var text: [UInt8] = []
@@ -27,7 +29,7 @@ public enum ElasticsearchID {
                 let low = byte & 0x0F
                 guard high <= 9, low <= 9 || (low == 0x0F && index == bytes.count - 1) else {
                     throw SnapshotReaderError.corrupt(
-                        source, at: index, "a numeric _id with the non-digit nibble in 0x\(String(byte, radix: 16))")
+                        source(), at: index, "a numeric _id with the non-digit nibble in 0x\(String(byte, radix: 16))")
                 }
                 text.append(0x30 + high)
                 if low != 0x0F { text.append(0x30 + low) }
@@ -35,7 +37,7 @@ public enum ElasticsearchID {
             return String(decoding: text, as: UTF8.self)
         case utf8:
             guard let text = String(validating: bytes[1...], as: UTF8.self) else {
-                throw SnapshotReaderError.corrupt(source, at: 0, "a UTF-8 _id that is not valid UTF-8")
+                throw SnapshotReaderError.corrupt(source(), at: 0, "a UTF-8 _id that is not valid UTF-8")
             }
             return text
         default:

@@ -12,7 +12,15 @@ struct DocumentPrinter {
         do {
             for try await batch in batches {
                 if count {
-                    for document in batch { counts[document.index, default: 0] += 1 }
+                    // Batches come from one index each; count runs of a name, not one lookup per document.
+                    var start = 0
+                    while start < batch.count {
+                        let index = batch[start].index
+                        var end = start + 1
+                        while end < batch.count && batch[end].index == index { end += 1 }
+                        counts[index, default: 0] += end - start
+                        start = end
+                    }
                 } else {
                     output.write { bytes in
                         for document in batch { NDJSONLine.append(document, to: &bytes) }
