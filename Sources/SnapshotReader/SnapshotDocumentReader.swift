@@ -30,19 +30,39 @@ public enum SnapshotDocumentReader {
 
     /// The live documents of `indices` in a snapshot.
     /// - Throws: when an index's metadata cannot be read, its `_source` is disabled or synthetic, or the snapshot is an
-    ///   OpenSearch shallow copy.
+    ///   OpenSearch shallow copy; with fewer shards than threads, also when a shard cannot be opened (others fail while
+    ///   their documents are read).
     public static func batches(
         repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, indices: [RepositoryData.Index], options: Options = Options()
     ) throws(SnapshotReaderError) -> DocumentBatches {
         try repository.requireFullCopy(snapshot, indices: indices)
-        var jobs: [DocumentBatches.Job] = []
+        var shards: [(index: RepositoryData.Index, type: String?, shard: Int)] = []
         for index in indices {
             let metadata = try repository.indexMetadata(index, in: snapshot)
             if let refusal = metadata.sourceMode.refusal(index: index.name, snapshot: snapshot.name) {
                 throw SnapshotReaderError.noSource(refusal)
             }
             let type = singleMappingType(metadata)
-            for shard in 0..<metadata.numberOfShards {
+            shards += (0..<metadata.numberOfShards).map { (index, type, $0) }
+        }
+        var jobs: [DocumentBatches.Job] = []
+        if shards.count < options.concurrency {
+            // Fewer shards than threads (one force-merged shard, say): open them now and cut their large segments into
+            // shares, so that every thread has work.
+            for (index, type, shard) in shards {
+                if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
+                let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
+                let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+                let location = directory.displayName
+                jobs += reader.shares(threads: options.concurrency).map { share in
+                    { sink in
+                        try read(reader, shares: [share], index: index.name, type: type, location: location, options: options, sink: sink)
+                    }
+                }
+            }
+        } else {
+            // Shards are the units: each opened by the thread that reads it, when it comes to it.
+            for (index, type, shard) in shards {
                 jobs.append { sink in
                     if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
                     let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)

@@ -184,4 +184,17 @@ import Testing
             try repository.shardDirectory(logs, shard: 1, in: snapshot)
         }
     }
+
+    @Test("A one-shard snapshot of 100,000 documents is read by two threads, every document exactly (assembled OpenSearch 3.1 layout)")
+    func oneShardSharedByThreads() async throws {
+        let big = try LuceneFixtures.index("big", lucene: .lucene104)
+        let folder = try LuceneIndexReader(directory: FolderDirectory(path: big.folder.path))
+        #expect(folder.shares(threads: 2).count > folder.segments.count, "no segment is cut: one thread would read each")
+        let assembled = try AssembledRepository.assemble(.openSearch3, indices: [.init(name: "big", shards: [big.folder])])
+        defer { assembled.remove() }
+        let expected = try big.expectedDocuments().map { Read(index: "big", id: $0.id, routing: $0.routing, source: $0.source) }.sorted()
+        let actual = try await Self.readAll(assembled.root.path)
+        #expect(actual.count == expected.count)
+        #expect(actual == expected)
+    }
 }
