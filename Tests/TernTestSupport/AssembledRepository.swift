@@ -15,7 +15,7 @@ import TernCore
 /// OpenSearch 2.17+ hashed shard paths put shard folders under a hash folder listed in `snapshot_shard_paths/`.
 public struct AssembledRepository: Sendable {
     /// What differs between the servers' repositories.
-    public struct Layout: Sendable {
+    public struct Layout: Sendable, CustomStringConvertible {
         /// "OpenSearch 2.17", for messages.
         public var server: String
         /// `version` of the snapshot in `index-N`: a release string, or Elasticsearch 8.9+'s index-version number.
@@ -42,6 +42,12 @@ public struct AssembledRepository: Sendable {
         public var partSize: Int?
         /// An OpenSearch shallow copy: `shallow-snap-*.dat` in shard folders and no data blobs.
         public var shallowCopy: Bool = false
+
+        /// How a test argument names it: the server, its shard paths and the segments it wraps.
+        public var description: String {
+            let paths = ["fixed", "hashed prefix", "hashed infix"][min(max(shardPathType, 0), 2)]
+            return "\(server) (\(paths) shard paths, \(lucene) segments)"
+        }
 
         public static let openSearch211 = Layout(
             server: "OpenSearch 2.11", catalogueVersion: .string("2.11.1"), indexCreated: 0x0800_0000 | 2_11_01_99, release: "2.11.1",
