@@ -50,23 +50,30 @@ public enum SnapshotDocumentReader {
             // Fewer shards than threads (one force-merged shard, say): open them now and cut their large segments into
             // shares, so that every thread has work.
             for (index, type, shard) in shards {
-                if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
-                let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
-                let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
-                let location = directory.displayName
+                let advice = snapshotAdvice(index: index.name, snapshot: snapshot.name)
+                let (reader, location) = try advising(advice) { () throws(SnapshotReaderError) in
+                    if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
+                    let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
+                    return (try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums), directory.displayName)
+                }
                 jobs += reader.shares(threads: options.concurrency).map { share in
                     { sink in
-                        try read(reader, shares: [share], index: index.name, type: type, location: location, options: options, sink: sink)
+                        try read(
+                            reader, shares: [share], index: index.name, type: type, location: location, advice: advice, options: options,
+                            sink: sink)
                     }
                 }
             }
         } else {
             // Shards are the units: each opened by the thread that reads it, when it comes to it.
             for (index, type, shard) in shards {
+                let advice = snapshotAdvice(index: index.name, snapshot: snapshot.name)
                 jobs.append { sink in
-                    if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
-                    let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
-                    try read(directory: directory, index: index.name, type: type, options: options, sink: sink)
+                    let directory = try advising(advice) { () throws(SnapshotReaderError) in
+                        if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
+                        return try repository.shardDirectory(index, shard: shard, in: snapshot)
+                    }
+                    try read(directory: directory, index: index.name, type: type, advice: advice, options: options, sink: sink)
                 }
             }
         }
@@ -82,8 +89,11 @@ public enum SnapshotDocumentReader {
         return DocumentBatches(
             jobs: [
                 { sink in
-                    let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
-                    try read(directory: directory, index: index.name, type: type, options: options, sink: sink)
+                    let advice = snapshotAdvice(index: index.name, snapshot: snapshot.name)
+                    let directory = try advising(advice) { () throws(SnapshotReaderError) in
+                        try repository.shardDirectory(index, shard: shard, in: snapshot)
+                    }
+                    try read(directory: directory, index: index.name, type: type, advice: advice, options: options, sink: sink)
                 }
             ], concurrency: 1, bufferedBatches: options.bufferedBatches)
     }
@@ -95,26 +105,37 @@ public enum SnapshotDocumentReader {
         -> DocumentBatches
     {
         let directory = FolderDirectory(path: luceneFolder)
-        let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+        let advice =
+            "the index folder \(luceneFolder) is damaged: read this shard from a snapshot or from another copy of it (a replica's folder)"
+        let reader = try advising(advice) { () throws(SnapshotReaderError) in
+            try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+        }
         let location = directory.displayName
         let jobs: [DocumentBatches.Job] = reader.shares(threads: options.concurrency).map { share in
-            { sink in try read(reader, shares: [share], index: index, type: nil, location: location, options: options, sink: sink) }
+            { sink in
+                try read(reader, shares: [share], index: index, type: nil, location: location, advice: advice, options: options, sink: sink)
+            }
         }
         return DocumentBatches(jobs: jobs, concurrency: options.concurrency, bufferedBatches: options.bufferedBatches)
     }
 
     /// Reads one Lucene index (a shard) segment by segment into the sink.
-    static func read(directory: some LuceneDirectory, index: String, type: String?, options: Options, sink: DocumentSink) throws {
-        let reader = try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+    static func read(
+        directory: some LuceneDirectory, index: String, type: String?, advice: String, options: Options, sink: DocumentSink
+    ) throws {
+        let reader = try advising(advice) { () throws(SnapshotReaderError) in
+            try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+        }
         try read(
-            reader, shares: reader.shares(threads: 1), index: index, type: type, location: directory.displayName, options: options,
-            sink: sink)
+            reader, shares: reader.shares(threads: 1), index: index, type: type, location: directory.displayName, advice: advice,
+            options: options, sink: sink)
     }
 
     /// Reads `shares` of an open index into the sink, until done or until the consumer stops.
+    /// - Parameter advice: what to do about a damaged file, added to the error's sentence.
     static func read(
         _ reader: LuceneIndexReader, shares: [LuceneIndexReader.Share], index: String, type: String?, location: String,
-        options: Options, sink: DocumentSink
+        advice: String, options: Options, sink: DocumentSink
     ) throws {
         var visitor = ElasticsearchDocumentVisitor(
             index: index, type: type, location: location, keepSource: options.keepSource, batchSize: options.batchSize, emit: sink.emit)
@@ -125,6 +146,22 @@ public enum SnapshotDocumentReader {
             try visitor.flush()
         } catch is ElasticsearchDocumentVisitor.Stopped {
             return
+        } catch let error as SnapshotReaderError {
+            throw error.advising(advice)
+        }
+    }
+
+    /// What to do about a damaged file of a snapshot's shard.
+    static func snapshotAdvice(index: String, snapshot: String) -> String {
+        "the repository's copy is damaged: copy that blob again from the repository's storage, or read index \(index) from another snapshot than \(snapshot)"
+    }
+
+    /// Runs `body`, adding `advice` to the sentence of a damaged file.
+    static func advising<R>(_ advice: String, _ body: () throws(SnapshotReaderError) -> R) throws(SnapshotReaderError) -> R {
+        do {
+            return try body()
+        } catch {
+            throw error.advising(advice)
         }
     }
 

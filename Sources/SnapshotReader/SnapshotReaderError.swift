@@ -15,6 +15,8 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
     case invalidInput(String)
     /// The documents cannot be read this way (`_source` disabled, synthetic source, a shallow-copy snapshot).
     case noSource(String)
+    /// Damage, with what the operator can do about it where the file came from.
+    indirect case advised(SnapshotReaderError, advice: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,18 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
             "\(file) is missing (\(context)); the repository is incomplete."
         case .invalidInput(let message), .noSource(let message):
             message
+        case .advised(let error, let advice):
+            "\(error.description.dropLast()); \(advice)."
+        }
+    }
+
+    /// The same error with what to do about damage (truncated, corrupt or missing files) in `advice`; other errors, and
+    /// damage whose sentence already says what to do, stay as they are.
+    public func advising(_ advice: String) -> SnapshotReaderError {
+        switch self {
+        case .truncated, .missing: .advised(self, advice: advice)
+        case .corrupt(_, _, let problem) where !problem.hasSuffix("from the repository"): .advised(self, advice: advice)
+        default: self
         }
     }
 
@@ -37,6 +51,7 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
         switch self {
         case .invalidInput: TernError(.invalidArgument, description)
         case .noSource: TernError(.sourceNotInSnapshot, description)
+        case .advised(let error, _): TernError(error.ternError.kind, description)
         default: TernError(.failedChecks, description)
         }
     }

@@ -106,5 +106,9 @@ import Testing
         let message = await Self.failure(assembled)
         #expect(message?.contains("(blob \(largest) of shard 0 of index logs in snapshot nightly) is corrupt") == true, "\(message ?? "")")
         #expect(message?.contains("where the file list says") == true)
+        #expect(
+            message?.hasSuffix(
+                "; the repository's copy is damaged: copy that blob again from the repository's storage, or read index logs from another snapshot than nightly."
+            ) == true, "\(message ?? "")")
     }
 }

@@ -68,4 +68,28 @@ import Testing
             #expect(refused.stderr.contains("holds no Lucene commit (no segments_N file)"), "\(refused.stderr)")
         }
     }
+
+    @Test("a bit-flipped zstd block of a Lucene 10 folder: exit 1 and one sentence naming the file, the folder and what to do")
+    func damagedLuceneFolder() async throws {
+        let index = try LuceneFixtures.index("elasticsearch-zstd", lucene: .lucene104)
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let damaged = folder.appendingPathComponent("index")
+        try FileManager.default.copyItem(at: index.folder, to: damaged)
+        // The segment that is not compound keeps its stored fields in a .fdt of its own.
+        let fdt = try #require(try FileManager.default.contentsOfDirectory(atPath: damaged.path).first { $0.hasSuffix(".fdt") })
+        var bytes = try Data(contentsOf: damaged.appendingPathComponent(fdt))
+        bytes[bytes.count / 2] ^= 0x20
+        try bytes.write(to: damaged.appendingPathComponent(fdt))
+        for arguments in [["lucene", "docs", damaged.path], ["lucene", "docs", "--count", damaged.path]] {
+            let result = try await TernBinary.run(arguments)
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: \(fdt) is corrupt at byte "), "\(result.stderr)")
+            #expect(
+                result.stderr.hasSuffix(
+                    "; the index folder \(damaged.path) is damaged: read this shard from a snapshot or from another copy of it (a replica's folder).\n"
+                ), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+    }
 }

@@ -54,8 +54,8 @@ public struct CompoundDirectory: LuceneDirectory {
 
     public func open(_ name: String) throws(SnapshotReaderError) -> LuceneFile {
         guard let entry = entries[name] else {
-            throw SnapshotReaderError.missing("\(name) in \(segment).cfs", "the compound file has no such entry")
+            throw SnapshotReaderError.missing("\(name) in \(data.name)", "the compound file has no such entry")
         }
-        return try data.slice(offset: entry.offset, length: entry.length, name: "\(name) in \(segment).cfs")
+        return try data.slice(offset: entry.offset, length: entry.length, name: "\(name) in \(data.name)")
     }
 }
