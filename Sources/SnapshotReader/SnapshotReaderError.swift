@@ -36,11 +36,10 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
     }
 
     /// The same error with what to do about damage (truncated, corrupt or missing files) in `advice`; other errors, and
-    /// damage whose sentence already says what to do, stay as they are.
+    /// damage that already says what to do, stay as they are.
     public func advising(_ advice: String) -> SnapshotReaderError {
         switch self {
-        case .truncated, .missing: .advised(self, advice: advice)
-        case .corrupt(_, _, let problem) where !problem.hasSuffix("from the repository"): .advised(self, advice: advice)
+        case .truncated, .corrupt, .missing: .advised(self, advice: advice)
         default: self
         }
     }

@@ -33,4 +33,16 @@ import Testing
         let message = SnapshotReaderError.truncated("_0.fdt", at: 10, needed: 4).description
         #expect(message == "_0.fdt is truncated: it ends at byte 10 where 4 more bytes were expected; the copy is incomplete or damaged.")
     }
+
+    @Test func adviceIsAddedOnceToDamageAndKeepsTheExitCode() {
+        let damage = SnapshotReaderError.corrupt("_0.fdt", at: 3, "a bad chunk")
+        let advised = damage.advising("copy it again")
+        #expect(advised.description == "_0.fdt is corrupt at byte 3: a bad chunk; copy it again.")
+        #expect(advised.advising("read another snapshot") == advised)
+        #expect(advised.ternError.exitCode == damage.ternError.exitCode && advised.ternError.kind == damage.ternError.kind)
+        let truncated = SnapshotReaderError.truncated("_0.fdt", at: 10, needed: 4).advising("copy it again")
+        #expect(truncated.description.hasSuffix("; the copy is incomplete or damaged; copy it again."))
+        let input = SnapshotReaderError.invalidInput("There is no snapshot s1.")
+        #expect(input.advising("copy it again") == input)
+    }
 }

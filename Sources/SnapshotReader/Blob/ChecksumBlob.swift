@@ -34,17 +34,19 @@ public struct ChecksumBlob: Sendable {
 
             var footer = ByteReader(bytes, name: name, offset: footerStart)
             guard try footer.readBEInt32() == footerMagic, try footer.readBEInt32() == 0 else {
-                throw SnapshotReaderError.corrupt(
-                    name, at: footerStart, "the footer is missing: the file was cut short or overwritten; copy it again from the repository"
-                )
+                throw SnapshotReaderError.advised(
+                    .corrupt(name, at: footerStart, "the footer is missing: the file was cut short or overwritten"),
+                    advice: "copy it again from the repository")
             }
             let stored = UInt64(bitPattern: try footer.readBEInt64())
             let actual = UInt64(crc32(0, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(bytes.count - 8)))
             guard stored == actual else {
-                throw SnapshotReaderError.corrupt(
-                    name, at: bytes.count - 8,
-                    "checksum mismatch (stored \(String(stored, radix: 16)), computed \(String(actual, radix: 16))): the blob is damaged; copy it again from the repository"
-                )
+                throw SnapshotReaderError.advised(
+                    .corrupt(
+                        name, at: bytes.count - 8,
+                        "checksum mismatch (stored \(String(stored, radix: 16)), computed \(String(actual, radix: 16))): the blob is damaged"
+                    ),
+                    advice: "copy it again from the repository")
             }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<footerStart])
             return ChecksumBlob(codec: codec, version: version, json: try decode(payload, name: name))
