@@ -51,11 +51,8 @@ public enum SnapshotDocumentReader {
             // shares, so that every thread has work.
             for (index, type, shard) in shards {
                 let advice = snapshotAdvice(index: index.name, snapshot: snapshot.name)
-                let (reader, location) = try advising(advice) { () throws(SnapshotReaderError) in
-                    if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
-                    let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
-                    return (try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums), directory.displayName)
-                }
+                let (reader, location) = try openShard(
+                    repository, snapshot: snapshot, index: index, shard: shard, verify: options.verifyChecksums, advice: advice)
                 jobs += reader.shares(threads: options.concurrency).map { share in
                     { sink in
                         try read(
@@ -69,11 +66,11 @@ public enum SnapshotDocumentReader {
             for (index, type, shard) in shards {
                 let advice = snapshotAdvice(index: index.name, snapshot: snapshot.name)
                 jobs.append { sink in
-                    let directory = try advising(advice) { () throws(SnapshotReaderError) in
-                        if options.verifyChecksums { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
-                        return try repository.shardDirectory(index, shard: shard, in: snapshot)
-                    }
-                    try read(directory: directory, index: index.name, type: type, advice: advice, options: options, sink: sink)
+                    let (reader, location) = try openShard(
+                        repository, snapshot: snapshot, index: index, shard: shard, verify: options.verifyChecksums, advice: advice)
+                    try read(
+                        reader, shares: reader.shares(threads: 1), index: index.name, type: type, location: location, advice: advice,
+                        options: options, sink: sink)
                 }
             }
         }
@@ -90,10 +87,11 @@ public enum SnapshotDocumentReader {
             jobs: [
                 { sink in
                     let advice = snapshotAdvice(index: index.name, snapshot: snapshot.name)
-                    let directory = try advising(advice) { () throws(SnapshotReaderError) in
-                        try repository.shardDirectory(index, shard: shard, in: snapshot)
-                    }
-                    try read(directory: directory, index: index.name, type: type, advice: advice, options: options, sink: sink)
+                    let (reader, location) = try openShard(
+                        repository, snapshot: snapshot, index: index, shard: shard, verify: options.verifyChecksums, advice: advice)
+                    try read(
+                        reader, shares: reader.shares(threads: 1), index: index.name, type: type, location: location, advice: advice,
+                        options: options, sink: sink)
                 }
             ], concurrency: 1, bufferedBatches: options.bufferedBatches)
     }
@@ -119,16 +117,16 @@ public enum SnapshotDocumentReader {
         return DocumentBatches(jobs: jobs, concurrency: options.concurrency, bufferedBatches: options.bufferedBatches)
     }
 
-    /// Reads one Lucene index (a shard) segment by segment into the sink.
-    static func read(
-        directory: some LuceneDirectory, index: String, type: String?, advice: String, options: Options, sink: DocumentSink
-    ) throws {
-        let reader = try advising(advice) { () throws(SnapshotReaderError) in
-            try LuceneIndexReader(directory: directory, verifyChecksums: options.verifyChecksums)
+    /// Opens one shard of a snapshot (checking its shard generation first when `verify`), and names where it is.
+    static func openShard(
+        _ repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, index: RepositoryData.Index, shard: Int, verify: Bool,
+        advice: String
+    ) throws(SnapshotReaderError) -> (LuceneIndexReader, location: String) {
+        try advising(advice) { () throws(SnapshotReaderError) in
+            if verify { try repository.verifyShardGeneration(index, shard: shard, in: snapshot) }
+            let directory = try repository.shardDirectory(index, shard: shard, in: snapshot)
+            return (try LuceneIndexReader(directory: directory, verifyChecksums: verify), directory.displayName)
         }
-        try read(
-            reader, shares: reader.shares(threads: 1), index: index, type: type, location: directory.displayName, advice: advice,
-            options: options, sink: sink)
     }
 
     /// Reads `shares` of an open index into the sink, until done or until the consumer stops.
