@@ -163,7 +163,10 @@ let package = Package(
         // Real servers for tests: osmem-server instances and a misbehaving HTTP server, on free loopback ports.
         .target(
             name: "TernTestSupport",
-            dependencies: ["TernCore", "SearchClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "TernCore", "SearchClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tests/TernTestSupport",
             exclude: ["faulty_server.py", "fault_proxy.py", "recorded_server.py"]
         ),

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
@@ -12,7 +11,7 @@ import TernCore
 public final class SearchClient: Sendable {
     public let configuration: ClusterConfiguration
     let logger: Logger
-    private let http: HTTPClient
+    private let transport: any HTTPTransport
     private let authenticator: RequestAuthenticator
     /// The endpoint requests go to; it moves to the next one when a connection fails.
     private let currentEndpoint = Mutex(0)
@@ -20,19 +19,15 @@ public final class SearchClient: Sendable {
     public static let maxResponseBytes = 1 << 30
 
     /// - Throws: `TernError` of kind `.configuration` when a TLS file cannot be read.
-    public init(configuration: ClusterConfiguration, logger: Logger) throws {
+    public convenience init(configuration: ClusterConfiguration, logger: Logger) throws {
+        try self.init(configuration: configuration, logger: logger, transport: AsyncHTTPClientTransport(configuration: configuration))
+    }
+
+    /// A client whose requests go through `transport` (tests answer in memory with it).
+    package init(configuration: ClusterConfiguration, logger: Logger, transport: any HTTPTransport) {
         self.configuration = configuration
         self.logger = logger
-        var http = HTTPClient.Configuration()
-        http.tlsConfiguration = try TLSConfigurationFactory.make(configuration.tls, role: configuration.role)
-        http.timeout = .init(connect: .init(configuration.timeouts.connect))
-        http.decompression = .enabled(limit: .ratio(200))
-        http.redirectConfiguration = .disallow
-        // Connection failures come back to our own retry loop, which is bounded and can move to another endpoint;
-        // the client's built-in reconnect loop would otherwise hold a refused connection until the request deadline.
-        http.connectionPool.retryConnectionEstablishment = false
-        http.httpVersion = .http1Only
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+        self.transport = transport
         self.authenticator = RequestAuthenticator(auth: configuration.auth)
     }
 
@@ -53,7 +48,7 @@ public final class SearchClient: Sendable {
 
     /// Closes pooled connections.
     public func shutdown() async throws {
-        try await http.shutdown()
+        try await transport.shutdown()
     }
 
     /// `source cluster at http://host:9200`
@@ -164,12 +159,11 @@ public final class SearchClient: Sendable {
         let queryString = query.isEmpty ? nil : query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let scheme = base.scheme?.lowercased() ?? "http"
         let hostHeader = base.port.map { "\(base.host ?? ""):\($0)" } ?? (base.host ?? "")
-        var request = HTTPClientRequest(url: "\(scheme)://\(hostHeader)\(fullPath)\(queryString.map { "?\($0)" } ?? "")")
-        request.method = method
+        var request = TransportRequest(
+            method: method, url: "\(scheme)://\(hostHeader)\(fullPath)\(queryString.map { "?\($0)" } ?? "")", headers: [:], body: body)
         var headers: [(name: String, value: String)] = [("Accept", "application/json"), ("Accept-Encoding", "gzip")]
-        if let body {
+        if body != nil {
             headers.append(("Content-Type", contentType))
-            request.body = .bytes(body)
         }
         headers += authenticator.headers(
             method: method.rawValue, path: fullPath, query: queryString, host: hostHeader, headers: headers,
@@ -184,15 +178,14 @@ public final class SearchClient: Sendable {
             role: configuration.role)
         let started = ContinuousClock.now
         do {
-            let response = try await http.execute(request, timeout: .init(configuration.timeouts.request), logger: nil)
-            let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
+            let response = try await transport.execute(request, timeout: configuration.timeouts.request)
             logger.debug(
                 "http",
                 metadata: [
                     "cluster": "\(configuration.role)", "method": "\(method.rawValue)", "path": "\(path)",
-                    "status": "\(response.status.code)", "ms": "\(RetryPolicy.milliseconds(ContinuousClock.now - started))",
+                    "status": "\(response.status)", "ms": "\(RetryPolicy.milliseconds(ContinuousClock.now - started))",
                 ])
-            return SearchResponse(status: Int(response.status.code), headers: response.headers, body: bytes)
+            return response
         } catch let error as NIOTooManyBytesError {
             throw TernError(
                 .badResponse,

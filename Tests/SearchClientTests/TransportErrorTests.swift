@@ -6,7 +6,8 @@ import Testing
 @testable import SearchClient
 
 /// Every way a connection can go wrong gives one sentence and exit code 3. Servers here are real sockets; the
-/// misbehaving ones are `FaultyServer` (a small Python server), since no real search server fails on demand.
+/// misbehaving ones are `FaultyServer` (a small Python server), since no real search server fails on demand. Answers
+/// that are well-formed HTTP but not what Tern needs are in `ClusterAnswerErrorInMemoryTests`.
 @Suite(.serialized) struct TransportErrorTests {
     let logger = Logger(label: "test")
 
@@ -107,48 +108,6 @@ import Testing
         }
     }
 
-    @Test func credentialsRefused() async throws {
-        let server = try FaultyServer(.unauthorized)
-        defer { server.stop() }
-        let none = await failure(configuration(server.httpURL))
-        #expect(none?.kind == .authentication)
-        #expect(
-            none?.message
-                == "The source cluster at \(server.httpURL) refused the credentials (HTTP 401 on GET /): no credentials were given; add auth: to the source section of tern.yml."
-        )
-        let basic = await failure(configuration(server.httpURL, auth: .basic(username: "elastic", password: Secret("wrong-password"))))
-        #expect(basic?.message.contains("check the source credentials (auth: basic (user elastic))") == true)
-        #expect(basic?.message.contains("wrong-password") == false)
-    }
-
-    @Test func permissionDenied() async throws {
-        let server = try FaultyServer(.forbidden)
-        defer { server.stop() }
-        let error = await failure(configuration(server.httpURL))
-        #expect(error?.kind == .authorization)
-        #expect(
-            error?.message
-                == "The source cluster at \(server.httpURL) accepted the credentials but denied GET / (HTTP 403 (security_exception: action [cluster:monitor/main] is unauthorized for user [reader])); grant the user the cluster monitor privilege (and read access to the indices to migrate)."
-        )
-    }
-
-    @Test func aWebServerThatIsNotASearchCluster() async throws {
-        let server = try FaultyServer(.html)
-        defer { server.stop() }
-        let error = await failure(configuration(server.httpURL))
-        #expect(error?.kind == .notASearchCluster)
-        #expect(
-            error?.message
-                == "The server at \(server.httpURL) (source) is not Elasticsearch or OpenSearch: GET / answered HTTP 200 with text/html: \"<html><body><h1>Welcome to nginx!</h1></body></html>\"; check the URL and port."
-        )
-    }
-
-    @Test func aJSONServiceThatIsNotASearchCluster() async throws {
-        let server = try FaultyServer(.notSearch)
-        defer { server.stop() }
-        #expect(await failure(configuration(server.httpURL))?.kind == .notASearchCluster)
-    }
-
     @Test func garbageInsteadOfHTTP() async throws {
         let server = try FaultyServer(.garbage)
         defer { server.stop() }
@@ -166,31 +125,5 @@ import Testing
             error?.message
                 == "The source cluster at \(server.httpURL) sent a response that ended before its Content-Length; the connection broke or a proxy cut it, try again."
         )
-    }
-
-    @Test func clusterWithoutMaster() async throws {
-        let server = try FaultyServer(.unavailable)
-        defer { server.stop() }
-        let error = await failure(configuration(server.httpURL))
-        #expect(error?.kind == .clusterUnavailable)
-        #expect(error?.message.contains("HTTP 503: master_not_discovered_exception: no master node has been elected") == true)
-    }
-
-    @Test func busyAnswersAreRetriedWithBackoff() async throws {
-        let server = try FaultyServer(.flaky(failures: 3))
-        defer { server.stop() }
-        var configuration = configuration(server.httpURL)
-        configuration.retries = RetrySettings(maxAttempts: 5, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100))
-        let health = try await SearchClient.withClient(configuration, logger: logger) { try await $0.health() }
-        #expect(health.status == .green)
-    }
-
-    @Test func retriesAreBounded() async throws {
-        let server = try FaultyServer(.flaky(failures: 100))
-        defer { server.stop() }
-        var configuration = configuration(server.httpURL)
-        configuration.retries = RetrySettings(maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(20))
-        let response = try await SearchClient.withClient(configuration, logger: logger) { try await $0.send(.GET, "/_cluster/health") }
-        #expect(response.status == 502, "the third answer (429, 503, then 502) is returned once attempts run out")
     }
 }

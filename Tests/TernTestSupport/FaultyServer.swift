@@ -1,30 +1,15 @@
 import Foundation
 
 /// A deliberately misbehaving HTTP server (`faulty_server.py`) for error paths no real search server produces on demand:
-/// garbage, truncated answers, 401/403, silence, 429 storms, a self-signed certificate.
+/// garbage, truncated answers, silence, a self-signed certificate, and a 401 for the command line's exit code.
+/// Well-formed answers that are not what Tern needs are answered in memory instead (`InMemoryTransport`).
 public final class FaultyServer: Sendable {
-    public enum Mode: Sendable {
-        case html, notSearch, unauthorized, forbidden, garbage, truncated, silent, unavailable, tls
+    public enum Mode: String, Sendable {
+        case unauthorized, garbage, truncated, silent, tls
         /// Connections hang unanswered, like those to an unreachable host.
         case blackhole
-        /// Answers 429/503/502 to the first `failures` requests, then like a healthy OpenSearch 2.19.1.
-        case flaky(failures: Int)
 
-        var argument: String {
-            switch self {
-            case .html: "html"
-            case .notSearch: "not-search"
-            case .unauthorized: "unauthorized"
-            case .forbidden: "forbidden"
-            case .garbage: "garbage"
-            case .truncated: "truncated"
-            case .silent: "silent"
-            case .unavailable: "unavailable"
-            case .tls: "tls"
-            case .blackhole: "blackhole"
-            case .flaky(let failures): "flaky:\(failures)"
-            }
-        }
+        var argument: String { rawValue }
     }
 
     private let server: ServerProcess

@@ -1,9 +1,14 @@
 import Foundation
 import TernCore
+import Testing
 
 /// A server (`recorded_server.py`) that answers from recorded request/response exchanges written from the documented
 /// Elasticsearch/OpenSearch answers, for APIs no test server here offers (`_snapshot`, `_tasks`). It records every request
 /// it receives, and answers 500 with a reason to requests the recording does not expect.
+///
+/// Every request it receives is also checked against the OpenSearch API specification (``OpenSearchAPISpecification``):
+/// a request real OpenSearch would refuse (an unknown path, parameter or body field) is as unexpected as one the
+/// recording lacks, so ``unexpected()`` lists both.
 public final class RecordedExchangeServer: Sendable {
     /// One expected request and its answer.
     public struct Exchange: Sendable {
@@ -47,10 +52,14 @@ public final class RecordedExchangeServer: Sendable {
 
     private let server: ServerProcess
     private let folder: URL
+    private let specification: OpenSearchAPISpecification?
     public let url: URL
     public let port: Int
 
-    public init(_ exchanges: [Exchange]) throws {
+    /// - Parameter specification: what requests are checked against; nil for a recording of Elasticsearch, whose API
+    ///   the OpenSearch specification does not describe.
+    public init(_ exchanges: [Exchange], specification: OpenSearchAPISpecification? = .shared) throws {
+        self.specification = specification
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-recorded-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let entries: [[String: Any]] = exchanges.map { exchange in
@@ -75,17 +84,28 @@ public final class RecordedExchangeServer: Sendable {
         url = URLHelper.url("http://127.0.0.1:\(port)")
     }
 
-    /// Stops the server and removes its files.
+    /// Stops the server and removes its files; records an issue in the running test for every request the
+    /// specification refuses, so that no test can pass while Tern sends such a request.
     public func stop() {
+        let refused = (try? specificationViolations()) ?? []
+        if !refused.isEmpty {
+            Issue.record("requests real OpenSearch would refuse: \(refused.map { "\($0) (\($0.problem ?? ""))" })")
+        }
         server.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 
     /// Runs `body` with a server answering `exchanges` and stops it afterwards.
+    /// - Throws: after `body`, when the server received a request the recording or the specification does not expect.
     public static func with<T>(_ exchanges: [Exchange], _ body: (RecordedExchangeServer) async throws -> T) async throws -> T {
         let server = try RecordedExchangeServer(exchanges)
         defer { server.stop() }
-        return try await body(server)
+        let result = try await body(server)
+        let unexpected = try server.unexpected()
+        guard unexpected.isEmpty else {
+            throw TestSupportError("unexpected requests: \(unexpected.map { "\($0) (\($0.problem ?? ""))" })")
+        }
+        return result
     }
 
     /// A cluster configuration pointing at the server, with no retries (a recording answers each request once).
@@ -101,11 +121,24 @@ public final class RecordedExchangeServer: Sendable {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         let decoder = JSONDecoder()
         return try String(decoding: Data(contentsOf: file), as: UTF8.self).split(separator: "\n").map {
-            try decoder.decode(Request.self, from: Data($0.utf8))
+            var request = try decoder.decode(Request.self, from: Data($0.utf8))
+            if request.problem == nil, let specification {
+                let violations = specification.violations(method: request.method, target: request.path, body: Array(request.body.utf8))
+                if !violations.isEmpty { request.problem = violations.joined(separator: "; ") }
+            }
+            return request
         }
     }
 
-    /// Requests no exchange answered.
+    /// Requests the recording answered but the OpenSearch API specification refuses.
+    public func specificationViolations() throws -> [Request] {
+        guard let specification else { return [] }
+        return try requests().filter { request in
+            !specification.violations(method: request.method, target: request.path, body: Array(request.body.utf8)).isEmpty
+        }
+    }
+
+    /// Requests no exchange answered, or that the specification refuses.
     public func unexpected() throws -> [Request] {
         try requests().filter { $0.problem != nil }
     }

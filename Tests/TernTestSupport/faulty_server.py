@@ -5,8 +5,9 @@ No real search server can be told to send garbage, cut a response short or refus
 tests that need those answers talk to this one (their names say so). It listens on 127.0.0.1 on a free port,
 prints {"port": N} on one line, and exits when its parent process goes away.
 
-Modes: html, not-search, unauthorized, forbidden, garbage, truncated, silent, unavailable, flaky:N, tls, and blackhole
-(a listener whose accept queue is full, so new connections hang like packets to an unreachable host).
+Modes: unauthorized (for the command line's exit code), garbage, truncated, silent, tls, and blackhole (a listener whose
+accept queue is full, so new connections hang like packets to an unreachable host). Well-formed answers that are not
+what Tern needs (403, HTML, 503, busy answers) are tested in memory instead (`InMemoryTransport`).
 """
 import json
 import os
@@ -32,8 +33,6 @@ HEALTH = {"cluster_name": "faulty", "status": "green", "number_of_nodes": 1, "nu
           "unassigned_shards": 0}
 
 mode = sys.argv[1]
-counter = {"requests": 0}
-lock = threading.Lock()
 
 
 def response(status, reason, body, content_type="application/json; charset=UTF-8", extra=""):
@@ -86,17 +85,10 @@ class Handler(socketserver.BaseRequestHandler):
                 return
 
     def answer(self, conn, path):
-        if mode == "html":
-            conn.sendall(response(200, "OK", "<html><body><h1>Welcome to nginx!</h1></body></html>", "text/html"))
-        elif mode == "not-search":
-            conn.sendall(response(200, "OK", json.dumps({"status": "ok", "service": "inventory"})))
-        elif mode == "unauthorized":
+        if mode == "unauthorized":
             conn.sendall(response(401, "Unauthorized",
                                   es_error(401, "security_exception", "missing authentication credentials for REST request [/]"),
                                   extra='WWW-Authenticate: Basic realm="security" charset="UTF-8"\r\n'))
-        elif mode == "forbidden":
-            conn.sendall(response(403, "Forbidden", es_error(403, "security_exception",
-                                                             "action [cluster:monitor/main] is unauthorized for user [reader]")))
         elif mode == "garbage":
             conn.sendall(b"\x16\x03\x01 this is not HTTP at all \x00\xff\r\n\r\n")
             return False
@@ -108,19 +100,6 @@ class Handler(socketserver.BaseRequestHandler):
         elif mode == "silent":
             time.sleep(60)
             return False
-        elif mode == "unavailable":
-            conn.sendall(response(503, "Service Unavailable",
-                                  es_error(503, "master_not_discovered_exception", "no master node has been elected")))
-        elif mode.startswith("flaky:"):
-            failures = int(mode.split(":")[1])
-            with lock:
-                counter["requests"] += 1
-                n = counter["requests"]
-            if n <= failures:
-                status, reason = [(429, "Too Many Requests"), (503, "Service Unavailable"), (502, "Bad Gateway")][(n - 1) % 3]
-                conn.sendall(response(status, reason, es_error(status, "es_rejected_execution_exception", "rejected")))
-            else:
-                conn.sendall(search_answer(path))
         elif mode == "tls":
             conn.sendall(search_answer(path))
         else:
