@@ -1,6 +1,11 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+// The data path (JSON scanning, Lucene decoding, bulk bodies, digests) is tested at volume: unoptimised it is about ten
+// times slower, and the test suite spends most of its time there. Debug builds optimise these modules; everything else,
+// and their debug information, stays as a debug build.
+let dataPath: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "tern",
     platforms: [.macOS(.v14)],
@@ -35,7 +40,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: dataPath
         ),
         // One cluster over HTTP: auth, TLS, retries, version detection, cluster facts.
         .target(
@@ -49,14 +55,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: dataPath
         ),
         // System zlib for DEFLATE (Foundation on Linux has no zlib API).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Snapshot repositories and Lucene files read directly: no cluster, no JVM.
         .target(
             name: "SnapshotReader",
-            dependencies: ["TernCore", "CZlib"]
+            dependencies: ["TernCore", "CZlib"],
+            swiftSettings: dataPath
         ),
         // The state store: SQLite (WAL) in the workspace folder and its schema; one store per process, passed in.
         // Each record type and its queries belong to the module that writes them.
@@ -85,7 +93,8 @@ let package = Package(
                 "TernCore", "SearchClient", "SnapshotReader", "State", "Compatibility", "Metadata", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: dataPath
         ),
         // Proving the target equals the source: digests, partitions, metadata and query parity, repair.
         .target(
@@ -95,7 +104,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: dataPath
         ),
         // Keeping the target in sync: the capture proxy (SwiftNIO), the durable capture log, the replayer.
         .target(
@@ -113,7 +123,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: dataPath
         ),
         // The blue-green run sequenced: migrate, cut over, roll back, decommission, each step persisted and resumable.
         .target(
@@ -168,7 +179,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/TernTestSupport",
-            exclude: ["faulty_server.py", "fault_proxy.py", "recorded_server.py"]
+            exclude: ["faulty_server.py", "fault_proxy.py", "recorded_server.py"],
+            swiftSettings: dataPath
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),

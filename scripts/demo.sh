@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_cluster() { # name -> prints URL
-  "$osmem" --addr 127.0.0.1:0 --no-stdin-watch --parent-pid $$ > "$work/$1.json" 2>/dev/null &
+  "$osmem" --addr 127.0.0.1:0 --no-stdin-watch --no-ja --parent-pid $$ > "$work/$1.json" 2>/dev/null &
   pids+=($!)
   for _ in $(seq 100); do
     [ -s "$work/$1.json" ] && break

@@ -178,7 +178,7 @@ private final class TestNode: @unchecked Sendable {
         first = Process()
         first.executableURL = URL(fileURLWithPath: try OsmemServer.binary())
         first.arguments = [
-            "-addr", "127.0.0.1:\(files.port)", "-no-stdin-watch", "-parent-pid", String(getpid()), "-seed", files.seedFile.path,
+            "-addr", "127.0.0.1:\(files.port)", "-no-stdin-watch", "-no-ja", "-parent-pid", String(getpid()), "-seed", files.seedFile.path,
         ]
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice

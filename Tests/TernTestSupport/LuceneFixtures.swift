@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Lucene indexes written by real Lucene with the live documents Lucene itself reads from them: Lucene 8.7
 /// (`Tests/Fixtures/lucene/LuceneFixtureGenerator.java`), and Lucene 9.9 and 10
@@ -37,10 +38,15 @@ public enum LuceneFixtures {
         public var folder: URL
         public var expected: URL
 
-        /// Parses `expected.ndjson`.
+        /// Parses `expected.ndjson`, once per test process (the largest is 85 MB, and several tests compare with it).
         public func expectedDocuments() throws -> [Document] {
-            try Self.decodeLines(Document.self, from: expected)
+            if let parsed = Self.parsed.withLock({ $0[expected.path] }) { return parsed }
+            let documents = try Self.decodeLines(Document.self, from: expected)
+            Self.parsed.withLock { $0[expected.path] = documents }
+            return documents
         }
+
+        private static let parsed = Mutex<[String: [Document]]>([:])
 
         /// Parses `segments.ndjson` (written by the Lucene 9/10 generator only).
         public func segments() throws -> [Segment] {
@@ -48,16 +54,12 @@ public enum LuceneFixtures {
         }
 
         private static func decodeLines<Line: Decodable>(_ type: Line.Type, from file: URL) throws -> [Line] {
-            let data = try Data(contentsOf: file)
+            // Split the bytes once, not through Data's per-byte subscript (slow enough to dominate a test of 100k lines).
+            let bytes = try [UInt8](Data(contentsOf: file))
             let decoder = JSONDecoder()
-            var lines: [Line] = []
-            var start = data.startIndex
-            while start < data.endIndex {
-                let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
-                if end > start { lines.append(try decoder.decode(Line.self, from: data[start..<end])) }
-                start = end + 1
+            return try bytes.split(separator: UInt8(ascii: "\n")).map { line in
+                try decoder.decode(Line.self, from: Data(line))
             }
-            return lines
         }
     }
 

@@ -45,7 +45,7 @@ public struct NodeScriptFolder: Sendable {
           while curl -s -o /dev/null "http://127.0.0.1:$PORT/" && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
         }
         start() {
-          "$BIN" -addr "127.0.0.1:$PORT" -no-stdin-watch -parent-pid "$PARENT" -seed "$SEED" > "$DIR/out.log" 2>&1 < /dev/null &
+          "$BIN" -addr "127.0.0.1:$PORT" -no-stdin-watch -no-ja -parent-pid "$PARENT" -seed "$SEED" > "$DIR/out.log" 2>&1 < /dev/null &
           echo $! > "$DIR/pid"
         }
         wait_ready() {
@@ -59,7 +59,7 @@ public struct NodeScriptFolder: Sendable {
           start) start; wait_ready ;;
           stop) stop ;;
           start-empty)
-            "$BIN" -addr "127.0.0.1:$PORT" -no-stdin-watch -parent-pid "$PARENT" > "$DIR/out.log" 2>&1 < /dev/null &
+            "$BIN" -addr "127.0.0.1:$PORT" -no-stdin-watch -no-ja -parent-pid "$PARENT" > "$DIR/out.log" 2>&1 < /dev/null &
             echo $! > "$DIR/pid"; wait_ready ;;
           restart) stop; start ;;
           restart-wait) stop; start; wait_ready ;;
