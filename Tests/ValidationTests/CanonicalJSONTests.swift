@@ -38,7 +38,7 @@ import Testing
             let high = hash[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             let low = hash[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             #expect(
-                try canonicalizer.digest(json) == CanonicalDigest(high: high, low: low), "\(label)", sourceLocation: sourceLocation)
+                (try? canonicalizer.digest(json)) == CanonicalDigest(high: high, low: low), "\(label)", sourceLocation: sourceLocation)
         case .failure:
             #expect(throws: TernError.self, "\(label)", sourceLocation: sourceLocation) { try canonicalizer.digest(json) }
         }
