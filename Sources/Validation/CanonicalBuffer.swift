@@ -103,12 +103,6 @@ struct CanonicalBuffer: @unchecked Sendable {
         (bytes + offset).update(from: base.assumingMemoryBound(to: UInt8.self), count: source.count)
     }
 
-    /// Keeps the first `newCount` bytes.
-    mutating func truncate(to newCount: Int) {
-        precondition(newCount >= 0 && newCount <= count)
-        count = newCount
-    }
-
     private mutating func grow(to needed: Int) {
         let larger = Storage(capacity: max(needed, capacity * 2))
         larger.bytes.update(from: bytes, count: count)

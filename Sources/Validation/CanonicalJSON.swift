@@ -106,6 +106,7 @@ struct CanonicalJSON {
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: frame.firstMember..<members.count)
         let end = output.count
+        // A copy (sharing the bytes) to read members from while `order` and `scratch` change.
         let output = self.output
         members.withUnsafeBufferPointer { members in
             // Keys compare as bytes; equal keys keep their document order, so the order is total.
