@@ -192,7 +192,10 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "TernTestSupport"]),
         .testTarget(name: "MetadataTests", dependencies: ["Metadata", "TernTestSupport"]),
         .testTarget(name: "BackfillTests", dependencies: ["Backfill", "TernTestSupport"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "TernTestSupport"]),
+        .testTarget(
+            name: "ValidationTests",
+            dependencies: ["Validation", "TernTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "State", "TernTestSupport"]),
         .testTarget(
             name: "OrchestrationTests",

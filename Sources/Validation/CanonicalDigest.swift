@@ -51,8 +51,9 @@ public struct CanonicalDigest: Sendable, Hashable, CustomStringConvertible {
             if done == nil {
                 try Array(source).withUnsafeBytes { raw in try canonicalize(raw) }
             }
-            let hash = SHA256.hash(data: json.output)
-            return hash.withUnsafeBytes { bytes in
+            var hasher = SHA256()
+            json.output.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            return hasher.finalize().withUnsafeBytes { bytes in
                 CanonicalDigest(
                     high: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                     low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
@@ -62,7 +63,7 @@ public struct CanonicalDigest: Sendable, Hashable, CustomStringConvertible {
         /// The canonical bytes of `source`, for tests and for explaining a difference.
         mutating func canonicalBytes(_ source: [UInt8]) throws -> [UInt8] {
             try source.withUnsafeBytes { raw in try canonicalize(raw) }
-            return json.output
+            return json.output.array
         }
 
         private mutating func canonicalize(_ raw: UnsafeRawBufferPointer) throws {
