@@ -97,7 +97,9 @@ servers_cpu() { awk -v a="$(cpu_of "$SOURCE_PID")" -v b="$(cpu_of "$TARGET_PID")
 
 # start_osmem OUT SEED: an osmem loaded from SEED; sets URL and OSMEM_PID.
 start_osmem() {
-    "$OSMEM" --seed "$2" --no-ja --parent-pid $$ --no-stdin-watch > "$1" 2> "$1.err" &
+    # Go's garbage collector over a 4 GB heap made the servers' CPU per read swing fourfold from run to run (4 to 16 s
+    # for the same ceiling read); with collection only near a memory limit, the servers cost the same each run.
+    GOGC=off GOMEMLIMIT="${OSMEM_MEMORY_LIMIT:-8GiB}" "$OSMEM" --seed "$2" --no-ja --parent-pid $$ --no-stdin-watch > "$1" 2> "$1.err" &
     OSMEM_PID=$!
     PIDS+=("$OSMEM_PID")
     local deadline=$((SECONDS + 300 + SIZE / 100))
