@@ -38,6 +38,7 @@ let package = Package(
         .target(
             name: "TernCore",
             dependencies: [
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,6 +61,8 @@ let package = Package(
         ),
         // System zlib for DEFLATE (Foundation on Linux has no zlib API).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // glibc's mallopt, for AllocatorTuning (Swift's Glibc module does not export <malloc.h>).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Snapshot repositories and Lucene files read directly: no cluster, no JVM.
         .target(
             name: "SnapshotReader",

@@ -6,6 +6,7 @@ import TernCore
 @main
 enum TernMain {
     static func main() async {
+        AllocatorTuning.apply()
         let command: any ParsableCommand
         do {
             command = try Tern.parseAsRoot()

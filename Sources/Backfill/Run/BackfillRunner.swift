@@ -298,22 +298,47 @@ public struct BackfillRunner: Sendable {
             byTarget[planned.unit.targetIndex] = result
         }
         guard let targetClient, plan.targetIndicesKnown else { return Array(byTarget.values) }
-        for (name, var result) in byTarget {
-            _ = try? await targetClient.send(.POST, "/\(name)/_refresh")
-            result.targetCount = try await targetClient.documentCount(index: name, query: nil)
-            if let sourceClient, plan.isLive {
-                result.sourceCount = try await sourceClient.documentCount(index: result.source, query: options.query)
-            } else {
-                result.sourceCount = Int64(result.read)
+        let liveSource = plan.isLive ? sourceClient : nil
+        let query = options.query
+        // Several indices at once, and each one's source count beside its target's: one after another, a run over
+        // hundreds of indices waited three round trips per index after its last document (0.6 s of a 2.5 s run of two
+        // indices against osmem, whose counts take 300 ms).
+        var waiting = byTarget.values.sorted { $0.target < $1.target }[...]
+        var results: [BackfillReport.IndexResult] = []
+        try await withThrowingTaskGroup(of: BackfillReport.IndexResult.self) { group in
+            func startNext() {
+                guard let result = waiting.popFirst() else { return }
+                group.addTask { try await Self.counted(result, target: targetClient, liveSource: liveSource, query: query) }
             }
-            if let target = result.targetCount {
-                // Every document read has its own _id, so the target holds at least those it accepted (refused ones are
-                // in the dead-letter file). Later writes to a live source are the sync step's business, not missing.
-                result.missing = max(0, Int64(result.read - result.failed) - target)
+            for _ in 0..<Self.indicesCountedAtOnce { startNext() }
+            while let result = try await group.next() {
+                results.append(result)
+                startNext()
             }
-            byTarget[name] = result
         }
-        return Array(byTarget.values)
+        return results
+    }
+
+    /// How many indices are counted at once after the copy.
+    static let indicesCountedAtOnce = 8
+
+    /// `result` with the target's count (after a refresh) and the source's (live sources; else what was read), both
+    /// asked at the same time, and the documents missing on the target.
+    private static func counted(
+        _ result: BackfillReport.IndexResult, target: SearchClient, liveSource: SearchClient?, query: [UInt8]?
+    ) async throws -> BackfillReport.IndexResult {
+        let sourceIndex = result.source
+        async let sourceCount = liveSource?.documentCount(index: sourceIndex, query: query)
+        var result = result
+        _ = try? await target.send(.POST, "/\(result.target)/_refresh")
+        result.targetCount = try await target.documentCount(index: result.target, query: nil)
+        result.sourceCount = try await sourceCount ?? Int64(result.read)
+        if let count = result.targetCount {
+            // Every document read has its own _id, so the target holds at least those it accepted (refused ones are
+            // in the dead-letter file). Later writes to a live source are the sync step's business, not missing.
+            result.missing = max(0, Int64(result.read - result.failed) - count)
+        }
+        return result
     }
 
     private func describeSelection() -> String {
