@@ -5,17 +5,7 @@ import Testing
 @testable import SnapshotReader
 
 /// A small, seedable random generator (LuceneFuzzRandom), so a failing input can be reproduced from its seed.
-private struct LuceneFuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+private typealias LuceneFuzzRandom = SeededRandom
 
 /// A directory that serves one file's bytes from memory and the rest from another directory.
 private struct LucenePatchedDirectory: LuceneDirectory {
@@ -114,7 +104,7 @@ struct StoredFieldsFuzzTests {
         var iteration: UInt64 = 0
         while Date() < deadline {
             iteration += 1
-            var random = LuceneFuzzRandom(state: 0x5EED_0000 &+ iteration)
+            var random = LuceneFuzzRandom(seed: 0x5EED_0000 &+ iteration)
             let target = targets[Int(iteration % UInt64(targets.count))]
             var bytes = target.bytes
             // Keep the header (so the codec is known) and the footer (so the damage is inside the chunks).
@@ -152,7 +142,7 @@ struct StoredFieldsFuzzTests {
         let dictionary: [UInt8] = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         while Date() < deadline {
             iteration += 1
-            var random = LuceneFuzzRandom(state: 0x1234_0000 &+ iteration)
+            var random = LuceneFuzzRandom(seed: 0x1234_0000 &+ iteration)
             let input = (0..<Int.random(in: 0...512, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             let length = Int.random(in: 0...4096, using: &random)
             let useDictionary = Bool.random(using: &random)
@@ -179,7 +169,7 @@ struct StoredFieldsFuzzTests {
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
         defer { output.deallocate() }
         for iteration in 0..<2000 as Range<UInt64> {
-            var random = LuceneFuzzRandom(state: 0xDEF1_0000 &+ iteration)
+            var random = LuceneFuzzRandom(seed: 0xDEF1_0000 &+ iteration)
             let input = (0..<Int.random(in: 0...256, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             let size = Int.random(in: 0...4096, using: &random)
             input.withUnsafeBytes { source in
@@ -196,7 +186,7 @@ struct StoredFieldsFuzzTests {
         let values = UnsafeMutablePointer<Int>.allocate(capacity: 4096)
         defer { values.deallocate() }
         for iteration in 0..<5000 as Range<UInt64> {
-            var random = LuceneFuzzRandom(state: 0xBAC_0000 &+ iteration)
+            var random = LuceneFuzzRandom(seed: 0xBAC_0000 &+ iteration)
             let input = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             input.withUnsafeBytes { bytes in
                 var reader = ByteReader(bytes, name: "fuzz")
@@ -215,7 +205,7 @@ struct StoredFieldsFuzzTests {
         let values = UnsafeMutablePointer<Int>.allocate(capacity: 1024)
         defer { values.deallocate() }
         for iteration in 0..<5000 as Range<UInt64> {
-            var random = LuceneFuzzRandom(state: 0x5F1_0000 &+ iteration)
+            var random = LuceneFuzzRandom(seed: 0x5F1_0000 &+ iteration)
             var input = (0..<Int.random(in: 0...600, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             // Most inputs start with a valid width so that the group and tail paths run, not only the refusal.
             if !input.isEmpty && iteration % 4 != 0 { input[0] = [0, 8, 16, 32][Int.random(in: 0..<4, using: &random)] }
@@ -247,7 +237,7 @@ struct StoredFieldsFuzzTests {
         }
         #expect(Array(output[0..<text.count]) == text, "the undamaged frame does not decode to its text")
         for iteration in 0..<3000 as Range<UInt64> {
-            var random = LuceneFuzzRandom(state: 0x2575_0000 &+ iteration)
+            var random = LuceneFuzzRandom(seed: 0x2575_0000 &+ iteration)
             var input: [UInt8]
             if iteration % 2 == 0 {
                 input = frame
