@@ -15,18 +15,7 @@ import Testing
 
     /// The error `info()` fails with.
     func failure(_ transport: InMemoryTransport, auth: AuthConfiguration = .none) async -> TernError? {
-        do {
-            _ = try await transport.client(auth: auth).info()
-            Issue.record("info() succeeded")
-            return nil
-        } catch let error as TernError {
-            #expect(error.exitCode == .unreachable, "\(error.message)")
-            #expect(!error.message.contains("\n"))
-            return error
-        } catch {
-            Issue.record("untranslated error \(type(of: error)): \(error)")
-            return nil
-        }
+        await expectedUnreachable("info() in memory") { _ = try await transport.client(auth: auth).info() }
     }
 
     static func error(_ status: Int, _ type: String, _ reason: String) -> String {

@@ -22,17 +22,8 @@ import Testing
 
     /// The error `info()` fails with.
     func failure(_ configuration: ClusterConfiguration) async -> TernError? {
-        do {
+        await expectedUnreachable("info() against \(configuration.displayEndpoint)") {
             _ = try await SearchClient.withClient(configuration, logger: logger) { try await $0.info() }
-            Issue.record("info() succeeded against \(configuration.displayEndpoint)")
-            return nil
-        } catch let error as TernError {
-            #expect(error.exitCode == .unreachable, "\(error.message)")
-            #expect(!error.message.contains("\n"))
-            return error
-        } catch {
-            Issue.record("untranslated error \(type(of: error)): \(error)")
-            return nil
         }
     }
 
