@@ -89,3 +89,12 @@ import Testing
         #expect(transport.requests.map(\.target) == ["/_cluster/health?wait_for_nothing=true"])
     }
 }
+
+extension OpenSearchAPISpecificationTests {
+    @Test func ndjsonBodiesAreAcceptedWhereTheOperationTakesThemAndBodiesRefusedWhereItTakesNone() {
+        let bulk = Array("{\"index\":{\"_index\":\"a\",\"_id\":\"1\"}}\n{\"x\":1}\n".utf8)
+        #expect(spec.violations(method: "POST", target: "/_bulk?refresh=false", body: bulk) == [])
+        #expect(
+            spec.violations(method: "GET", target: "/_cluster/health", body: Array("{}".utf8)).first?.contains("no request body") == true)
+    }
+}

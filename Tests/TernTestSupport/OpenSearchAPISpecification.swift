@@ -15,6 +15,9 @@ public final class OpenSearchAPISpecification: Sendable {
         /// Segments of the path template; `nil` for a `{parameter}` segment.
         var segments: [String?]
         var queryParameters: [String: SchemaReference]
+        /// Whether the operation takes a body at all (JSON or, for `_bulk` and `_msearch`, ndjson).
+        var takesBody: Bool
+        /// The schema of a JSON body.
         var body: SchemaReference?
         var bodyRequired: Bool
     }
@@ -70,6 +73,7 @@ public final class OpenSearchAPISpecification: Sendable {
                     }
                     var body: SchemaReference?
                     var bodyRequired = false
+                    let takesBody = operation["requestBody"] != nil
                     if let requestBody = operation["requestBody"] {
                         let (bodyFile, resolved) = try documents.resolve(file: file, node: requestBody)
                         let content = (resolved as? [String: Any])?["content"] as? [String: Any]
@@ -81,7 +85,7 @@ public final class OpenSearchAPISpecification: Sendable {
                     operations[method.uppercased(), default: []].append(
                         Operation(
                             id: operation["operationId"] as? String ?? "\(method) \(template)", segments: segments,
-                            queryParameters: query, body: body, bodyRequired: bodyRequired))
+                            queryParameters: query, takesBody: takesBody, body: body, bodyRequired: bodyRequired))
                 }
             }
         }
@@ -128,7 +132,7 @@ public final class OpenSearchAPISpecification: Sendable {
             }
         }
         let hasBody = body.map { !$0.isEmpty } ?? false
-        if hasBody, operation.body == nil, !operation.id.hasPrefix("bulk"), !operation.id.hasPrefix("msearch") {
+        if hasBody, !operation.takesBody {
             found.append("\(method) \(path) (\(operation.id)): the specification gives this operation no request body")
         } else if !hasBody, operation.bodyRequired {
             found.append("\(method) \(path) (\(operation.id)): the specification requires a request body")
