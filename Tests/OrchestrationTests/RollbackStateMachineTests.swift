@@ -132,6 +132,24 @@ import Testing
             ])
     }
 
+    @Test func theSuggestedReverseRepairCarriesTheRenamesReversed() {
+        var machine = Machine(
+            configuration: Machine.Configuration(
+                proxy: false, blockedIndices: [], sampleRate: 1, reverseRenames: ["orders-v2:orders", "archive-*:logs-*"]))
+        let action = machine.receive([
+            .started(recorded: []), .drainedBack(.skipped, detail: "no target-side capture log"),
+            .verified(passed: false, summary: "1 document differs"),
+        ])
+        guard case .outcome(.failure, let message) = action.ending else {
+            Issue.record("the rollback should end as a failure: \(String(describing: action.ending))")
+            return
+        }
+        #expect(
+            message.hasSuffix(
+                "Copy what the target has with tern validate --source TARGET --target SOURCE --rename 'orders-v2:orders' --rename 'archive-*:logs-*' --repair."
+            ))
+    }
+
     @Test func differencesFoundInReverseCompleteTheRollbackButFail() {
         var machine = Machine(configuration: Machine.Configuration(proxy: true, blockedIndices: ["a"], sampleRate: 0.1))
         let action = machine.receive([

@@ -42,7 +42,8 @@ public struct RollbackRunner: Sendable {
         var machine = RollbackStateMachine(
             configuration: .init(
                 proxy: workspace.proxy != nil, rollbackHooks: workspace.cutover.rollbackHooks,
-                blockedIndices: RollbackStateMachine.blockedIndices(of: cutover), sampleRate: workspace.cutover.gateSample))
+                blockedIndices: RollbackStateMachine.blockedIndices(of: cutover), sampleRate: workspace.cutover.gateSample,
+                reverseRenames: workspace.selection.renames.map { "\($0.to):\($0.from)" }))
         let first = machine.receive(.started(recorded: await journal.operation.steps))
         let ending = try await runActions(first, journal: journal) { work in
             machine.receive(try await event(of: { try await perform(work) }, failed: { .failed(reason: $0, exitCode: $1) }))

@@ -51,12 +51,18 @@ public struct RollbackStateMachine: Sendable {
         public var blockedIndices: [String]
         /// The share of documents the reverse check compares, for its detail.
         public var sampleRate: Double
+        /// The migration's renames reversed (`target-name:source-name`), for the repair the ending suggests: without
+        /// them it would compare the target's indices with source indices of the same name.
+        public var reverseRenames: [String]
 
-        public init(proxy: Bool, rollbackHooks: [HookCommand] = [], blockedIndices: [String], sampleRate: Double) {
+        public init(
+            proxy: Bool, rollbackHooks: [HookCommand] = [], blockedIndices: [String], sampleRate: Double, reverseRenames: [String] = []
+        ) {
             self.proxy = proxy
             self.rollbackHooks = rollbackHooks
             self.blockedIndices = blockedIndices
             self.sampleRate = sampleRate
+            self.reverseRenames = reverseRenames
         }
     }
 
@@ -201,13 +207,15 @@ public struct RollbackStateMachine: Sendable {
             : "clients are on the source, but the reverse check found differences: \(differences.map(\.detail).joined(separator: "; "))"
         record.append(.completed(.completed, detail: detail))
         state = .finished
+        let renames = configuration.reverseRenames.map { " --rename '\($0)'" }.joined()
         let ending: OperationEnding =
             differences.isEmpty
             ? .outcome(.success, message: "Rollback complete: \(detail).")
             : .outcome(
                 .failure,
                 message:
-                    "Rollback complete, \(detail). Copy what the target has with tern validate --source TARGET --target SOURCE --repair.")
+                    "Rollback complete, \(detail). Copy what the target has with tern validate --source TARGET --target SOURCE\(renames) --repair."
+            )
         return Action(record: record, next: .finish(ending))
     }
 
