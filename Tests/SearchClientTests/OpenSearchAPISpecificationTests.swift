@@ -51,7 +51,7 @@ import Testing
 /// the test that sent it fails.
 @Suite struct RecordedExchangeSpecificationTests {
     @Test func aRecordedAnswerToAnUnknownParameterStillFailsTheTest() async throws {
-        // Without the issue recorded (and the error thrown) by the server, this known issue would be missing and fail.
+        // Without the issue the server records when it stops, this known issue would be missing and the test would fail.
         try await withKnownIssue {
             try await RecordedExchangeServer.with([.init("GET", "/_cluster/health?wait_for_nothing=true", body: #"{"status":"green"}"#)]) {
                 server in

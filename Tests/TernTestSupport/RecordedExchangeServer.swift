@@ -42,12 +42,16 @@ public final class RecordedExchangeServer: Sendable {
         public var body: String
         /// Why no exchange answered it, when none did.
         public var problem: String?
+        /// Why real OpenSearch would refuse it, when it would (set by ``RecordedExchangeServer/requests()``).
+        public var refusal: String?
 
         /// The body parsed, nil when empty or not JSON.
         public var json: JSONValue? { try? JSONValue.parse(Array(body.utf8)) }
         /// The path without its query string.
         public var pathOnly: String { String(path.prefix { $0 != "?" }) }
         public var description: String { "\(method) \(path)\(body.isEmpty ? "" : " \(body)")" }
+        /// The request with why it was unexpected.
+        var explained: String { "\(self) (\([problem, refusal].compactMap { $0 }.joined(separator: "; ")))" }
     }
 
     private let server: ServerProcess
@@ -89,21 +93,22 @@ public final class RecordedExchangeServer: Sendable {
     public func stop() {
         let refused = (try? specificationViolations()) ?? []
         if !refused.isEmpty {
-            Issue.record("requests real OpenSearch would refuse: \(refused.map { "\($0) (\($0.problem ?? ""))" })")
+            Issue.record("requests real OpenSearch would refuse: \(refused.map(\.explained))")
         }
         server.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 
     /// Runs `body` with a server answering `exchanges` and stops it afterwards.
-    /// - Throws: after `body`, when the server received a request the recording or the specification does not expect.
+    /// - Throws: after `body`, when the server received a request the recording does not expect (requests the
+    ///   specification refuses are recorded as issues by ``stop()``).
     public static func with<T>(_ exchanges: [Exchange], _ body: (RecordedExchangeServer) async throws -> T) async throws -> T {
         let server = try RecordedExchangeServer(exchanges)
         defer { server.stop() }
         let result = try await body(server)
-        let unexpected = try server.unexpected()
-        guard unexpected.isEmpty else {
-            throw TestSupportError("unexpected requests: \(unexpected.map { "\($0) (\($0.problem ?? ""))" })")
+        let unanswered = try server.requests().filter { $0.problem != nil }
+        guard unanswered.isEmpty else {
+            throw TestSupportError("requests the recording does not expect: \(unanswered.map(\.explained))")
         }
         return result
     }
@@ -122,9 +127,9 @@ public final class RecordedExchangeServer: Sendable {
         let decoder = JSONDecoder()
         return try String(decoding: Data(contentsOf: file), as: UTF8.self).split(separator: "\n").map {
             var request = try decoder.decode(Request.self, from: Data($0.utf8))
-            if request.problem == nil, let specification {
+            if let specification {
                 let violations = specification.violations(method: request.method, target: request.path, body: Array(request.body.utf8))
-                if !violations.isEmpty { request.problem = violations.joined(separator: "; ") }
+                if !violations.isEmpty { request.refusal = violations.joined(separator: "; ") }
             }
             return request
         }
@@ -132,15 +137,12 @@ public final class RecordedExchangeServer: Sendable {
 
     /// Requests the recording answered but the OpenSearch API specification refuses.
     public func specificationViolations() throws -> [Request] {
-        guard let specification else { return [] }
-        return try requests().filter { request in
-            !specification.violations(method: request.method, target: request.path, body: Array(request.body.utf8)).isEmpty
-        }
+        try requests().filter { $0.refusal != nil }
     }
 
     /// Requests no exchange answered, or that the specification refuses.
     public func unexpected() throws -> [Request] {
-        try requests().filter { $0.problem != nil }
+        try requests().filter { $0.problem != nil || $0.refusal != nil }
     }
 
     /// The requests with this method whose path (without query) is `path`.
