@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TernCore", targets: ["TernCore"]),
         .library(name: "SearchClient", targets: ["SearchClient"]),
         .library(name: "SnapshotReader", targets: ["SnapshotReader"]),
+        .library(name: "ObjectStore", targets: ["ObjectStore"]),
         .library(name: "State", targets: ["State"]),
         .library(name: "Compatibility", targets: ["Compatibility"]),
         .library(name: "Metadata", targets: ["Metadata"]),
@@ -68,6 +69,21 @@ let package = Package(
             name: "SnapshotReader",
             dependencies: ["TernCore", "CZlib"],
             swiftSettings: dataPath
+        ),
+        // Snapshot repositories in S3, GCS and Azure Blob, read in place: credentials the way each cloud configures
+        // them, ranged GETs with retries, a spill folder for the files the Lucene reader maps.
+        .target(
+            name: "ObjectStore",
+            dependencies: [
+                "TernCore", "SnapshotReader", "SearchClient", "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The state store: SQLite (WAL) in the workspace folder and its schema; one store per process, passed in.
         // Each record type and its queries belong to the module that writes them.
@@ -162,6 +178,7 @@ let package = Package(
                 "TernCore",
                 "SearchClient",
                 "SnapshotReader",
+                "ObjectStore",
                 "State",
                 "Compatibility",
                 "Metadata",
@@ -182,12 +199,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/TernTestSupport",
-            exclude: ["faulty_server.py", "fault_proxy.py", "recorded_server.py"],
+            exclude: [
+                "faulty_server.py", "fault_proxy.py", "recorded_server.py", "object_store_server.py", "object_store_fault_proxy.py",
+            ],
             swiftSettings: dataPath
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
         .testTarget(name: "SnapshotReaderTests", dependencies: ["SnapshotReader", "TernTestSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SnapshotReader", "SearchClient", "TernCore", "TernTestSupport"]),
         .testTarget(
             name: "StateTests",
             dependencies: ["State", "Backfill", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

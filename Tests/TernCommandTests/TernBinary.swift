@@ -23,6 +23,9 @@ enum TernBinary {
         }
     }
 
+    /// The longest a command may run in a test before it is killed and the test fails.
+    static let timeLimit: TimeInterval = 600
+
     /// The `tern` built next to the test bundle.
     static var path: String { TernExecutable.path }
 
@@ -62,8 +65,15 @@ enum TernBinary {
                 group.leave()
             }
         }
-        process.waitUntilExit()
-        group.wait()
+        // Bounded waits: a command that never ends (or an exit Foundation never reports) fails its test with a sentence
+        // instead of hanging the whole suite.
+        guard ChildProcess.waitForExit(process, timeout: timeLimit) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw TestSupportError("tern \(arguments.joined(separator: " ")) did not end within \(Int(timeLimit)) s; killed")
+        }
+        guard group.wait(timeout: .now() + 30) == .success else {
+            throw TestSupportError("tern \(arguments.joined(separator: " ")) ended but its output pipes stayed open for 30 s")
+        }
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
             stderr: String(decoding: errData.data, as: UTF8.self))

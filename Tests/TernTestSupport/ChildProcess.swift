@@ -68,8 +68,28 @@ public final class ChildProcess: @unchecked Sendable {
     public func kill9() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            Self.waitForExit(process, timeout: 60)
         }
+    }
+
+    /// Waits at most `timeout` seconds for `process` to end; whether it did. Polls rather than `waitUntilExit()`, which
+    /// waits forever when Foundation misses the exit; a process that is gone (reaped) counts as ended even then.
+    @discardableResult
+    public static func waitForExit(_ process: Process, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        let pid = process.processIdentifier
+        var goneSince: Date?
+        while process.isRunning {
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                // Reaped, but Foundation has not noticed yet: give it a moment to record the status.
+                let now = Date()
+                if let since = goneSince, now.timeIntervalSince(since) > 5 { return false }
+                if goneSince == nil { goneSince = now }
+            }
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return true
     }
 
     /// SIGTERM, waits at most `grace` seconds for a clean end, then SIGKILL; the exit status.
@@ -84,9 +104,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits at most `timeout` seconds for the program to end by itself; whether it did.
     @discardableResult
     public func waitForExit(timeout: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        return !process.isRunning
+        Self.waitForExit(process, timeout: timeout)
     }
 
     deinit { kill9() }

@@ -36,8 +36,8 @@ struct BackfillPlanner {
         case .cluster:
             guard let client = sourceClient else { preconditionFailure("a cluster source has a client") }
             return try await planLive(client)
-        case .snapshot(let path, let name):
-            return try planSnapshot(path: path, name: name)
+        case .snapshot(let storage, let name):
+            return try planSnapshot(storage: storage, name: name)
         case .luceneFolder(let path, let index):
             let target = options.selection.targetName(for: index)
             let unit = BackfillUnit(sourceIndex: index, targetIndex: target, kind: .luceneFolder)
@@ -84,9 +84,9 @@ struct BackfillPlanner {
             mappingVersions: Dictionary(uniqueKeysWithValues: mappings.keys.map { ($0, info.version) }))
     }
 
-    private func planSnapshot(path: String, name: String) throws -> Plan {
+    private func planSnapshot(storage: any RepositoryStorage, name: String) throws -> Plan {
         do {
-            let repository = try SnapshotRepository(path: path)
+            let repository = try SnapshotRepository(storage: storage)
             let snapshot = try repository.snapshot(named: name)
             var units: [PlannedUnit] = []
             var mappings: [String: JSONValue] = [:]

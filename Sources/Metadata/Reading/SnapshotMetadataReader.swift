@@ -4,12 +4,21 @@ import TernCore
 /// Reads the metadata a snapshot holds: templates and pipelines from its global metadata (present when the snapshot
 /// included the global state), and the settings, mappings and aliases of each index.
 public struct SnapshotMetadataReader: Sendable {
-    public let repositoryPath: String
+    public let repository: any RepositoryStorage
     public let snapshotName: String
 
-    public init(repositoryPath: String, snapshotName: String) {
-        self.repositoryPath = repositoryPath
+    public init(repository: any RepositoryStorage, snapshotName: String) {
+        self.repository = repository
         self.snapshotName = snapshotName
+    }
+
+    /// Reads a repository folder.
+    public init(repositoryPath: String, snapshotName: String) throws {
+        do {
+            self.init(repository: try FolderStorage(path: repositoryPath), snapshotName: snapshotName)
+        } catch {
+            throw error.ternError
+        }
     }
 
     /// - Parameter selection: which indices to read (templates are all read; the caller filters them).
@@ -23,7 +32,7 @@ public struct SnapshotMetadataReader: Sendable {
     }
 
     private func readMetadata(selection: IndexSelection) throws(SnapshotReaderError) -> SourceMetadata {
-        let repository = try SnapshotRepository(path: repositoryPath)
+        let repository = try SnapshotRepository(storage: self.repository)
         let snapshot = try repository.snapshot(named: snapshotName)
         var items: [MetadataItem] = []
         var notes: [String] = []

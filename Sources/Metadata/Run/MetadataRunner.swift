@@ -64,8 +64,8 @@ public struct MetadataRunner: Sendable {
             }
             return (metadata, configuration.displayEndpoint)
         case .snapshot(let repository, let snapshot):
-            let metadata = try SnapshotMetadataReader(repositoryPath: repository, snapshotName: snapshot).read(selection: options.selection)
-            return (metadata, "snapshot \(snapshot) in \(repository)")
+            let metadata = try SnapshotMetadataReader(repository: repository, snapshotName: snapshot).read(selection: options.selection)
+            return (metadata, "snapshot \(snapshot) in \(repository.location)")
         }
     }
 

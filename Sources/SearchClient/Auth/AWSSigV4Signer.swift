@@ -35,10 +35,10 @@ extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible,
     }
 }
 
-/// Signs HTTP requests with AWS Signature Version 4 (Amazon OpenSearch Service `es`, Serverless `aoss`).
+/// Signs HTTP requests with AWS Signature Version 4 (Amazon OpenSearch Service `es`, Serverless `aoss`, and `s3`).
 ///
-/// Follows the rules for services other than S3: the path is normalised (dot segments and
-/// duplicate slashes removed) and every segment is URI-encoded once more than it is sent.
+/// For services other than S3 the path is normalised (dot segments and duplicate slashes removed) and every segment is
+/// URI-encoded once more than it is sent; S3 signs the path exactly as sent.
 public struct AWSSigV4Signer: Sendable {
     let credentials: AWSCredentials
     let region: String
@@ -64,6 +64,7 @@ public struct AWSSigV4Signer: Sendable {
     ///   - body: The payload bytes.
     ///   - date: The signing time; AWS rejects requests more than a few minutes away from its clock.
     ///   - includeContentHash: Whether to send and sign `X-Amz-Content-Sha256`.
+    ///   - payloadHash: What to sign instead of the body's hash (S3's `UNSIGNED-PAYLOAD`).
     public func signatureHeaders(
         method: String,
         path: String,
@@ -71,11 +72,12 @@ public struct AWSSigV4Signer: Sendable {
         headers: [(name: String, value: String)],
         body: some Collection<UInt8>,
         date: Date,
-        includeContentHash: Bool = false
+        includeContentHash: Bool = false,
+        payloadHash: String? = nil
     ) -> [(name: String, value: String)] {
         let request = canonicalForm(
             method: method, path: path, query: query, headers: headers,
-            body: body, date: date, includeContentHash: includeContentHash
+            body: body, date: date, includeContentHash: includeContentHash, payloadHash: payloadHash
         )
         let toSign = stringToSign(canonicalRequest: request.text, date: date)
         let authorization =
@@ -98,7 +100,7 @@ public struct AWSSigV4Signer: Sendable {
     ) -> String {
         canonicalForm(
             method: method, path: path, query: query, headers: headers,
-            body: body, date: date, includeContentHash: includeContentHash
+            body: body, date: date, includeContentHash: includeContentHash, payloadHash: nil
         ).text
     }
 
@@ -145,9 +147,10 @@ public struct AWSSigV4Signer: Sendable {
         headers: [(name: String, value: String)],
         body: some Collection<UInt8>,
         date: Date,
-        includeContentHash: Bool
+        includeContentHash: Bool,
+        payloadHash: String?
     ) -> (text: String, signedHeaders: String, addedHeaders: [(name: String, value: String)]) {
-        let payloadHash = Self.hexSHA256(body)
+        let payloadHash = payloadHash ?? Self.hexSHA256(body)
         var added: [(name: String, value: String)] = [(name: "X-Amz-Date", value: Self.timestamp(date).amzDate)]
         if let token = credentials.sessionToken {
             added.append((name: "X-Amz-Security-Token", value: token))
@@ -172,7 +175,8 @@ public struct AWSSigV4Signer: Sendable {
 
         let text = [
             method,
-            Self.canonicalURI(path),
+            // S3 signs the path as sent (encoded once), without removing dot segments or empty ones.
+            service == "s3" ? (path.isEmpty ? "/" : path) : Self.canonicalURI(path),
             Self.canonicalQuery(query ?? ""),
             canonicalHeaders,
             signedHeaders,

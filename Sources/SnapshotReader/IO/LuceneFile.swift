@@ -14,9 +14,9 @@ public final class LuceneFile: @unchecked Sendable {
     /// kernel (they are re-read from the file if touched again; memory of our own would be lost).
     public let isMemoryMapped: Bool
 
-    /// Wraps bytes already in memory.
-    public convenience init(name: String, data: Data) {
-        self.init(name: name, storage: data, start: 0, count: data.count, isMemoryMapped: false)
+    /// Wraps bytes already in memory, or (`isMemoryMapped`) a read-only mapping of a file whose pages the kernel may drop.
+    public convenience init(name: String, data: Data, isMemoryMapped: Bool = false) {
+        self.init(name: name, storage: data, start: 0, count: data.count, isMemoryMapped: isMemoryMapped)
     }
 
     private init(name: String, storage: Data, start: Int, count: Int, isMemoryMapped: Bool) {

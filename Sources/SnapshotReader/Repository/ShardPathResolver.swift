@@ -11,7 +11,7 @@ import TernCore
 /// authority; a hashed folder holding `indices/<id>/<shard>` is the fallback, so the FNV-1a path hash (whose input changed
 /// between OpenSearch releases) is never recomputed here.
 struct ShardPathResolver: Sendable {
-    let root: String
+    let storage: any RepositoryStorage
 
     static let shardPathsFolder = "snapshot_shard_paths"
     static let shardPathsPrefix = "snapshot_path_"
@@ -19,9 +19,10 @@ struct ShardPathResolver: Sendable {
     /// The shard's folder, relative to the repository root.
     func folder(index: RepositoryData.Index, shard: Int) throws(SnapshotReaderError) -> String {
         let classic = "indices/\(index.id)/\(shard)"
-        if index.shardPathType == 0 || isFolder(classic) { return classic }
+        if index.shardPathType == 0 { return classic }
+        if try storage.folderExists(classic) { return classic }
         if let listed = try listedFolder(index: index, shard: shard) { return listed }
-        if let hashed = hashedFolder(classic) { return hashed }
+        if let hashed = try hashedFolder(classic) { return hashed }
         throw SnapshotReaderError.missing(
             classic,
             "shard \(shard) of index \(index.name) uses OpenSearch's hashed shard paths (shard_path_type \(index.shardPathType)) and neither \(Self.shardPathsFolder)/ nor a hashed folder names it; copy the whole bucket, hashed top-level folders included, and give its repository folder"
@@ -31,8 +32,7 @@ struct ShardPathResolver: Sendable {
     /// The path `snapshot_shard_paths/` records for the shard, resolved against the root or, when the repository had a
     /// base path inside its bucket (hashed prefixes sit above it), against the root's ancestors.
     private func listedFolder(index: RepositoryData.Index, shard: Int) throws(SnapshotReaderError) -> String? {
-        let folder = (root as NSString).appendingPathComponent(Self.shardPathsFolder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let names = try storage.list(Self.shardPathsFolder)
         guard
             let name = names.sorted().first(where: {
                 let bare = $0.hasPrefix(Self.shardPathsPrefix) ? String($0.dropFirst(Self.shardPathsPrefix.count)) : $0
@@ -40,7 +40,7 @@ struct ShardPathResolver: Sendable {
             })
         else { return nil }
         let relative = "\(Self.shardPathsFolder)/\(name)"
-        let file = try LuceneFile.map(path: (folder as NSString).appendingPathComponent(name), name: relative)
+        let file = try storage.read(relative, name: relative)
         let json: JSONValue
         do {
             json = try file.withBytes { (bytes) throws in try JSONValue.parse(bytes) }
@@ -63,21 +63,17 @@ struct ShardPathResolver: Sendable {
         var base = ""
         for _ in 0..<parts.count {
             let candidate = base + parts.joined(separator: "/")
-            if isFolder(candidate) { return candidate }
+            if try storage.folderExists(candidate) { return candidate }
             base += "../"
         }
         return nil
     }
 
     /// `<hash>/indices/<id>/<shard>` under the root, found by listing the root's folders.
-    private func hashedFolder(_ classic: String) -> String? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.sorted().lazy.map { "\($0)/\(classic)" }.first { isFolder($0) }
-    }
-
-    private func isFolder(_ relative: String) -> Bool {
-        var folder: ObjCBool = false
-        let path = (root as NSString).appendingPathComponent(relative)
-        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    private func hashedFolder(_ classic: String) throws(SnapshotReaderError) -> String? {
+        for name in try storage.list("").sorted() where try storage.folderExists("\(name)/\(classic)") {
+            return "\(name)/\(classic)"
+        }
+        return nil
     }
 }

@@ -1,20 +1,24 @@
 import Foundation
 import TernCore
 
-/// An `fs` snapshot repository on disk (a shared-filesystem repository, or a copy of an S3/GCS/Azure bucket's contents).
+/// A snapshot repository: its catalogue, and the blobs of its snapshots read through its storage (a folder, or an S3,
+/// GCS or Azure bucket).
 public struct SnapshotRepository: Sendable {
-    public let path: String
+    public let storage: any RepositoryStorage
     public let data: RepositoryData
 
-    /// Opens a repository by reading its newest `index-N` catalogue.
+    /// Names the repository in messages.
+    public var location: String { storage.location }
+
+    /// Opens a repository folder.
     public init(path: String) throws(SnapshotReaderError) {
-        self.path = path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw SnapshotReaderError.invalidInput(
-                "\(path) is not a folder; give the root folder of an fs snapshot repository (the one holding index-N files).")
-        }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        try self.init(storage: try FolderStorage(path: path))
+    }
+
+    /// Opens a repository by reading its newest `index-N` catalogue.
+    public init(storage: any RepositoryStorage) throws(SnapshotReaderError) {
+        self.storage = storage
+        let names = try storage.list("")
         // Listing beats index.latest: that file is only a hint and some copies leave it stale.
         let generations = names.compactMap { name -> Int? in
             guard name.hasPrefix("index-") else { return nil }
@@ -22,11 +26,11 @@ public struct SnapshotRepository: Sendable {
         }
         guard let generation = generations.max() else {
             throw SnapshotReaderError.invalidInput(
-                "\(path) is not a snapshot repository: it has no index-N file. Give the repository's root folder (the path.repo location registered with the cluster)."
+                "\(storage.location) is not a snapshot repository: it has no index-N file. Give the repository's root (the path.repo location, or the bucket and base_path registered with the cluster)."
             )
         }
         let name = "index-\(generation)"
-        let file = try LuceneFile.map(path: (path as NSString).appendingPathComponent(name), name: name)
+        let file = try storage.read(name, name: name)
         let json: JSONValue
         do {
             json = try file.withBytes { try JSONValue.parse($0) }
@@ -43,7 +47,7 @@ public struct SnapshotRepository: Sendable {
     public func snapshot(named name: String) throws(SnapshotReaderError) -> RepositoryData.Snapshot {
         guard let snapshot = data.snapshots.first(where: { $0.name == name }) else {
             let known = data.snapshots.map(\.name).joined(separator: ", ")
-            throw SnapshotReaderError.invalidInput("No snapshot '\(name)' in \(path); it holds: \(known.isEmpty ? "none" : known).")
+            throw SnapshotReaderError.invalidInput("No snapshot '\(name)' in \(location); it holds: \(known.isEmpty ? "none" : known).")
         }
         return snapshot
     }
@@ -89,12 +93,11 @@ public struct SnapshotRepository: Sendable {
     public func shardDirectory(_ index: RepositoryData.Index, shard: Int, in snapshot: RepositoryData.Snapshot) throws(SnapshotReaderError)
         -> SnapshotShardDirectory
     {
-        let folder = try ShardPathResolver(root: path).folder(index: index, shard: shard)
+        let folder = try ShardPathResolver(storage: storage).folder(index: index, shard: shard)
         let file = "\(folder)/snap-\(snapshot.uuid).dat"
         let shallow = "\(folder)/shallow-snap-\(snapshot.uuid).dat"
-        let absolute = { (relative: String) in (self.path as NSString).appendingPathComponent(relative) }
-        if !FileManager.default.fileExists(atPath: absolute(file)) {
-            if FileManager.default.fileExists(atPath: absolute(shallow)) || (try? isShallowCopy(snapshot)) == true {
+        if try !storage.blobExists(file) {
+            if try storage.blobExists(shallow) || (try? isShallowCopy(snapshot)) == true {
                 throw SnapshotReaderError.noSource(Self.shallowCopySentence(snapshot: snapshot, index: index.name, shard: shard))
             }
         }
@@ -106,7 +109,8 @@ public struct SnapshotRepository: Sendable {
         var files: [ShardFile] = []
         for entry in entries { files.append(try ShardFile(json: entry, in: label)) }
         return SnapshotShardDirectory(
-            folder: absolute(folder), files: files, displayName: "shard \(shard) of index \(index.name) in snapshot \(snapshot.name)")
+            storage: storage, folder: folder, files: files,
+            displayName: "shard \(shard) of index \(index.name) in snapshot \(snapshot.name)")
     }
 
     /// Reads and checks the shard's catalogue `index-<generation>` (codec `snapshots`, BlobStoreIndexShardSnapshots) that
@@ -115,7 +119,7 @@ public struct SnapshotRepository: Sendable {
         throws(SnapshotReaderError)
     {
         guard index.shardGenerations.indices.contains(shard), let generation = index.shardGenerations[shard] else { return }
-        let folder = try ShardPathResolver(root: path).folder(index: index, shard: shard)
+        let folder = try ShardPathResolver(storage: storage).folder(index: index, shard: shard)
         let file = "\(folder)/index-\(generation)"
         let label =
             "\(file) (the catalogue of shard \(shard) of index \(index.name), generation \(generation), read for snapshot \(snapshot.name))"
@@ -149,7 +153,7 @@ public struct SnapshotRepository: Sendable {
     /// - Parameter label: how errors name the file (the path, and for shard blobs which shard it belongs to).
     func readBlob(_ relativePath: String, codec: String, label: String? = nil) throws(SnapshotReaderError) -> JSONValue {
         let name = label ?? relativePath
-        let file = try LuceneFile.map(path: (path as NSString).appendingPathComponent(relativePath), name: name)
+        let file = try storage.read(relativePath, name: name)
         let blob = try ChecksumBlob.read(file, codec: codec)
         do {
             return try JSONValue.parse(blob.json)

@@ -3,7 +3,8 @@ import Foundation
 /// The Lucene files of one shard in a snapshot: blobs `__<uuid>` (possibly split into `.partN`) and virtual files whose
 /// content sits in the file list itself. Lengths are checked against the list when a file is opened.
 public struct SnapshotShardDirectory: LuceneDirectory {
-    /// The shard folder `indices/<id>/<shard>`.
+    public let storage: any RepositoryStorage
+    /// The shard folder `indices/<id>/<shard>`, relative to the repository's root.
     public let folder: String
     public let files: [ShardFile]
     public let displayName: String
@@ -24,13 +25,12 @@ public struct SnapshotShardDirectory: LuceneDirectory {
             }
             opened = LuceneFile(name: label, data: Data(content))
         } else if file.partCount == 1 {
-            opened = try LuceneFile.map(path: (folder as NSString).appendingPathComponent(file.blobName), name: label)
+            opened = try storage.read("\(folder)/\(file.blobName)", name: label, expectedLength: file.length)
         } else {
             // Split files are rare (part_size is set by the operator); they are joined in memory.
             var joined = Data(capacity: file.length)
             for part in 0..<file.partCount {
-                let piece = try LuceneFile.map(
-                    path: (folder as NSString).appendingPathComponent("\(file.blobName).part\(part)"), name: label)
+                let piece = try storage.read("\(folder)/\(file.blobName).part\(part)", name: label)
                 piece.withBytes { joined.append(contentsOf: $0) }
             }
             opened = LuceneFile(name: label, data: joined)

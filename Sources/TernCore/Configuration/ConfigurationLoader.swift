@@ -64,16 +64,18 @@ public struct ConfigurationLoader: Sendable {
         }
         guard let root else { return TernConfiguration() }
         let top = try ConfigNode(node: root, path: "", file: file, environment: environment).mapping(allowedKeys: [
-            "source", "target", "migration", "cutover", "upgrade",
+            "source", "target", "migration", "cutover", "upgrade", "repositories",
         ])
         let reader = ClusterSectionReader(baseDirectory: baseDirectory)
         let workflow = WorkflowSectionReader()
-        return TernConfiguration(
+        var configuration = TernConfiguration(
             source: try top["source"].map { try reader.cluster($0, role: "source") },
             target: try top["target"].map { try reader.cluster($0, role: "target") },
             migration: try top["migration"].map(workflow.migration) ?? MigrationSettings(),
             cutover: try top["cutover"].map(workflow.cutover) ?? CutoverSettings(),
             upgrade: try top["upgrade"].map(UpgradeSectionReader().upgrade) ?? UpgradeSettings())
+        configuration.repositories = try top["repositories"].map(RepositorySectionReader(baseDirectory: baseDirectory).repositories) ?? [:]
+        return configuration
     }
 
     private static func override(_ existing: ClusterConfiguration?, role: String, with url: URL) -> ClusterConfiguration {

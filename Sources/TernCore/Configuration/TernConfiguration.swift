@@ -5,6 +5,8 @@ public struct TernConfiguration: Sendable, Hashable {
     public var migration: MigrationSettings
     public var cutover: CutoverSettings
     public var upgrade: UpgradeSettings
+    /// Snapshot repositories in object stores, by name (`repositories:`).
+    public var repositories: [String: RepositorySettings] = [:]
 
     public init(
         source: ClusterConfiguration? = nil, target: ClusterConfiguration? = nil, migration: MigrationSettings = MigrationSettings(),
@@ -19,6 +21,11 @@ public struct TernConfiguration: Sendable, Hashable {
 
     /// The file Tern reads when `--config` is not given.
     public static let defaultFileName = "tern.yml"
+
+    /// The settings for a repository given by name or by URL: the entry of that name, else the entry with that URL.
+    public func repository(_ nameOrURL: String) -> RepositorySettings? {
+        repositories[nameOrURL] ?? repositories.values.first { $0.url == nameOrURL }
+    }
 
     /// The source cluster, or an error saying how to name one.
     public func requireSource() throws -> ClusterConfiguration {

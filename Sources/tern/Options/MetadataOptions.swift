@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Metadata
 import TernCore
 
@@ -10,8 +11,12 @@ struct MetadataOptions: ParsableArguments {
 
     @Option(
         name: .customLong("snapshot-repo"),
-        help: ArgumentHelp("Read the metadata from this fs snapshot repository instead of a source cluster.", valueName: "path"))
+        help: ArgumentHelp(
+            "Read the metadata from this snapshot repository instead of a source cluster: a folder, s3://BUCKET/BASE_PATH, gs://…, azure://…, or a repositories: entry of tern.yml.",
+            valueName: "repo"))
     var snapshotRepository: String?
+
+    @OptionGroup var store: RepositoryOptions
 
     @Option(name: .long, help: ArgumentHelp("The snapshot to read (with --snapshot-repo).", valueName: "name"))
     var snapshot: String?
@@ -130,9 +135,10 @@ struct MetadataOptions: ParsableArguments {
     }
 
     /// Where the metadata is read from: the snapshot, else the source cluster of the configuration.
-    func sourceSpec(_ configuration: TernConfiguration) throws -> MetadataSourceSpec {
+    func sourceSpec(_ configuration: TernConfiguration, logger: Logger) throws -> MetadataSourceSpec {
         if let snapshotRepository, let snapshot {
-            return .snapshot(repository: snapshotRepository, snapshot: snapshot)
+            return .snapshot(
+                repository: try store.storage(snapshotRepository, repositories: configuration.repositories, logger: logger), snapshot: snapshot)
         }
         return .cluster(try configuration.requireSource())
     }

@@ -26,8 +26,12 @@ struct BackfillRunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("snapshot-repo"),
-        help: ArgumentHelp("Read from this fs snapshot repository instead of a cluster.", valueName: "path"))
+        help: ArgumentHelp(
+            "Read from this snapshot repository instead of a cluster: a folder, s3://BUCKET/BASE_PATH, gs://…, azure://…, or a repositories: entry of tern.yml (credentials: see tern snapshot --help).",
+            valueName: "repo"))
     var snapshotRepository: String?
+
+    @OptionGroup var store: RepositoryOptions
 
     @Option(name: .long, help: ArgumentHelp("The snapshot to read (with --snapshot-repo).", valueName: "name"))
     var snapshot: String?
@@ -167,12 +171,13 @@ struct BackfillRunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger()
         let needsClusterSource = snapshotRepository == nil && luceneDirectory == nil && fromFile == nil
-        let configuration = needsClusterSource || toFile == nil ? try clusters.load() : TernConfiguration()
+        let configuration = needsClusterSource || toFile == nil || snapshotRepository != nil ? try clusters.load() : TernConfiguration()
         let source: BackfillSource
         if strategy == .snapshotRestore {
             source = .cluster(try configuration.requireSource())
         } else if let snapshotRepository, let snapshot {
-            source = .snapshot(repository: snapshotRepository, snapshot: snapshot)
+            source = .snapshot(
+                repository: try store.storage(snapshotRepository, repositories: configuration.repositories, logger: logger), snapshot: snapshot)
         } else if let luceneDirectory, let indexName {
             source = .luceneFolder(path: luceneDirectory, index: indexName)
         } else if let fromFile {

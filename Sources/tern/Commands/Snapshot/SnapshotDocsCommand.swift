@@ -15,8 +15,16 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
             no _source for it; one whose _source is filtered is copied as stored, with a warning naming the paths.
             """)
 
-    @Argument(help: ArgumentHelp("The repository's root folder.", valueName: "repo"))
+    @Argument(
+        help: ArgumentHelp(
+            "The repository: its root folder, s3://BUCKET/BASE_PATH, gs://BUCKET/BASE_PATH, azure://CONTAINER/BASE_PATH, or the name of a repositories: entry of tern.yml.",
+            valueName: "repo"))
     var repository: String
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file for repositories: entries (default ./tern.yml when present).", valueName: "path"))
+    var config: String?
+
+    @OptionGroup var store: RepositoryOptions
 
     @Argument(help: ArgumentHelp("The snapshot's name.", valueName: "snapshot"))
     var snapshot: String
@@ -29,10 +37,11 @@ struct SnapshotDocsCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        _ = global.makeLogger()
+        let logger = global.makeLogger()
+        let storage = try store.storage(self.repository, repositories: try RepositoryOptions.repositories(config: config), logger: logger)
         let (repository, snapshot, indices) = try SnapshotErrors.translate {
             () throws(SnapshotReaderError) -> (SnapshotRepository, RepositoryData.Snapshot, [RepositoryData.Index]) in
-            let repository = try SnapshotRepository(path: self.repository)
+            let repository = try SnapshotRepository(storage: storage)
             let snapshot = try repository.snapshot(named: self.snapshot)
             var indices = repository.data.indices(of: snapshot)
             if !self.index.isEmpty {

@@ -7,14 +7,26 @@ struct SnapshotListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the snapshots of a repository with their state and indices.")
 
-    @Argument(help: ArgumentHelp("The repository's root folder.", valueName: "repo"))
+    @Argument(
+        help: ArgumentHelp(
+            "The repository: its root folder, s3://BUCKET/BASE_PATH, gs://BUCKET/BASE_PATH, azure://CONTAINER/BASE_PATH, or the name of a repositories: entry of tern.yml.",
+            valueName: "repo"))
     var repository: String
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file for repositories: entries (default ./tern.yml when present).", valueName: "path"))
+    var config: String?
+
+    @OptionGroup var store: RepositoryOptions
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
-        let repository = try SnapshotErrors.translate { () throws(SnapshotReaderError) in try SnapshotRepository(path: self.repository) }
+        let logger = global.makeLogger()
+        let storage = try store.storage(self.repository, repositories: try RepositoryOptions.repositories(config: config), logger: logger)
+        let repository = try SnapshotErrors.translate { () throws(SnapshotReaderError) in try SnapshotRepository(storage: storage) }
         let rows = repository.data.snapshots.map { snapshot in
             SnapshotRow(
                 name: snapshot.name, uuid: snapshot.uuid, state: snapshot.stateName, version: snapshot.version,

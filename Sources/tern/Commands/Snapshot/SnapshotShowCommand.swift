@@ -15,8 +15,16 @@ struct SnapshotShowCommand: ParsableCommand {
             the snapshot, or are copied filtered, are also named on standard error.
             """)
 
-    @Argument(help: ArgumentHelp("The repository's root folder.", valueName: "repo"))
+    @Argument(
+        help: ArgumentHelp(
+            "The repository: its root folder, s3://BUCKET/BASE_PATH, gs://BUCKET/BASE_PATH, azure://CONTAINER/BASE_PATH, or the name of a repositories: entry of tern.yml.",
+            valueName: "repo"))
     var repository: String
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file for repositories: entries (default ./tern.yml when present).", valueName: "path"))
+    var config: String?
+
+    @OptionGroup var store: RepositoryOptions
 
     @Argument(help: ArgumentHelp("The snapshot's name.", valueName: "snapshot"))
     var snapshot: String
@@ -24,10 +32,14 @@ struct SnapshotShowCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Show this index's metadata.", valueName: "name"))
     var index: String?
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
+        let logger = global.makeLogger()
+        let storage = try store.storage(self.repository, repositories: try RepositoryOptions.repositories(config: config), logger: logger)
         var warnings: [String] = []
         let output = try SnapshotErrors.translate { () throws(SnapshotReaderError) -> JSONValue in
-            let repository = try SnapshotRepository(path: self.repository)
+            let repository = try SnapshotRepository(storage: storage)
             let snapshot = try repository.snapshot(named: self.snapshot)
             let shallow = try repository.isShallowCopy(snapshot)
             if let name = self.index {
