@@ -207,7 +207,8 @@ let package = Package(
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore", "TernTestSupport"]),
         .testTarget(name: "SearchClientTests", dependencies: ["SearchClient", "TernTestSupport"]),
         .testTarget(name: "SnapshotReaderTests", dependencies: ["SnapshotReader", "TernTestSupport"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SnapshotReader", "SearchClient", "TernCore", "TernTestSupport"]),
+        .testTarget(
+            name: "ObjectStoreTests", dependencies: ["ObjectStore", "SnapshotReader", "SearchClient", "TernCore", "TernTestSupport"]),
         .testTarget(
             name: "StateTests",
             dependencies: ["State", "Backfill", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -50,7 +50,8 @@ package struct RepositoryOpener: Sendable {
         do {
             spill = try SpillFolder(path: spillPath, capBytes: spillCapBytes)
         } catch {
-            throw SnapshotReaderError.invalidInput("Cannot create the spill folder \(spillPath): \(error.localizedDescription); give --spill-dir.")
+            throw SnapshotReaderError.invalidInput(
+                "Cannot create the spill folder \(spillPath): \(error.localizedDescription); give --spill-dir.")
         }
         var options = storageOptions
         options.connections = max(1, settings?.connections ?? connections ?? storageOptions.connections)

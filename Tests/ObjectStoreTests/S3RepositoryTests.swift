@@ -17,10 +17,12 @@ import Testing
     {
         var opener = RepositoryOpener(
             environment: [
-                "AWS_ACCESS_KEY_ID": server.accessKeyID ?? "testing", "AWS_SECRET_ACCESS_KEY": secret ?? server.secretAccessKey ?? "testing",
+                "AWS_ACCESS_KEY_ID": server.accessKeyID ?? "testing",
+                "AWS_SECRET_ACCESS_KEY": secret ?? server.secretAccessKey ?? "testing",
                 "AWS_ENDPOINT_URL": (endpoint ?? server.endpoint).absoluteString, "AWS_REGION": "us-east-1", "HOME": "/nonexistent",
                 "AWS_EC2_METADATA_DISABLED": "true",
-            ], spillDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path, logger: Logger(label: "test"))
+            ], spillDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path,
+            logger: Logger(label: "test"))
         if let options { opener.storageOptions = options }
         return opener
     }

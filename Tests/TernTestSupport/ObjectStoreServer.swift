@@ -41,7 +41,8 @@ public final class ObjectStoreServer: Sendable {
 
     /// Runs `body` with a fresh server and stops it afterwards.
     public static func with<T>(
-        kind: Kind, uploads: [(folder: String, prefix: String)], verifySignatures: Bool = false, _ body: (ObjectStoreServer) async throws -> T
+        kind: Kind, uploads: [(folder: String, prefix: String)], verifySignatures: Bool = false,
+        _ body: (ObjectStoreServer) async throws -> T
     ) async throws -> T {
         let server = try ObjectStoreServer(kind: kind, uploads: uploads, verifySignatures: verifySignatures)
         defer { server.stop() }
@@ -61,7 +62,9 @@ public final class ObjectStoreFaultProxy: Sendable {
         /// `s3` (SlowDown) or `azure` (ServerBusy) error bodies.
         public var flavor: String
 
-        public init(throttle: Double = 0, throttleStatus: Int = 503, reset: Double = 0, short: Double = 0, seed: Int = 1, flavor: String = "s3") {
+        public init(
+            throttle: Double = 0, throttleStatus: Int = 503, reset: Double = 0, short: Double = 0, seed: Int = 1, flavor: String = "s3"
+        ) {
             self.throttle = throttle
             self.throttleStatus = throttleStatus
             self.reset = reset
@@ -87,7 +90,8 @@ public final class ObjectStoreFaultProxy: Sendable {
             executable: "/usr/bin/env",
             arguments: [
                 "python3", script, "--upstream", upstream.absoluteString, "--throttle", String(faults.throttle), "--throttle-status",
-                String(faults.throttleStatus), "--reset", String(faults.reset), "--short", String(faults.short), "--seed", String(faults.seed),
+                String(faults.throttleStatus), "--reset", String(faults.reset), "--short", String(faults.short), "--seed",
+                String(faults.seed),
                 "--flavor", faults.flavor,
             ])
         guard let port = server.announcement["port"] as? Int else {

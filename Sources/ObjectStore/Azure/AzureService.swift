@@ -60,7 +60,8 @@ package struct AzureService: BlobService {
         answer.headers.first(name: "content-length").flatMap(Int.init)
     }
 
-    private func request(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)]) throws(BlobFailure)
+    private func request(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)])
+        throws(BlobFailure)
         -> HTTPClient.Request
     {
         let base = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
@@ -74,7 +75,8 @@ package struct AzureService: BlobService {
         switch authorization {
         case .sharedKey(let signer):
             let signed = signer.authorization(
-                method: method.rawValue, path: path, query: query.map { (name: $0.0, value: PercentEncoding.encode($0.1)) }, headers: headers)
+                method: method.rawValue, path: path, query: query.map { (name: $0.0, value: PercentEncoding.encode($0.1)) },
+                headers: headers)
             headers.append(("Authorization", signed))
         case .sas(let token):
             queryText = queryText.isEmpty ? token : queryText + "&" + token

@@ -30,7 +30,8 @@ package struct GCSService: BlobService {
         do {
             let list = try GoogleStorageList(json: Data(buffer: body))
             return BlobPage(
-                blobs: list.objects.map { BlobPage.Blob(key: $0.name, size: $0.size) }, prefixes: list.prefixes, nextToken: list.nextPageToken)
+                blobs: list.objects.map { BlobPage.Blob(key: $0.name, size: $0.size) }, prefixes: list.prefixes,
+                nextToken: list.nextPageToken)
         } catch {
             throw BlobFailure(.other, "the objects.list answer does not parse: \(error)")
         }
@@ -57,7 +58,8 @@ package struct GCSService: BlobService {
         "/storage/v1/b/\(PercentEncoding.encode(url.bucket))/o/\(PercentEncoding.encode(key))"
     }
 
-    private func request(_ method: HTTPMethod, path: String, query: [(String, String)], headers extra: [(String, String)]) throws(BlobFailure)
+    private func request(_ method: HTTPMethod, path: String, query: [(String, String)], headers extra: [(String, String)])
+        throws(BlobFailure)
         -> HTTPClient.Request
     {
         let base = endpoint.absoluteString.hasSuffix("/") ? String(endpoint.absoluteString.dropLast()) : endpoint.absoluteString

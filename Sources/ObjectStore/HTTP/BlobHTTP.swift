@@ -19,12 +19,14 @@ package final class BlobHTTP: Sendable {
     /// The process's client for every object store: one connection pool, never shut down (a command reads until it exits).
     package static let shared = BlobHTTP(logger: Logger(label: "tern.object-store"))
 
-    package init(policy: BlobRetryPolicy = BlobRetryPolicy(), logger: Logger, connectTimeout: TimeAmount = .seconds(10),
+    package init(
+        policy: BlobRetryPolicy = BlobRetryPolicy(), logger: Logger, connectTimeout: TimeAmount = .seconds(10),
         readTimeout: TimeAmount = .seconds(60), requestTimeout: TimeAmount = .minutes(10)
     ) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout)
-        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.policy = policy

@@ -41,7 +41,8 @@ final class AWSCredentialProvider: Sendable {
                 throw BlobFailure(.denied, "cannot read the web identity token file \(tokenFile) (AWS_WEB_IDENTITY_TOKEN_FILE)")
             }
             let body = STSCredentialsResponse.assumeRoleWithWebIdentityBody(
-                roleARN: roleARN, sessionName: sessionName ?? STSCredentialsResponse.defaultSessionName(at: Date()), webIdentityToken: token)
+                roleARN: roleARN, sessionName: sessionName ?? STSCredentialsResponse.defaultSessionName(at: Date()), webIdentityToken: token
+            )
             return try sts(body: body, action: "AssumeRoleWithWebIdentity", signWith: nil)
         case .assumeRole(let roleARN, let sessionName, let externalID, let duration, let source):
             let sourceCredentials = try resolve(source).credentials
@@ -107,7 +108,9 @@ final class AWSCredentialProvider: Sendable {
         }
     }
 
-    private func parseContainer(_ answer: BlobHTTP.Answer, source: String) throws(BlobFailure) -> (credentials: AWSCredentials, expires: Date?) {
+    private func parseContainer(_ answer: BlobHTTP.Answer, source: String) throws(BlobFailure) -> (
+        credentials: AWSCredentials, expires: Date?
+    ) {
         do {
             let parsed = try AWSContainerCredentials(json: Data(buffer: answer.body), source: source)
             return (parsed.credentials, parsed.expiration)

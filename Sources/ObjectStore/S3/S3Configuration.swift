@@ -16,13 +16,17 @@ struct S3Configuration {
         let config = sharedConfig()
         let profile = settings?.profile
         do {
-            let region = settings?.region ?? AWSCredentialPlanner.region(environment: environment, config: config, profile: profile) ?? "us-east-1"
-            let endpoint = try settings?.endpoint ?? AWSCredentialPlanner.endpoint(environment: environment, config: config, profile: profile)
-            let pathStyle = try settings?.pathStyle
+            let region =
+                settings?.region ?? AWSCredentialPlanner.region(environment: environment, config: config, profile: profile) ?? "us-east-1"
+            let endpoint =
+                try settings?.endpoint ?? AWSCredentialPlanner.endpoint(environment: environment, config: config, profile: profile)
+            let pathStyle =
+                try settings?.pathStyle
                 ?? AWSCredentialPlanner.addressingStyle(environment: environment, config: config, profile: profile).pathStyle
             let credentials: @Sendable () throws(BlobFailure) -> AWSCredentials?
             if let keyID = settings?.accessKeyID, let secret = settings?.secretAccessKey {
-                let fixed = AWSCredentials(accessKeyID: keyID.value, secretAccessKey: secret.value, sessionToken: settings?.sessionToken?.value)
+                let fixed = AWSCredentials(
+                    accessKeyID: keyID.value, secretAccessKey: secret.value, sessionToken: settings?.sessionToken?.value)
                 credentials = { fixed }
             } else if ["true", "1"].contains(environment["AWS_NO_SIGN_REQUEST"]?.lowercased() ?? "") {
                 credentials = { nil }

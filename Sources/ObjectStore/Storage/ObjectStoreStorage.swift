@@ -106,7 +106,8 @@ package final class ObjectStoreStorage: RepositoryStorage {
                 defer { slots.signal() }
                 do {
                     try http.download(
-                        "reading bytes \(range.lowerBound)-\(range.upperBound - 1) of \(display(key))", file: file.fd, offset: range.lowerBound,
+                        "reading bytes \(range.lowerBound)-\(range.upperBound - 1) of \(display(key))", file: file.fd,
+                        offset: range.lowerBound,
                         length: range.count
                     ) { () throws(BlobFailure) in try service.getRequest(key: key, range: range) }
                 } catch {
@@ -166,7 +167,7 @@ package final class ObjectStoreStorage: RepositoryStorage {
                 try http.send("looking up \(display(key))") { () throws(BlobFailure) in try service.sizeRequest(key: key) }
             }
             return service.size(from: answer) ?? 0
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return nil
         } catch {
             throw translate(error, key: key, name: key)
@@ -181,7 +182,7 @@ package final class ObjectStoreStorage: RepositoryStorage {
                     try service.listRequest(prefix: prefix, maxKeys: maxKeys, pageToken: token)
                 }
             }
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             // Listing a prefix never answers 404; the bucket itself is missing.
             throw SnapshotReaderError.invalidInput(
                 "\(location): the \(service.url.kind == .azure ? "container" : "bucket") \(service.url.bucket) does not exist at this endpoint (\(error.description)); check the URL, the endpoint and the region."

@@ -138,7 +138,8 @@ struct MetadataOptions: ParsableArguments {
     func sourceSpec(_ configuration: TernConfiguration, logger: Logger) throws -> MetadataSourceSpec {
         if let snapshotRepository, let snapshot {
             return .snapshot(
-                repository: try store.storage(snapshotRepository, repositories: configuration.repositories, logger: logger), snapshot: snapshot)
+                repository: try store.storage(snapshotRepository, repositories: configuration.repositories, logger: logger),
+                snapshot: snapshot)
         }
         return .cluster(try configuration.requireSource())
     }

@@ -177,7 +177,8 @@ struct BackfillRunCommand: AsyncParsableCommand {
             source = .cluster(try configuration.requireSource())
         } else if let snapshotRepository, let snapshot {
             source = .snapshot(
-                repository: try store.storage(snapshotRepository, repositories: configuration.repositories, logger: logger), snapshot: snapshot)
+                repository: try store.storage(snapshotRepository, repositories: configuration.repositories, logger: logger),
+                snapshot: snapshot)
         } else if let luceneDirectory, let indexName {
             source = .luceneFolder(path: luceneDirectory, index: indexName)
         } else if let fromFile {

@@ -10,7 +10,8 @@ extension MetadataOptions {
         let logger = global.makeLogger()
         let configuration = try clusters.load()
         let runner = MetadataRunner(
-            source: try sourceSpec(configuration, logger: logger), target: try configuration.requireTarget(), options: try runOptions(apply: apply),
+            source: try sourceSpec(configuration, logger: logger), target: try configuration.requireTarget(),
+            options: try runOptions(apply: apply),
             logger: logger)
         let report = try await runner.run()
         if json {

@@ -21,7 +21,9 @@ struct SnapshotShowCommand: ParsableCommand {
             valueName: "repo"))
     var repository: String
 
-    @Option(name: .long, help: ArgumentHelp("The configuration file for repositories: entries (default ./tern.yml when present).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The configuration file for repositories: entries (default ./tern.yml when present).", valueName: "path"))
     var config: String?
 
     @OptionGroup var store: RepositoryOptions
