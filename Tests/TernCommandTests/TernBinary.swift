@@ -80,10 +80,15 @@ enum TernBinary {
     }
 
     /// Starts the binary without waiting (output discarded, or standard error into `stderr`), for tests that kill it.
-    static func start(_ arguments: [String], stderr: URL? = nil) throws -> Process {
+    static func start(_ arguments: [String], stderr: URL? = nil, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (key, value) in environment { env[key] = value }
+            process.environment = env
+        }
         process.standardOutput = FileHandle.nullDevice
         if let stderr {
             _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)

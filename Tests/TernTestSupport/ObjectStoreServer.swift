@@ -59,8 +59,11 @@ public final class ObjectStoreFaultProxy: Sendable {
         public var reset: Double
         public var short: Double
         public var seed: Int
-        /// `s3` (SlowDown) or `azure` (ServerBusy) error bodies.
+        /// `s3` (SlowDown), `gcs` or `azure` (ServerBusy) error bodies.
         public var flavor: String
+        /// The share of content GETs held back `stallSeconds` before they are forwarded.
+        public var stall: Double = 0
+        public var stallSeconds: Double = 1
 
         public init(
             throttle: Double = 0, throttleStatus: Int = 503, reset: Double = 0, short: Double = 0, seed: Int = 1, flavor: String = "s3"
@@ -76,6 +79,7 @@ public final class ObjectStoreFaultProxy: Sendable {
 
     public struct Stats: Decodable, Sendable {
         public var requests: Int
+        public var contentGets: Int
         public var throttled: Int
         public var resets: Int
         public var short: Int
@@ -92,7 +96,7 @@ public final class ObjectStoreFaultProxy: Sendable {
                 "python3", script, "--upstream", upstream.absoluteString, "--throttle", String(faults.throttle), "--throttle-status",
                 String(faults.throttleStatus), "--reset", String(faults.reset), "--short", String(faults.short), "--seed",
                 String(faults.seed),
-                "--flavor", faults.flavor,
+                "--flavor", faults.flavor, "--stall", String(faults.stall), "--stall-seconds", String(faults.stallSeconds),
             ])
         guard let port = server.announcement["port"] as? Int else {
             server.stop()
@@ -106,6 +110,8 @@ public final class ObjectStoreFaultProxy: Sendable {
     /// The proxy's counters.
     public func stats() throws -> Stats {
         let data = try Data(contentsOf: url.appendingPathComponent("_proxy/stats"))
-        return try JSONDecoder().decode(Stats.self, from: data)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Stats.self, from: data)
     }
 }
