@@ -43,14 +43,17 @@ import Testing
         "PUT", "/_snapshot/tern-migration", body: #"{"acknowledged":true}"#,
         expect: #"{"type":"fs","settings":{"location":"\#(location)","readonly":true}}"#)
 
-    func runner(_ source: RecordedExchangeServer, _ target: RecordedExchangeServer, snapshot: String? = "snap-1", state: String? = nil)
+    func runner(
+        _ source: RecordedExchangeServer, _ target: RecordedExchangeServer, snapshot: String? = "snap-1", state: String? = nil,
+        location: String = Self.location
+    )
         throws -> SnapshotRestoreRunner
     {
         SnapshotRestoreRunner(
             source: source.configuration(role: "source"), target: target.configuration(role: "target"),
             options: BackfillOptions(
                 selection: IndexSelection(renames: [(from: "logs-*", to: "archive-*")])),
-            snapshot: SnapshotRestoreOptions(repositoryLocation: Self.location, snapshot: snapshot),
+            snapshot: SnapshotRestoreOptions(repositoryLocation: location, snapshot: snapshot),
             store: try StateStore(folder: state ?? temporaryFolder()), logger: Logger(label: "test"))
     }
 
@@ -160,6 +163,49 @@ import Testing
         let message = thrown?.message ?? ""
         #expect(message.contains("add \(Self.location) (or a folder above it) to path.repo"))
         #expect(message.contains("on every node of both clusters") && message.contains("restart"))
+    }
+
+    @Test func anS3RepositoryIsRegisteredWithItsBucketOnBothAndReadOnlyOnTheTargetAgainstRecordedExchanges() async throws {
+        let source = try source(extra: [
+            Exchange(
+                "PUT", "/_snapshot/tern-migration", body: #"{"acknowledged":true}"#,
+                expect: #"{"type":"s3","settings":{"bucket":"backups","base_path":"tern/prod","client":"default"}}"#),
+            Exchange(
+                "GET", "/_snapshot/tern-migration/snap-1", status: 404,
+                body: RecordedAnswers.error("snapshot_missing_exception", "[tern-migration:snap-1] is missing", status: 404)),
+            Exchange("PUT", "/_snapshot/tern-migration/snap-1?wait_for_completion=true", body: Self.snapshotAnswer()),
+        ])
+        defer { source.stop() }
+        let reason = "[tern-migration] repository type [s3] does not exist"
+        let target = try RecordedExchangeServer(
+            RecordedAnswers.identity(.opensearch("2.19.1")) + [
+                Exchange(
+                    "PUT", "/_snapshot/tern-migration", status: 500,
+                    body: RecordedAnswers.error("repository_exception", reason, status: 500),
+                    expect: #"{"type":"s3","settings":{"bucket":"backups","base_path":"tern/prod","client":"default","readonly":true}}"#)
+            ])
+        defer { target.stop() }
+        let thrown = await #expect(throws: TernError.self) {
+            try await runner(source, target, location: "s3://backups/tern/prod").run()
+        }
+        #expect(thrown?.kind == .snapshotRepository)
+        #expect(
+            thrown?.message.contains("has no s3 repository type: install the repository-s3 plugin on every node") == true,
+            "\(thrown?.message ?? "")")
+        let register = try #require(try source.requests("PUT", "/_snapshot/tern-migration").first)
+        #expect(register.json == (try json(#"{"type":"s3","settings":{"bucket":"backups","base_path":"tern/prod","client":"default"}}"#)))
+    }
+
+    @Test(arguments: [
+        ("gs://snaps", #"{"type":"gcs","settings":{"bucket":"snaps","client":"default","readonly":true}}"#),
+        (
+            "azure://backups/es/prod",
+            #"{"type":"azure","settings":{"container":"backups","base_path":"es/prod","client":"default","readonly":true}}"#
+        ),
+        ("/mnt/shared", #"{"type":"fs","settings":{"location":"/mnt/shared","readonly":true}}"#),
+    ])
+    func registrationBodiesByKind(_ location: String, _ expected: String) throws {
+        #expect(SnapshotRestoreOptions(repositoryLocation: location).registration(readonly: true) == (try json(expected)))
     }
 
     @Test func restoreOntoAnExistingIndexAgainstRecordedExchanges() async throws {

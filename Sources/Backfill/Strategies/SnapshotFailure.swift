@@ -1,4 +1,5 @@
 import SearchClient
+import SnapshotReader
 import TernCore
 
 /// Turns refusals of the snapshot and restore APIs into one sentence each.
@@ -13,6 +14,11 @@ enum SnapshotFailure {
         let summary = "HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? "")"
         let location = options.repositoryLocation
         let repository = options.repository
+        if let url = options.objectStore,
+            let sentence = objectStoreSentence(text, url: url, summary: summary, cluster: cluster, options: options)
+        {
+            return sentence
+        }
         if text.contains("doesn't match any of the locations specified by path.repo") {
             return TernError(
                 .snapshotRepository,
@@ -62,5 +68,38 @@ enum SnapshotFailure {
             )
         }
         return TernError(.snapshotFailed, "The \(cluster) could not \(action) (\(summary)); fix the cause and run again.")
+    }
+
+    /// What an object-store repository needs on every node when registering or verifying it fails: the plugin that
+    /// provides its type, and the client's credentials in the keystore.
+    static func objectStoreSentence(_ text: String, url: RepositoryURL, summary: String, cluster: String, options: SnapshotRestoreOptions)
+        -> TernError?
+    {
+        let type = url.kind.repositoryType
+        let client = options.repositoryClient
+        if text.contains("repository type [\(type)] does not exist") || text.contains("Unknown [repository] type [\(type)]") {
+            return TernError(
+                .snapshotRepository,
+                "The \(cluster) has no \(type) repository type: install the \(url.kind.plugin) plugin on every node (bin/opensearch-plugin install \(url.kind.plugin), or elasticsearch-plugin on Elasticsearch before 8, where it is built in), restart the nodes, then run again."
+            )
+        }
+        guard
+            text.contains("repository_verification_exception") || text.contains("repository_exception") || text.contains("AccessDenied")
+                || text.contains("credentials")
+        else { return nil }
+        let keystore: String
+        switch url.kind {
+        case .s3:
+            keystore =
+                "s3.client.\(client).access_key and s3.client.\(client).secret_key (or an instance or pod role), and s3.client.\(client).endpoint for an S3-compatible store"
+        case .gcs:
+            keystore = "gcs.client.\(client).credentials_file (a service-account key file)"
+        case .azure:
+            keystore = "azure.client.\(client).account with azure.client.\(client).key or azure.client.\(client).sas_token"
+        }
+        return TernError(
+            .snapshotRepository,
+            "The \(cluster) could not use \(url) as snapshot repository \(options.repository) (\(summary)): every node needs the bucket's credentials in its keystore — \(keystore) — then POST _nodes/reload_secure_settings (or a restart); check that the bucket exists where the client points, then run again."
+        )
     }
 }

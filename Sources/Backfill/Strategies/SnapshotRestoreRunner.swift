@@ -2,6 +2,7 @@ import Compatibility
 import Foundation
 import Logging
 import SearchClient
+import SnapshotReader
 import State
 import TernCore
 
@@ -75,8 +76,13 @@ public struct SnapshotRestoreRunner: Sendable {
         guard !snapshot.repositoryLocation.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw TernError(
                 .invalidArgument,
-                "A snapshot restore needs a repository location: a shared filesystem path mounted on every node of both clusters and listed in their path.repo."
+                "A snapshot restore needs a repository location: a shared filesystem path mounted on every node of both clusters and listed in their path.repo, or an s3://, gs:// or azure:// bucket both clusters reach."
             )
+        }
+        do {
+            _ = try RepositoryURL.parse(snapshot.repositoryLocation)
+        } catch {
+            throw error.ternError
         }
         for (what, name) in [("repository", snapshot.repository), ("snapshot", snapshot.snapshot ?? "tern")] {
             guard !name.isEmpty, name == name.lowercased(), !name.contains(where: { " ,/\\*?\"<>|#".contains($0) }) else {
@@ -223,10 +229,7 @@ private struct SnapshotRestoreExecution {
     }
 
     private func registerRepository(on client: SearchClient, readonly: Bool, snapshot: String) async throws {
-        var repositorySettings: [String: JSONValue] = ["location": .string(settings.repositoryLocation)]
-        // The target only reads: two clusters writing one repository would corrupt it.
-        if readonly { repositorySettings["readonly"] = .bool(true) }
-        let body = JSONValue.object(["type": .string("fs"), "settings": .object(repositorySettings)])
+        let body = settings.registration(readonly: readonly)
         let path = "/_snapshot/\(SearchClient.pathSegment(settings.repository))"
         let response = try await client.send(.PUT, path, body: try RequestBody.encode(body))
         try client.checkAccess(response, method: "PUT", path: path)

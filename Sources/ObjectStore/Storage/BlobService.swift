@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import SnapshotReader
 
 /// One page of a listing: blobs and sub-folders directly under a prefix (keys relative to the bucket).
 package struct BlobPage: Sendable, Equatable {

@@ -119,11 +119,28 @@ struct BackfillRunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("repository-location"),
-        help: ArgumentHelp("snapshot-restore: a filesystem path both clusters mount and list in path.repo.", valueName: "path"))
+        help: ArgumentHelp(
+            "snapshot-restore: a filesystem path both clusters mount and list in path.repo, or a bucket both reach: s3://BUCKET/BASE_PATH, gs://BUCKET/BASE_PATH, azure://CONTAINER/BASE_PATH (registered as an s3, gcs or azure repository).",
+            valueName: "path|url"))
     var repositoryLocation: String?
 
-    @Option(name: .long, help: ArgumentHelp("snapshot-restore: the repository name on both clusters.", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "snapshot-restore: the repository name on both clusters; an s3://, gs:// or azure:// URL here stands for --repository-location.",
+            valueName: "name"))
     var repository = "tern-migration"
+
+    @Option(
+        name: .customLong("repository-client"),
+        help: ArgumentHelp(
+            "snapshot-restore: the client of an object-store repository (the <name> of s3.client.<name>.* in each cluster's keystore).",
+            valueName: "name"))
+    var repositoryClient = "default"
+
+    /// `--repository s3://…` names the location; the repository keeps its default name.
+    var restoreLocation: String? { repositoryLocation ?? (repository.contains("://") ? repository : nil) }
+    var restoreRepositoryName: String { repository.contains("://") ? "tern-migration" : repository }
 
     @Option(name: .long, help: ArgumentHelp("snapshot-restore: replicas of the restored indices.", valueName: "n"))
     var replicas = 0
@@ -144,9 +161,10 @@ struct BackfillRunCommand: AsyncParsableCommand {
             guard !fastLoad else { throw ValidationError("--fast-load applies to --strategy documents only.") }
         }
         if strategy == .snapshotRestore {
-            guard repositoryLocation != nil else {
+            guard restoreLocation != nil else {
                 throw ValidationError(
-                    "--strategy snapshot-restore needs --repository-location PATH (a path both clusters list in path.repo).")
+                    "--strategy snapshot-restore needs --repository-location PATH (a path both clusters list in path.repo) or a bucket URL (--repository s3://BUCKET/BASE_PATH, gs://…, azure://…)."
+                )
             }
             guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more.") }
         } else if repositoryLocation != nil {
@@ -219,7 +237,8 @@ struct BackfillRunCommand: AsyncParsableCommand {
             let runner = SnapshotRestoreRunner(
                 source: sourceCluster, target: targetCluster, options: options,
                 snapshot: SnapshotRestoreOptions(
-                    repositoryLocation: repositoryLocation ?? "", repository: repository, snapshot: snapshot, replicas: replicas),
+                    repositoryLocation: restoreLocation ?? "", repository: restoreRepositoryName, snapshot: snapshot, replicas: replicas,
+                    repositoryClient: repositoryClient),
                 store: store, logger: logger)
             work = Task { try await runner.run(progress: progress) }
         default:

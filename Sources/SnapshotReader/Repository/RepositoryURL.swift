@@ -1,15 +1,13 @@
-import SnapshotReader
-
 /// A repository given as a URL: `s3://BUCKET/BASE_PATH`, `gs://BUCKET/BASE_PATH` or `azure://CONTAINER/BASE_PATH`, where
 /// `BASE_PATH` is the repository's `base_path` setting. Anything else is a folder.
-package struct RepositoryURL: Sendable, Equatable, CustomStringConvertible {
-    package enum Kind: String, Sendable, CaseIterable {
+public struct RepositoryURL: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, CaseIterable {
         case s3
         case gcs = "gs"
         case azure
 
         /// The repository type a cluster registers (`PUT _snapshot/NAME` with `"type"`), and the plugin that provides it.
-        package var repositoryType: String {
+        public var repositoryType: String {
             switch self {
             case .s3: "s3"
             case .gcs: "gcs"
@@ -17,29 +15,29 @@ package struct RepositoryURL: Sendable, Equatable, CustomStringConvertible {
             }
         }
 
-        package var plugin: String { "repository-\(repositoryType)" }
+        public var plugin: String { "repository-\(repositoryType)" }
     }
 
-    package var kind: Kind
+    public var kind: Kind
     /// The bucket (S3, GCS) or container (Azure).
-    package var bucket: String
+    public var bucket: String
     /// The repository's `base_path` inside the bucket, without leading or trailing `/` (empty at the bucket's root).
-    package var basePath: String
+    public var basePath: String
 
-    package init(kind: Kind, bucket: String, basePath: String) {
+    public init(kind: Kind, bucket: String, basePath: String) {
         self.kind = kind
         self.bucket = bucket
         self.basePath = basePath.split(separator: "/").joined(separator: "/")
     }
 
-    package var description: String { "\(kind.rawValue)://\(bucket)" + (basePath.isEmpty ? "" : "/\(basePath)") }
+    public var description: String { "\(kind.rawValue)://\(bucket)" + (basePath.isEmpty ? "" : "/\(basePath)") }
 
     /// Whether `text` names an object store (has a `scheme://`); a plain path does not.
-    package static func isURL(_ text: String) -> Bool { text.contains("://") }
+    public static func isURL(_ text: String) -> Bool { text.contains("://") }
 
     /// Parses `text`, or nil when it is a plain path.
     /// - Throws: for a URL of another scheme, or without a bucket.
-    package static func parse(_ text: String) throws(SnapshotReaderError) -> RepositoryURL? {
+    public static func parse(_ text: String) throws(SnapshotReaderError) -> RepositoryURL? {
         guard let separator = text.range(of: "://") else { return nil }
         let scheme = text[..<separator.lowerBound].lowercased()
         let rest = text[separator.upperBound...]
@@ -67,7 +65,7 @@ package struct RepositoryURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The key of `relative` (a repository path that may climb above the base path with `../`), inside the bucket.
-    package func key(_ relative: String) -> String {
+    public func key(_ relative: String) -> String {
         var parts = basePath.split(separator: "/").map(String.init)
         for part in relative.split(separator: "/") {
             switch part {
