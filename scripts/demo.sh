@@ -113,6 +113,26 @@ if [ -d "$fixtures" ]; then
   "$tern" snapshot list "$fixtures"
   "$tern" snapshot docs "$fixtures" global_state_snapshot --count
   "$tern" snapshot docs "$fixtures" global_state_snapshot --index posts_2023_02_25
+
+  # The same repository in an S3 bucket (moto's S3 server, checking every signature), read in place: only the blobs
+  # needed are fetched, with the credentials an operator sets for any S3 tool.
+  python3 Tests/TernTestSupport/object_store_server.py --kind s3 --bucket backups --upload "$fixtures=snapshots/es7" \
+    --verify-signatures > "$work/s3.json" 2> /dev/null &
+  pids+=($!)
+  for _ in $(seq 300); do
+    [ -s "$work/s3.json" ] && break
+    sleep 0.1
+  done
+  s3_field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$work/s3.json" "$1"; }
+  step "tern snapshot list and tern backfill --snapshot-repo s3://backups/snapshots/es7: the repository read in place from S3"
+  export AWS_ENDPOINT_URL="$(s3_field endpoint)" AWS_REGION=us-east-1
+  AWS_ACCESS_KEY_ID="$(s3_field access_key_id)" AWS_SECRET_ACCESS_KEY="$(s3_field secret_access_key)" \
+    "$tern" snapshot list s3://backups/snapshots/es7
+  s3_target_url="$(start_cluster s3-target)"
+  AWS_ACCESS_KEY_ID="$(s3_field access_key_id)" AWS_SECRET_ACCESS_KEY="$(s3_field secret_access_key)" \
+    "$tern" backfill --snapshot-repo s3://backups/snapshots/es7 --snapshot global_state_snapshot --target "$s3_target_url" \
+    --state-dir "$work/s3-state" | tail -3
+  unset AWS_ENDPOINT_URL AWS_REGION
 fi
 
 # Lucene 10 as Elasticsearch 8.14+/9 writes it (zstd stored fields, soft deletes), written here by real Lucene: the jars

@@ -101,7 +101,7 @@ import Testing
         )
         #expect(
             failure("sourcee:\n  endpoint: http://a:9200\n").contains(
-                "unknown key 'sourcee'; the top level accepts source, target, migration, cutover, upgrade."))
+                "unknown key 'sourcee'; the top level accepts source, target, migration, cutover, upgrade, repositories."))
     }
 
     @Test func rejectsBadValuesNamingTheKey() {
@@ -154,5 +154,39 @@ import Testing
         let configuration = try ConfigurationLoader(environment: [:]).parse(SampleConfiguration.text)
         #expect(configuration.source?.endpoints.first?.absoluteString == "http://localhost:9200")
         #expect(configuration.target?.endpoints.first?.absoluteString == "http://localhost:9201")
+    }
+
+    @Test func repositoriesEntriesNameTheirStoreAndKeepSecretsRedacted() throws {
+        let configuration = try loader.parse(
+            """
+            repositories:
+              backups:
+                url: s3://acme/es/prod
+                endpoint: http://10.0.0.5:9000
+                path_style: true
+                region: eu-west-1
+                access_key_id: ${AWS_ACCESS_KEY_ID}
+                secret_access_key: ${AWS_SECRET_ACCESS_KEY}
+              archive:
+                url: azure://snaps/os
+                account: acme
+                sas_token: ${SOURCE_PASSWORD}
+            """)
+        let backups = try #require(configuration.repository("backups"))
+        #expect(backups.url == "s3://acme/es/prod" && backups.pathStyle == true && backups.region == "eu-west-1")
+        #expect(backups.endpoint?.absoluteString == "http://10.0.0.5:9000")
+        #expect(backups.secretAccessKey?.value == "SECRET")
+        #expect(configuration.repository("s3://acme/es/prod") == backups)
+        #expect(configuration.repository("azure://snaps/os")?.sasToken?.value == "s3cret")
+        #expect(!"\(backups)".contains("SECRET") && !String(reflecting: backups).contains("SECRET"))
+    }
+
+    @Test func aRepositoriesEntryWithAMistakeIsOneSentence() {
+        #expect(failure("repositories:\n  b:\n    url: ftp://x/y\n").contains("'ftp://x/y' is not an s3://, gs:// or azure:// URL."))
+        #expect(failure("repositories:\n  b:\n    endpoint: http://x\n").contains("needs url:"))
+        #expect(
+            failure("repositories:\n  b:\n    url: s3://x/y\n    access_key_id: a\n").contains(
+                "access_key_id and secret_access_key go together."))
+        #expect(failure("repositories:\n  b:\n    url: s3://x/y\n    bucket: z\n").contains("unknown key 'repositories.b.bucket'"))
     }
 }

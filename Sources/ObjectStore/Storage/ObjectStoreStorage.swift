@@ -44,6 +44,9 @@ package final class ObjectStoreStorage: RepositoryStorage {
 
     package var location: String { service.url.description }
 
+    /// Every object store this process reads shares one client, so this counts all of them.
+    package var bytesFetched: Int? { http.bytesFetched }
+
     package func list(_ path: String) throws(SnapshotReaderError) -> [String] {
         let prefix = folderPrefix(path)
         if let cached = listings.withLock({ $0[prefix] }) { return cached }

@@ -14,9 +14,13 @@ public protocol RepositoryStorage: Sendable {
     func folderExists(_ path: String) throws(SnapshotReaderError) -> Bool
     /// The names directly under the folder `path` (blobs and folders, without their parent), or `[]` when there is none.
     func list(_ path: String) throws(SnapshotReaderError) -> [String]
+    /// Bytes fetched from a remote store so far, for progress; nil for a local folder.
+    var bytesFetched: Int? { get }
 }
 
 extension RepositoryStorage {
+    public var bytesFetched: Int? { nil }
+
     /// The whole blob at `path`, its length unchecked.
     public func read(_ path: String, name: String) throws(SnapshotReaderError) -> LuceneFile {
         try read(path, name: name, expectedLength: nil)

@@ -64,5 +64,16 @@ public enum SampleConfiguration {
         #   node_timeout: 10m                # a restarted node must rejoin on the new version within this
         #   health_timeout: 30m              # back to green (yellow for one node) within this
 
+        # Snapshot repositories in object stores, by name (--snapshot-repo NAME, tern snapshot list NAME). Without an
+        # entry, s3://, gs:// and azure:// URLs use AWS_*, GOOGLE_APPLICATION_CREDENTIALS and AZURE_STORAGE_* as the
+        # clouds' own tools do.
+        # repositories:
+        #   backups:
+        #     url: s3://acme-backups/elasticsearch/prod   # BUCKET/BASE_PATH (gs://BUCKET/…, azure://CONTAINER/…)
+        #     endpoint: https://minio.internal:9000       # S3-compatible stores; path_style: true when needed
+        #     region: eu-west-1
+        #     profile: backups                            # or access_key_id / secret_access_key: ${ENV}
+        #     connections: 16
+
         """
 }

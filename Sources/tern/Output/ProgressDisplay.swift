@@ -8,13 +8,16 @@ import TernCore
 final class ProgressDisplay: Sendable {
     let progress: BackfillProgress
     let interactive: Bool
+    /// Bytes fetched from an object store so far, when the source is one.
+    let fetched: (@Sendable () -> Int)?
     private let started = ContinuousClock.now
     /// Lines of the last block drawn on the terminal.
     private let drewLines = Mutex(0)
 
-    init(progress: BackfillProgress, interactive: Bool) {
+    init(progress: BackfillProgress, interactive: Bool, fetched: (@Sendable () -> Int)? = nil) {
         self.progress = progress
         self.interactive = interactive
+        self.fetched = fetched
     }
 
     func run() async {
@@ -41,6 +44,10 @@ final class ProgressDisplay: Sendable {
         let megabytes = Double(now.sourceBytes) / 1e6 / seconds
         var text =
             "units \(now.unitsDone)/\(now.unitsTotal) · \(now.read) docs · \(Int(rate)) docs/s · \(String(format: "%.1f", megabytes)) MB/s"
+        if let fetched {
+            let bytes = Double(fetched())
+            text += " · fetched \(String(format: "%.1f", bytes / 1e6)) MB (\(String(format: "%.1f", bytes / 1e6 / seconds)) MB/s)"
+        }
         if now.failed > 0 { text += " · \(now.failed) failed" }
         if let expected = now.expectedDocuments, expected > 0 {
             let fraction = min(1, Double(now.read) / Double(expected))

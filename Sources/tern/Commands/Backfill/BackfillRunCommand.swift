@@ -224,7 +224,9 @@ struct BackfillRunCommand: AsyncParsableCommand {
             fastLoad: fastLoad)
 
         let progress = BackfillProgress()
-        let display = ProgressDisplay(progress: progress, interactive: !json && Terminal.standardError.isTerminal)
+        var fetched: (@Sendable () -> Int)?
+        if case .snapshot(let storage, _) = source, storage.bytesFetched != nil { fetched = { storage.bytesFetched ?? 0 } }
+        let display = ProgressDisplay(progress: progress, interactive: !json && Terminal.standardError.isTerminal, fetched: fetched)
         let work: Task<BackfillReport, any Error>
         switch (strategy, source, target) {
         case (.remoteReindex, .cluster(let sourceCluster), .cluster(let targetCluster)):
