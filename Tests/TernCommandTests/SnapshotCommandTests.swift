@@ -57,7 +57,7 @@ import Testing
         #expect(notRepository.status == 2)
         #expect(
             notRepository.stderr
-                == "error: /tmp is not a snapshot repository: it has no index-N file. Give the repository's root folder (the path.repo location registered with the cluster).\n"
+                == "error: /tmp is not a snapshot repository: it has no index-N file. Give the repository's root (the path.repo location, or the bucket and base_path registered with the cluster).\n"
         )
         let noSnapshot = try await TernBinary.run(["snapshot", "docs", Self.repository("ES_6_8_Single"), "nightly"])
         #expect(noSnapshot.status == 2)

@@ -101,23 +101,32 @@ package final class ObjectStoreStorage: RepositoryStorage {
         let ranges = stride(from: 0, to: length, by: options.rangeBytes).map { $0..<min(length, $0 + options.rangeBytes) }
         let failures = Mutex<[BlobFailure]>([])
         let started = Date()
-        DispatchQueue.concurrentPerform(iterations: min(ranges.count, options.connections)) { worker in
-            for index in stride(from: worker, to: ranges.count, by: options.connections) {
-                guard failures.withLock({ $0.isEmpty }) else { return }
-                let range = ranges[index]
-                slots.wait()
-                defer { slots.signal() }
-                do {
-                    try http.download(
-                        "reading bytes \(range.lowerBound)-\(range.upperBound - 1) of \(display(key))", file: file.fd,
-                        offset: range.lowerBound,
-                        length: range.count
-                    ) { () throws(BlobFailure) in try service.getRequest(key: key, range: range) }
-                } catch {
-                    failures.withLock { $0.append(error as? BlobFailure ?? BlobFailure(.transport, "\(error)")) }
+        // Threads of their own rather than GCD's concurrentPerform, which runs no more workers than there are cores:
+        // these wait on the network, and a 2-core machine still wants 16 ranges in flight.
+        let next = Atomic<Int>(0)
+        let workers = DispatchGroup()
+        for _ in 0..<min(ranges.count, options.connections) {
+            workers.enter()
+            Thread { [self] in
+                defer { workers.leave() }
+                while failures.withLock({ $0.isEmpty }) {
+                    let index = next.add(1, ordering: .relaxed).oldValue
+                    guard index < ranges.count else { return }
+                    let range = ranges[index]
+                    slots.wait()
+                    defer { slots.signal() }
+                    do {
+                        try http.download(
+                            "reading bytes \(range.lowerBound)-\(range.upperBound - 1) of \(display(key))", file: file.fd,
+                            offset: range.lowerBound, length: range.count
+                        ) { () throws(BlobFailure) in try service.getRequest(key: key, range: range) }
+                    } catch {
+                        failures.withLock { $0.append(error as? BlobFailure ?? BlobFailure(.transport, "\(error)")) }
+                    }
                 }
-            }
+            }.start()
         }
+        workers.wait()
         if let failure = failures.withLock({ $0.first }) {
             spill.discard(fd: file.fd, path: file.path, reserved: length)
             throw translate(failure, key: key, name: name)

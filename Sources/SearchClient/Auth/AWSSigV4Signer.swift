@@ -175,8 +175,7 @@ public struct AWSSigV4Signer: Sendable {
 
         let text = [
             method,
-            // S3 signs the path as sent (encoded once), without removing dot segments or empty ones.
-            service == "s3" ? (path.isEmpty ? "/" : path) : Self.canonicalURI(path),
+            service == "s3" ? Self.s3CanonicalURI(path) : Self.canonicalURI(path),
             Self.canonicalQuery(query ?? ""),
             canonicalHeaders,
             signedHeaders,
@@ -206,6 +205,13 @@ public struct AWSSigV4Signer: Sendable {
         // A trailing dot segment still names a directory (RFC 3986 §5.2.4), so it keeps the trailing slash.
         let endsInDirectory = rawSegments.count > 1 && ["", ".", ".."].contains(rawSegments.last ?? "")
         return "/" + segments.map { uriEncode($0.utf8) }.joined(separator: "/") + (endsInDirectory ? "/" : "")
+    }
+
+    /// S3's canonical URI: each segment encoded exactly once (a path sent percent-encoded is decoded first), with dot
+    /// segments and empty segments kept as they are: S3 keys may contain them.
+    static func s3CanonicalURI(_ path: String) -> String {
+        guard !path.isEmpty else { return "/" }
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { uriEncode(percentDecoded($0)) }.joined(separator: "/")
     }
 
     /// Sorts parameters by encoded name, then encoded value; a parameter without `=` gets an empty value.
