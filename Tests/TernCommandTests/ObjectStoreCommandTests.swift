@@ -65,6 +65,26 @@ import Testing
         }
     }
 
+    @Test func metadataFromAnS3SnapshotIsTheSameAsFromTheFolder() async throws {
+        let name = "ES_7_10_Single"
+        try await ObjectStoreServer.with(
+            kind: .s3, uploads: [(folder: SnapshotCommandTests.repository(name), prefix: "repo")], verifySignatures: true
+        ) { server in
+            try await OsmemServer.with { target in
+                let common = ["--snapshot", "global_state_snapshot", "--target", target.url.absoluteString, "--json"]
+                let remote = try await TernBinary.run(
+                    ["metadata", "evaluate", "--snapshot-repo", "s3://\(server.bucket)/repo"] + common,
+                    environment: Self.environment(server))
+                let local = try await TernBinary.run(
+                    ["metadata", "evaluate", "--snapshot-repo", SnapshotCommandTests.repository(name)] + common)
+                #expect(remote.status == 0, "\(remote.stderr)")
+                let remoteItems = try JSONValue.parse(Array(remote.stdout.utf8))["items"]
+                let localItems = try JSONValue.parse(Array(local.stdout.utf8))["items"]
+                #expect(remoteItems != nil && remoteItems == localItems)
+            }
+        }
+    }
+
     @Test func aURLOfAnotherKindIsOneSentenceWithExitTwo() async throws {
         let result = try await TernBinary.run(["snapshot", "list", "hdfs://cluster/backups"])
         #expect(result.status == 2)
