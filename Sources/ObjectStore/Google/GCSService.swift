@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SnapshotReader
 import NIOFoundationCompat
 import NIOHTTP1
+import SnapshotReader
 
 /// Google Cloud Storage through its JSON API: objects.list, media downloads with ranges, object metadata for sizes.
 /// Requests carry an OAuth bearer token, or none for an emulator.

@@ -31,7 +31,10 @@ final class GoogleTokenProvider: Sendable {
         let answer: BlobHTTP.Answer
         switch source {
         case .serviceAccount(let account):
-            answer = try BlobHTTP.shared.send("fetching a Google access token from \(account.tokenURI)") { () throws(BlobFailure) in
+            let what = "fetching a Google access token from \(account.tokenURI)"
+            // Refusals (400 invalid_grant, 401 invalid_client) are read here: their `{"error": "...", "error_description":
+            // "..."}` is not the error shape BlobHTTP reads, which would leave only "HTTP 400".
+            answer = try BlobHTTP.shared.send(what, accept: [200, 400, 401, 403]) { () throws(BlobFailure) in
                 let assertion: GoogleJWTAssertion
                 do {
                     assertion = try GoogleJWTAssertion(account: account, issuedAt: Date())
@@ -45,6 +48,14 @@ final class GoogleTokenProvider: Sendable {
                 } catch {
                     throw BlobFailure(.other, "cannot address \(account.tokenURI): \(error)")
                 }
+            }
+            if answer.status != .ok {
+                do {
+                    _ = try GoogleAccessToken(json: Data(buffer: answer.body))
+                } catch  where error.kind == .configuration {
+                    throw BlobFailure(.denied, "\(what): \(error.message)")
+                } catch {}
+                throw BlobHTTP.failure(answer, what: what)
             }
         case .metadataServer(let host):
             let url = "http://\(host)/computeMetadata/v1/instance/service-accounts/default/token"

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SnapshotReader
 import NIOFoundationCompat
 import NIOHTTP1
 import SearchClient
+import SnapshotReader
 
 /// Amazon S3 and S3-compatible stores (MinIO, Ceph, moto): ListObjectsV2, ranged GETs and HEAD, signed with SigV4
 /// (`UNSIGNED-PAYLOAD`: reads have no body).
