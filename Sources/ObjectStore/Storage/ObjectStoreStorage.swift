@@ -32,6 +32,8 @@ package final class ObjectStoreStorage: RepositoryStorage {
     let logger: Logger
     private let slots: DispatchSemaphore
     private let listings = Mutex<[String: [String]]>([:])
+    /// Blob sizes seen in listings, so that a split file's parts need no lookups.
+    private let sizes = Mutex<[String: Int]>([:])
 
     package init(service: any BlobService, http: BlobHTTP, spill: SpillFolder, options: Options = Options(), logger: Logger) {
         self.service = service
@@ -55,6 +57,7 @@ package final class ObjectStoreStorage: RepositoryStorage {
         repeat {
             let page = try listPage(prefix: prefix, maxKeys: nil, token: token)
             names += page.blobs.map { String($0.key.dropFirst(prefix.count)) }
+            sizes.withLock { known in for blob in page.blobs { known[blob.key] = blob.size } }
             names += page.prefixes.map { String($0.dropFirst(prefix.count).dropLast($0.hasSuffix("/") ? 1 : 0)) }
             token = page.nextToken
         } while token != nil
@@ -75,7 +78,7 @@ package final class ObjectStoreStorage: RepositoryStorage {
     package func read(_ path: String, name: String, expectedLength: Int?) throws(SnapshotReaderError) -> LuceneFile {
         let key = service.url.key(path)
         if let expectedLength, expectedLength >= options.spillThreshold {
-            return try spilled(key: key, name: name, length: expectedLength)
+            return try spilled([(key, expectedLength)], name: name)
         }
         let answer = try perform(key: key, name: name) { () throws(BlobFailure) in
             try http.send("reading \(display(key))") { () throws(BlobFailure) in try service.getRequest(key: key, range: nil) }
@@ -88,8 +91,33 @@ package final class ObjectStoreStorage: RepositoryStorage {
         return LuceneFile(name: name, data: data)
     }
 
-    /// Fetches a large blob in ranges into a spill file, checks its Lucene checksum over every byte, and maps it.
-    private func spilled(key: String, name: String, length: Int) throws(SnapshotReaderError) -> LuceneFile {
+    /// A split file's parts fetched into one spill file, never joined in memory (parts are as large as `chunk_size`).
+    package func readParts(_ paths: [String], name: String, expectedLength: Int) throws(SnapshotReaderError) -> LuceneFile {
+        guard let first = paths.first else { return LuceneFile(name: name, data: Data()) }
+        _ = try list(String(first.split(separator: "/").dropLast().joined(separator: "/")))
+        var parts: [(key: String, length: Int)] = []
+        for path in paths {
+            let key = service.url.key(path)
+            var length = sizes.withLock { $0[key] }
+            if length == nil { length = try size(of: key) }
+            guard let length else {
+                throw SnapshotReaderError.missing(name, "no blob at \(display(key))")
+            }
+            parts.append((key, length))
+        }
+        let total = parts.reduce(0) { $0 + $1.length }
+        guard total == expectedLength else {
+            throw SnapshotReaderError.corrupt(
+                name, at: total, "its \(parts.count) parts hold \(total) bytes where the file list says \(expectedLength)")
+        }
+        return try spilled(parts, name: name)
+    }
+
+    /// Fetches large blobs (one file, or the parts of one in order) in ranges into a spill file, checks the Lucene
+    /// checksum over every byte, and maps it.
+    private func spilled(_ parts: [(key: String, length: Int)], name: String) throws(SnapshotReaderError) -> LuceneFile {
+        let length = parts.reduce(0) { $0 + $1.length }
+        let key = parts.first?.key ?? ""
         spill.reserve(length)
         let file: (fd: Int32, path: String)
         do {
@@ -98,7 +126,16 @@ package final class ObjectStoreStorage: RepositoryStorage {
             spill.release(length)
             throw SnapshotReaderError.invalidInput("Cannot spill \(name) to disk: \(error); give a --spill-dir with free space.")
         }
-        let ranges = stride(from: 0, to: length, by: options.rangeBytes).map { $0..<min(length, $0 + options.rangeBytes) }
+        // (blob, its bytes, where they go in the file)
+        var cut: [(key: String, range: Range<Int>, at: Int)] = []
+        var base = 0
+        for part in parts {
+            for start in stride(from: 0, to: part.length, by: options.rangeBytes) {
+                cut.append((part.key, start..<min(part.length, start + options.rangeBytes), base + start))
+            }
+            base += part.length
+        }
+        let ranges = cut
         let failures = Mutex<[BlobFailure]>([])
         let started = Date()
         // Threads of their own rather than GCD's concurrentPerform, which runs no more workers than there are cores:
@@ -112,14 +149,14 @@ package final class ObjectStoreStorage: RepositoryStorage {
                 while failures.withLock({ $0.isEmpty }) {
                     let index = next.add(1, ordering: .relaxed).oldValue
                     guard index < ranges.count else { return }
-                    let range = ranges[index]
+                    let (blob, range, at) = ranges[index]
                     slots.wait()
                     defer { slots.signal() }
                     do {
                         try http.download(
-                            "reading bytes \(range.lowerBound)-\(range.upperBound - 1) of \(display(key))", file: file.fd,
-                            offset: range.lowerBound, length: range.count
-                        ) { () throws(BlobFailure) in try service.getRequest(key: key, range: range) }
+                            "reading bytes \(range.lowerBound)-\(range.upperBound - 1) of \(display(blob))", file: file.fd, offset: at,
+                            length: range.count
+                        ) { () throws(BlobFailure) in try service.getRequest(key: blob, range: range) }
                     } catch {
                         failures.withLock { $0.append(error as? BlobFailure ?? BlobFailure(.transport, "\(error)")) }
                     }

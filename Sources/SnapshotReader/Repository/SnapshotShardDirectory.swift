@@ -27,13 +27,8 @@ public struct SnapshotShardDirectory: LuceneDirectory {
         } else if file.partCount == 1 {
             opened = try storage.read("\(folder)/\(file.blobName)", name: label, expectedLength: file.length)
         } else {
-            // Split files are rare (part_size is set by the operator); they are joined in memory.
-            var joined = Data(capacity: file.length)
-            for part in 0..<file.partCount {
-                let piece = try storage.read("\(folder)/\(file.blobName).part\(part)", name: label)
-                piece.withBytes { joined.append(contentsOf: $0) }
-            }
-            opened = LuceneFile(name: label, data: joined)
+            opened = try storage.readParts(
+                (0..<file.partCount).map { "\(folder)/\(file.blobName).part\($0)" }, name: label, expectedLength: file.length)
         }
         guard opened.count == file.length else {
             throw SnapshotReaderError.corrupt(
