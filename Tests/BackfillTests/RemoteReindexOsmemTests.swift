@@ -26,7 +26,7 @@ import Testing
                     options: BackfillOptions(
                         selection: IndexSelection(include: ["books"])),
                     store: try StateStore(
-                        folder: FileManager.default.temporaryDirectory.appendingPathComponent("tern-rr-\(UUID().uuidString)").path),
+                        folder: ScratchFolder.path("tern-rr")),
                     logger: log.logger)
                 let thrown = await #expect(throws: TernError.self) { try await runner.run() }
                 let hostAndPort = "127.0.0.1:\(source.url.port ?? 0)"

@@ -43,7 +43,7 @@ import Testing
         #"{"took":3,"timed_out":false,"total":0,"updated":0,"created":0,"deleted":0,"batches":0,"version_conflicts":0,"noops":0,"retries":{"bulk":0,"search":0},"throttled_millis":0,"requests_per_second":-1.0,"throttled_until_millis":0,"failures":[]}"#
 
     func temporaryFolder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tern-rr-\(UUID().uuidString)").path
+        ScratchFolder.path("tern-rr")
     }
 
     func sourceServer(extra: [Exchange] = []) throws -> RecordedExchangeServer {

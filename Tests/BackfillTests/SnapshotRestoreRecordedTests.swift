@@ -16,7 +16,7 @@ import Testing
     func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Array(text.utf8)) }
 
     func temporaryFolder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tern-sr-\(UUID().uuidString)").path
+        ScratchFolder.path("tern-sr")
     }
 
     static func snapshotAnswer(state: String = "SUCCESS", failed: Int = 0, failures: String = "[]") -> String {

@@ -19,7 +19,7 @@ import Testing
     static func opener(_ environment: [String: String]) -> RepositoryOpener {
         RepositoryOpener(
             environment: environment.merging(["AWS_REGION": "us-east-1"]) { given, _ in given },
-            spillDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path,
+            spillDirectory: ScratchFolder.processFolder.appendingPathComponent("spill").path,
             logger: Logger(label: "test"))
     }
 

@@ -15,7 +15,7 @@ import Testing
 @Suite("Azure Blob, against documented exchanges (no Azure emulator installs here)")
 struct AzureRepositoryTests {
     static let uploads = SnapshotFixtures.repositories.map { (folder: SnapshotFixtures.repositoryPath($0), prefix: "fixtures/\($0)") }
-    static let spill = FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path
+    static let spill = ScratchFolder.processFolder.appendingPathComponent("spill").path
     /// Every Lucene file in ranges of 1 KiB through the spill folder, so ranged GETs and mapping are exercised.
     static let rangedSpilled = ObjectStoreStorage.Options(connections: 4, rangeBytes: 1024, spillThreshold: 0)
 

@@ -14,7 +14,7 @@ import Testing
     static func opener(_ endpoint: URL, options: ObjectStoreStorage.Options) -> RepositoryOpener {
         var opener = RepositoryOpener(
             environment: ["STORAGE_EMULATOR_HOST": "\(endpoint.host ?? ""):\(endpoint.port ?? 0)", "HOME": "/nonexistent"],
-            spillDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path,
+            spillDirectory: ScratchFolder.processFolder.appendingPathComponent("spill").path,
             logger: Logger(label: "test"))
         opener.storageOptions = options
         return opener

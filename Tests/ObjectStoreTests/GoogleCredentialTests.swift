@@ -22,7 +22,7 @@ import Testing
         settings.endpoint = endpoint
         return RepositoryOpener(
             environment: environment, repositories: ["gcs-test": settings],
-            spillDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path,
+            spillDirectory: ScratchFolder.processFolder.appendingPathComponent("spill").path,
             logger: Logger(label: "test"))
     }
 

@@ -21,7 +21,7 @@ import Testing
                 "AWS_SECRET_ACCESS_KEY": secret ?? server.secretAccessKey ?? "testing",
                 "AWS_ENDPOINT_URL": (endpoint ?? server.endpoint).absoluteString, "AWS_REGION": "us-east-1", "HOME": "/nonexistent",
                 "AWS_EC2_METADATA_DISABLED": "true",
-            ], spillDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-spill").path,
+            ], spillDirectory: ScratchFolder.processFolder.appendingPathComponent("spill").path,
             logger: Logger(label: "test"))
         if let options { opener.storageOptions = options }
         return opener

@@ -107,8 +107,6 @@ enum TernBinary {
 
     /// A fresh empty folder.
     static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        try ScratchFolder.make("tern-cli")
     }
 }

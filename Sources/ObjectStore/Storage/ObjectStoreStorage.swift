@@ -32,6 +32,10 @@ package final class ObjectStoreStorage: RepositoryStorage {
     let logger: Logger
     private let slots: DispatchSemaphore
     private let listings = Mutex<[String: [String]]>([:])
+    /// Large files fetched and still in use, so that readers opening the same file (one per share of a segment) share
+    /// one copy instead of fetching it again; a lock per key makes concurrent opens wait for the first.
+    private let fetched = Mutex<[String: WeakFile]>([:])
+    private let fetchLocks = Mutex<[String: NSLock]>([:])
     /// Blob sizes seen in listings, so that a split file's parts need no lookups.
     private let sizes = Mutex<[String: Int]>([:])
 
@@ -78,7 +82,7 @@ package final class ObjectStoreStorage: RepositoryStorage {
     package func read(_ path: String, name: String, expectedLength: Int?) throws(SnapshotReaderError) -> LuceneFile {
         let key = service.url.key(path)
         if let expectedLength, expectedLength >= options.spillThreshold {
-            return try spilled([(key, expectedLength)], name: name)
+            return try shared(key: key) { () throws(SnapshotReaderError) in try spilled([(key, expectedLength)], name: name) }
         }
         let answer = try perform(key: key, name: name) { () throws(BlobFailure) in
             try http.send("reading \(display(key))") { () throws(BlobFailure) in try service.getRequest(key: key, range: nil) }
@@ -110,7 +114,23 @@ package final class ObjectStoreStorage: RepositoryStorage {
             throw SnapshotReaderError.corrupt(
                 name, at: total, "its \(parts.count) parts hold \(total) bytes where the file list says \(expectedLength)")
         }
-        return try spilled(parts, name: name)
+        return try shared(key: parts[0].key) { () throws(SnapshotReaderError) in try spilled(parts, name: name) }
+    }
+
+    /// The file already fetched for `key` while something still holds it, else the one `fetch` makes.
+    private func shared(key: String, _ fetch: () throws(SnapshotReaderError) -> LuceneFile) throws(SnapshotReaderError) -> LuceneFile {
+        let lock = fetchLocks.withLock { locks in
+            if let existing = locks[key] { return existing }
+            let created = NSLock()
+            locks[key] = created
+            return created
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if let file = fetched.withLock({ $0[key]?.file }) { return file }
+        let file = try fetch()
+        fetched.withLock { $0[key] = WeakFile(file) }
+        return file
     }
 
     /// Fetches large blobs (one file, or the parts of one in order) in ranges into a spill file, checks the Lucene
@@ -283,4 +303,11 @@ package final class ObjectStoreStorage: RepositoryStorage {
     private func display(_ key: String) -> String {
         "\(service.url.kind.rawValue)://\(service.url.bucket)/\(key)"
     }
+}
+
+/// A fetched file, remembered only while a reader holds it.
+private final class WeakFile: @unchecked Sendable {
+    // Written once in init; the weak reference itself is thread-safe to read.
+    weak var file: LuceneFile?
+    init(_ file: LuceneFile) { self.file = file }
 }
