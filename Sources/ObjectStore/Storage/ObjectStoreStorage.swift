@@ -212,9 +212,11 @@ package final class ObjectStoreStorage: RepositoryStorage {
             var crc: uLong = crc32(0, nil, 0)
             var offset = 0
             let end = bytes.count - 8
+            // In steps, handing each step's pages back: one pass over a 10 GB file must not make it all resident.
             while offset < end {
-                let chunk = min(end - offset, 1 << 30)
+                let chunk = min(end - offset, PageReclaimer.batch)
                 crc = crc32(crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(chunk))
+                PageReclaimer.release(bytes.baseAddress!, from: offset, to: offset + chunk)
                 offset += chunk
             }
             return (stored, UInt64(crc), magic)

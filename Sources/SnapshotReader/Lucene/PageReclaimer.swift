@@ -8,11 +8,11 @@
 /// Only for read-only file mappings (`LuceneFile.isMemoryMapped`): `MADV_DONTNEED` unmaps the pages from this process
 /// and leaves them in the page cache, so a second reader still finds them warm. (`MADV_PAGEOUT` would also evict them
 /// from the cache, making every later read of the index go to disk.) Elsewhere than Linux it does nothing.
-enum PageReclaimer {
+package enum PageReclaimer {
     /// Bytes read before the next release.
-    static let batch = 8 << 20
+    package static let batch = 8 << 20
 
-    static func release(_ base: UnsafeRawPointer, from start: Int, to end: Int) {
+    package static func release(_ base: UnsafeRawPointer, from start: Int, to end: Int) {
         #if os(Linux)
             let page = Int(sysconf(Int32(_SC_PAGESIZE)))
             guard page > 0 else { return }
