@@ -201,7 +201,7 @@ let package = Package(
             path: "Tests/TernTestSupport",
             exclude: [
                 "faulty_server.py", "fault_proxy.py", "recorded_server.py", "object_store_server.py", "azure_blob_server.py",
-                "object_store_fault_proxy.py", "aws_metadata_server.py", "google_token_server.py",
+                "object_store_fault_proxy.py", "aws_metadata_server.py", "google_token_server.py", "loopback_server.py",
             ],
             swiftSettings: dataPath
         ),

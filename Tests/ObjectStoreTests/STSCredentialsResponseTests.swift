@@ -170,7 +170,7 @@ struct STSCredentialsResponseTests {
             body
                 == "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fpod"
                 + "&RoleSessionName=pod&DurationSeconds=900&WebIdentityToken=eyJ.a-b_c.x%3Dy")
-        #expect(STSCredentialsResponse.percentEncoded("é ✓") == "%C3%A9%20%E2%9C%93")
+        #expect(PercentEncoding.encode("é ✓") == "%C3%A9%20%E2%9C%93")
         #expect(STSCredentialsResponse.defaultSessionName(at: Date(timeIntervalSince1970: 1_700_000_000.9)) == "tern-1700000000")
     }
 

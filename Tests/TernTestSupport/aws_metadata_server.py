@@ -23,10 +23,13 @@ import argparse
 import datetime
 import http.server
 import json
-import os
 import secrets
 import threading
-import time
+
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the Swift test sources
+import loopback_server  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--access-key-id", required=True)
@@ -131,24 +134,5 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(404, "Not Found", "text/plain")
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-def watch_parent(parent):
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(0.5)
-
-
-def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    loopback_server.serve(Handler, http=True)

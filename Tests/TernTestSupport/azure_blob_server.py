@@ -64,13 +64,15 @@ import http.server
 import json
 import os
 import re
-import socketserver
 import sys
 import threading
-import time
 import urllib.parse
 import uuid
 from xml.sax.saxutils import escape, quoteattr
+
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the Swift test sources
+import loopback_server  # noqa: E402
 
 SERVICE_MAXIMUM_RESULTS = 5000
 CLOCK_SKEW = datetime.timedelta(minutes=15)
@@ -500,28 +502,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-def watch_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-    port = server.server_address[1]
-    print(json.dumps({"port": port, "endpoint": f"http://127.0.0.1:{port}/{options.account}",
-                      "account": options.account, "container": options.container}), flush=True)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
     try:
-        main()
+        loopback_server.serve(
+            Handler, announce=lambda port: {"endpoint": f"http://127.0.0.1:{port}/{options.account}", "account": options.account,
+                                            "container": options.container})
     except KeyboardInterrupt:
         sys.exit(0)

@@ -18,15 +18,18 @@ Prints {"port": N} on one line when ready; exits when its parent process goes aw
 import argparse
 import http.client
 import json
-import os
 import random
 import signal
 import socket
 import struct
 import socketserver
 import threading
-import time
 import urllib.parse
+
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the Swift test sources
+import loopback_server  # noqa: E402
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "trailer", "upgrade",
               "proxy-connection"}
@@ -300,25 +303,5 @@ def finish(answer):
     return response(status, reason, data, headers)
 
 
-class Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-
-def watch_parent(parent):
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(0.5)
-
-
-def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    loopback_server.serve(Handler, http=False)

@@ -35,6 +35,11 @@ import threading
 import time
 import urllib.parse
 
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the Swift test sources
+import loopback_server  # noqa: E402
+
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection",
               "proxy-authorization", "proxy-authenticate", "expect"}
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -279,26 +284,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-def watch_parent(parent):
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(0.5)
-
-
-def main():
+def bound(port):
     global token_url
-    server = Server(("127.0.0.1", 0), Handler)
-    token_url = f"http://127.0.0.1:{server.server_address[1]}/token"
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    server.serve_forever()
+    token_url = f"http://127.0.0.1:{port}/token"
 
 
 if __name__ == "__main__":
-    main()
+    loopback_server.serve(Handler, on_bind=bound)

@@ -22,7 +22,6 @@ Prints {"port": N} on one line when ready; exits when its parent process goes aw
 import argparse
 import http.client
 import json
-import os
 import random
 import socket
 import socketserver
@@ -31,6 +30,11 @@ import threading
 import time
 import urllib.parse
 import uuid
+
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the Swift test sources
+import loopback_server  # noqa: E402
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection",
               "proxy-authorization", "proxy-authenticate", "expect"}
@@ -304,25 +308,5 @@ class Handler(socketserver.BaseRequestHandler):
         count("bytes", len(body))
 
 
-class Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-
-def watch_parent(parent):
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(0.5)
-
-
-def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    loopback_server.serve(Handler, http=False)

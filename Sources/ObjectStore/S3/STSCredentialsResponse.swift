@@ -50,7 +50,7 @@ package struct STSCredentialsResponse: Sendable, Equatable {
         ]
         if let externalID { parameters.append(("ExternalId", externalID)) }
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
-        return formBody(parameters)
+        return PercentEncoding.query(parameters)
     }
 
     /// The form body of `AssumeRoleWithWebIdentity`, which is sent unsigned: the token is the proof.
@@ -62,33 +62,12 @@ package struct STSCredentialsResponse: Sendable, Equatable {
         ]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         parameters.append(("WebIdentityToken", webIdentityToken))
-        return formBody(parameters)
+        return PercentEncoding.query(parameters)
     }
 
     /// A session name when the profile gives none: STS wants 2 to 64 of `[A-Za-z0-9_=,.@-]`, and the time tells sessions
     /// apart in CloudTrail.
     package static func defaultSessionName(at date: Date) -> String {
         "tern-\(Int(date.timeIntervalSince1970))"
-    }
-
-    /// `name=value&…`, both sides percent-encoded except RFC 3986's unreserved characters, upper-case hex.
-    static func formBody(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\(percentEncoded($0.0))=\(percentEncoded($0.1))" }.joined(separator: "&")
-    }
-
-    static func percentEncoded(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

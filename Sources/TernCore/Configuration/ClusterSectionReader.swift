@@ -90,14 +90,7 @@ struct ClusterSectionReader {
         case (let inline?, nil):
             return try inline.secret()
         case (nil, let fileNode?):
-            let path = try fileNode.string()
-            let resolved = path.hasPrefix("/") ? path : "\(baseDirectory)/\(path)"
-            guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
-                throw fileNode.fail("cannot read the file \(path); check that it exists and is readable.")
-            }
-            let trimmed = text.trimmingCharacters(in: .newlines)
-            guard !trimmed.isEmpty else { throw fileNode.fail("the file \(path) is empty.") }
-            return Secret(trimmed)
+            return try fileNode.secretFromFile(baseDirectory: baseDirectory)
         case (_?, _?):
             throw section.fail("give either \(value) or \(file), not both.")
         case (nil, nil):

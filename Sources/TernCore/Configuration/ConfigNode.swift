@@ -48,6 +48,18 @@ struct ConfigNode {
 
     func secret() throws -> Secret { Secret(try string()) }
 
+    /// A secret read from the file this value names (relative paths start at `baseDirectory`), trailing newline removed.
+    func secretFromFile(baseDirectory: String) throws -> Secret {
+        let path = try string()
+        let resolved = path.hasPrefix("/") ? path : "\(baseDirectory)/\(path)"
+        guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
+            throw fail("cannot read the file \(path); check that it exists and is readable.")
+        }
+        let trimmed = text.trimmingCharacters(in: .newlines)
+        guard !trimmed.isEmpty else { throw fail("the file \(path) is empty.") }
+        return Secret(trimmed)
+    }
+
     func bool() throws -> Bool {
         switch try string().lowercased() {
         case "true", "yes", "on": return true

@@ -97,12 +97,7 @@ struct RepositorySectionReader {
         case (let inline?, nil):
             return try inline.secret()
         case (nil, let fileNode?):
-            let path = try fileNode.string()
-            let resolved = path.hasPrefix("/") ? path : "\(baseDirectory)/\(path)"
-            guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
-                throw fileNode.fail("cannot read the file \(path); check that it exists and is readable.")
-            }
-            return Secret(text.trimmingCharacters(in: .newlines))
+            return try fileNode.secretFromFile(baseDirectory: baseDirectory)
         case (_?, _?):
             throw section.fail("give either \(value) or \(file), not both.")
         }
