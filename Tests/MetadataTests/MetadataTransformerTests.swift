@@ -94,7 +94,8 @@ import Testing
                 "name": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 256}}},
                 "price": {"type": "float"}
               }},
-              "settings": {"index": {"number_of_shards": "1", "number_of_replicas": "1", "knn": true}}
+              "settings": {"index": {"number_of_shards": "1", "number_of_replicas": "1", "knn": true,
+                                     "plugins": {"index_state_management": {"rollover_alias": "products"}}}}
             }
             """)
         #expect(item.item.body == expected)

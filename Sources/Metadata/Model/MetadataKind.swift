@@ -10,6 +10,9 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
     case index
     /// An ingest pipeline.
     case pipeline
+    /// An index lifecycle policy as OpenSearch's Index State Management writes it (`_plugins/_ism/policies`); read from
+    /// an Elasticsearch source as its ILM policy (`_ilm/policy`) and converted.
+    case ismPolicy = "ism-policy"
 
     public var description: String { rawValue }
 
@@ -24,7 +27,7 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
         switch self {
         case .index, .legacyTemplate: JSONPointer()
         case .indexTemplate, .componentTemplate: JSONPointer(tokens: ["template"])
-        case .pipeline: nil
+        case .pipeline, .ismPolicy: nil
         }
     }
 

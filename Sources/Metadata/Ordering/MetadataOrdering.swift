@@ -5,7 +5,12 @@ import TernCore
 /// templates when created. Within a kind, names sort alphabetically so runs repeat.
 public enum MetadataOrdering {
     /// The rank of each kind in creation order.
-    static let rank: [MetadataKind: Int] = [.pipeline: 0, .componentTemplate: 1, .indexTemplate: 2, .legacyTemplate: 3, .index: 4]
+    static let rank: [MetadataKind: Int] = [
+        .pipeline: 0, .componentTemplate: 1, .indexTemplate: 2, .legacyTemplate: 3, .index: 4,
+        // Last: ISM attaches a policy through its `ism_template` to indices created after it, so the migrated indices
+        // (already rolled over on the source, their ages lost) are not given it behind the operator's back.
+        .ismPolicy: 5,
+    ]
 
     /// Items in creation order, and a finding for each composable template that uses a component template found neither
     /// among the items nor on the target.

@@ -19,8 +19,10 @@ public struct ClusterMetadataReader: Sendable {
         try await read(indexNames: selection.select(try await client.indices().map(\.name)).sorted())
     }
 
-    /// Reads these indices (those that exist; an absent one is no error) and every template and pipeline.
-    public func read(indexNames names: [String]) async throws -> SourceMetadata {
+    /// Reads these indices (those that exist; an absent one is no error), every template and pipeline, the ILM policies
+    /// of an Elasticsearch cluster, and these ISM policies (by name: the list API pages by 20 and its paging parameters
+    /// are not in the OpenSearch API specification).
+    public func read(indexNames names: [String], ismPolicyNames: [String] = []) async throws -> SourceMetadata {
         let info = try await client.info()
         var items: [MetadataItem] = []
         var notes: [String] = []
@@ -49,12 +51,17 @@ public struct ClusterMetadataReader: Sendable {
             items.append(MetadataItem(kind: .pipeline, name: id, body: body))
         }
         if info.version.distribution == .elasticsearch, let policies = try await optionalJSON("/_ilm/policy")?.objectValue {
-            let own = policies.filter { !($0.value["policy"]?["_meta"]?["managed"]?.boolValue ?? false) }.count
-            if own > 0 {
-                notes.append(
-                    "\(own) ILM \(own == 1 ? "policy" : "policies") (OpenSearch manages index life cycles with ISM; recreate them as ISM policies)"
-                )
+            // The stack's own policies (`_meta.managed`, or known by name) are left out by the runner, which names them.
+            for (name, entry) in policies {
+                guard let policy = entry["policy"] else { continue }
+                items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": policy])))
             }
+        }
+        for name in ismPolicyNames {
+            guard let answer = try await optionalJSON("/_plugins/_ism/policies/\(SearchClient.pathSegment(name))"),
+                let policy = answer["policy"]
+            else { continue }
+            items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": ISMPolicyShape.withoutServerFields(policy)])))
         }
         return SourceMetadata(version: info.version, items: items, notConvertible: notes)
     }

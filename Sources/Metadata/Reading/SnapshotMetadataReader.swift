@@ -66,11 +66,10 @@ public struct SnapshotMetadataReader: Sendable {
             guard let id = pipeline["id"]?.stringValue, let config = pipeline["config"] else { continue }
             items.append(MetadataItem(kind: .pipeline, name: id, body: config))
         }
-        let policies = meta["index_lifecycle"]?["policies"]?.objectValue?.count ?? 0
-        if policies > 0 {
-            notes.append(
-                "\(policies) ILM \(policies == 1 ? "policy" : "policies") (OpenSearch manages index life cycles with ISM; recreate them as ISM policies)"
-            )
+        // ILM policies in the cluster state's `index_lifecycle` custom: name -> {"policy": {...}, "headers", "version", ...}.
+        for (name, entry) in meta["index_lifecycle"]?["policies"]?.objectValue ?? [:] {
+            guard let policy = entry["policy"] else { continue }
+            items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": policy])))
         }
         let streams = meta["data_stream"]?["data_stream"]?.objectValue?.count ?? 0
         if streams > 0 {

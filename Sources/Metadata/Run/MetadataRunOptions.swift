@@ -1,4 +1,5 @@
 import TernCore
+
 /// What `tern metadata evaluate|migrate` does.
 public struct MetadataRunOptions: Sendable {
     /// Indices (globs, rename map), shared with backfill.

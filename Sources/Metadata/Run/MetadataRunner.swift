@@ -23,10 +23,14 @@ public struct MetadataRunner: Sendable {
             let targetInfo = try await targetClient.info()
             let (metadata, sourceName) = try await readSource()
             let selected = select(metadata.items)
-            let transformer = MetadataTransformer(
+            var transformer = MetadataTransformer(
                 source: metadata.version, target: targetInfo.version, options: options.transform, userRules: options.userRules)
-            let results = selected.map { item in
+            transformer.context.lifecycleUses = LifecyclePolicyRule.uses(in: metadata.items)
+            var results = selected.map { item in
                 transformer.transform(item, targetName: item.kind == .index ? options.selection.targetName(for: item.name) : nil)
+            }
+            if results.contains(where: { $0.source.kind == .ismPolicy }), try await !Self.hasIndexStateManagement(targetClient) {
+                results = results.map(Self.withoutISM)
             }
             let existing = try await readTarget(targetClient, results: results)
             let aliases = Set(existing.filter { $0.key.kind == .index }.flatMap { ($0.value["aliases"]?.objectValue ?? [:]).keys })
@@ -36,6 +40,15 @@ public struct MetadataRunner: Sendable {
                 componentTemplatesOnTarget: Set(existing.keys.filter { $0.kind == .componentTemplate }.map(\.name)))
             var entries = evaluations.map(Self.entry)
             var notConvertible = metadata.notConvertible
+            let stackPolicies = metadata.items.filter { item in
+                item.kind == .ismPolicy && InternalTemplates.isInternalPolicy(name: item.name, policy: item.body["policy"])
+                    && !selected.contains(item)
+            }
+            if !stackPolicies.isEmpty {
+                notConvertible.append(
+                    "\(stackPolicies.count) ILM \(stackPolicies.count == 1 ? "policy" : "policies") the stack installs for its own indices (\(stackPolicies.map(\.name).sorted().joined(separator: ", "))), left out; name one with --template to convert it"
+                )
+            }
             for finding in ordering.findings {
                 if let position = entries.firstIndex(where: { $0.kind == .indexTemplate && $0.name == finding.place }) {
                     entries[position].findings.append(finding.description)
@@ -54,6 +67,28 @@ public struct MetadataRunner: Sendable {
                 targetVersion: targetInfo.version.displayName, applied: options.apply, items: entries, notConvertible: notConvertible,
                 ok: entries.allSatisfy { $0.isAcceptable(overwrite: options.overwrite) })
         }
+    }
+
+    /// Whether the target answers the ISM API (the `opensearch-index-management` plugin; a minimal distribution lacks it).
+    static func hasIndexStateManagement(_ client: SearchClient) async throws -> Bool {
+        let response = try await client.send(.GET, "/_plugins/_ism/policies")
+        try client.checkAccess(response, method: "GET", path: "/_plugins/_ism/policies")
+        return response.isSuccess
+    }
+
+    /// An ISM policy's result marked as impossible on a target without Index State Management.
+    static func withoutISM(_ result: TransformResult) -> TransformResult {
+        guard result.source.kind == .ismPolicy else { return result }
+        var result = result
+        for position in result.items.indices {
+            result.items[position].findings.append(
+                Unconvertible(
+                    rule: "lifecycle.ism-missing", place: "/policy", what: "ISM policy \(result.items[position].item.name)",
+                    why: "the target has no Index State Management (GET _plugins/_ism/policies is not answered)",
+                    action: "install the opensearch-index-management plugin on the target, or leave the policy out with --exclude-template",
+                    impact: .blocking))
+        }
+        return result
     }
 
     private func readSource() async throws -> (SourceMetadata, String) {
@@ -75,6 +110,11 @@ public struct MetadataRunner: Sendable {
         func chosen(_ item: MetadataItem) -> Bool {
             guard item.kind != .index else { return true }
             if options.excludeTemplates.contains(where: { Glob.matches($0, item.name) }) { return false }
+            if item.kind == .ismPolicy {
+                let own = InternalTemplates.isInternalPolicy(name: item.name, policy: item.body["policy"])
+                return options.templates.contains(item.name)
+                    || (!own && (options.templates.isEmpty || options.templates.contains { Glob.matches($0, item.name) }))
+            }
             if item.kind == .pipeline {
                 let own = item.name.hasPrefix("xpack") || item.name.hasPrefix(".") || item.name.contains("@")
                 return options.templates.contains(item.name) || (!own && options.templates.isEmpty)
@@ -91,9 +131,9 @@ public struct MetadataRunner: Sendable {
 
     /// What the target already has under the names the migration would use.
     private func readTarget(_ client: SearchClient, results: [TransformResult]) async throws -> [MetadataKey: JSONValue] {
-        let indexNames = results.flatMap(\.items).map(\.item).filter { $0.kind == .index }.map(\.name)
+        let items = results.flatMap(\.items).map(\.item)
         let targetMetadata = try await ClusterMetadataReader(client: client, logger: logger).read(
-            indexNames: indexNames)
+            indexNames: items.filter { $0.kind == .index }.map(\.name), ismPolicyNames: items.filter { $0.kind == .ismPolicy }.map(\.name))
         var existing: [MetadataKey: JSONValue] = [:]
         for item in targetMetadata.items { existing[MetadataKey(item.kind, item.name)] = item.body }
         return existing
@@ -165,9 +205,9 @@ public struct MetadataRunner: Sendable {
     private func verify(_ entries: [MetadataReport.Entry], client: SearchClient) async throws -> [MetadataReport.Entry] {
         let written = entries.filter { $0.action == .created || $0.action == .overwritten }
         guard !written.isEmpty else { return entries }
-        let indexNames = written.filter { $0.kind == .index }.map(\.name)
         let now = try await ClusterMetadataReader(client: client, logger: logger).read(
-            indexNames: indexNames)
+            indexNames: written.filter { $0.kind == .index }.map(\.name),
+            ismPolicyNames: written.filter { $0.kind == .ismPolicy }.map(\.name))
         var bodies: [MetadataKey: JSONValue] = [:]
         for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
         return entries.map { entry in

@@ -29,6 +29,19 @@ public enum InternalTemplates {
         return false
     }
 
+    /// ILM policies the stack installs for its own indices (history, Watcher, machine learning, Kibana, Fleet, the
+    /// `N-days-default` policies of Elasticsearch 7.x-8.x), which are not marked `_meta.managed` before 8.x.
+    static let policyNames: Set<String> = [
+        "ilm-history-ilm-policy", "slm-history-ilm-policy", "watch-history-ilm-policy", "ml-size-based-ilm-policy",
+        "kibana-event-log-policy", "kibana-reporting", "7-days-default", "30-days-default", "90-days-default", "180-days-default",
+        "365-days-default", "profiling-60-days",
+    ]
+
+    /// Whether an ILM policy is one the stack installs for itself (by name, or `_meta.managed` in `policy`).
+    public static func isInternalPolicy(name: String, policy: JSONValue?) -> Bool {
+        policyNames.contains(name) || isInternal(name: name, body: policy)
+    }
+
     /// Whether a template takes part in the migration: external ones always, internal ones only when named exactly
     /// among `requested` (a glob does not bring them in).
     public static func isSelected(name: String, body: JSONValue? = nil, requested: [String] = []) -> Bool {

@@ -38,6 +38,7 @@ public struct MetadataTransformer: Sendable {
         LegacyTemplatePatternRule.apply(to: &working, context: context, log: &shared)
         ComposableTemplateRule.apply(to: &working, context: context, log: &shared)
         PipelineProcessorRule.apply(to: &working, context: context, log: &shared)
+        LifecyclePolicyRule.apply(to: &working, context: context, log: &shared)
 
         var outputs: [Output] = []
         var resultFindings: [Unconvertible] = []

@@ -5,6 +5,8 @@ public struct TransformContext: Sendable, Hashable {
     public var source: ClusterVersion
     public var target: ClusterVersion
     public var options: TransformOptions
+    /// Per ILM policy, the templates that name it (for its ISM policy's `ism_template`).
+    public var lifecycleUses: [String: [LifecycleUse]] = [:]
 
     public init(source: ClusterVersion, target: ClusterVersion, options: TransformOptions = TransformOptions()) {
         self.source = source

@@ -32,6 +32,7 @@ public struct MetadataWriter: Sendable {
         case .indexTemplate: "/_index_template/\(item.name)"
         case .componentTemplate: "/_component_template/\(item.name)"
         case .pipeline: "/_ingest/pipeline/\(item.name)"
+        case .ismPolicy: "/_plugins/_ism/policies/\(item.name)"
         }
     }
 
@@ -40,7 +41,11 @@ public struct MetadataWriter: Sendable {
     public func write(_ item: MetadataItem) async throws -> Outcome {
         var body = item
         var dropped: [String] = []
-        let path = Self.path(for: item)
+        var path = Self.path(for: item)
+        if item.kind == .ismPolicy, let version = try await ismVersion(path) {
+            // ISM replaces a policy only when told which version it replaces; without, it answers 409.
+            path += "?if_seq_no=\(version.seqNo)&if_primary_term=\(version.primaryTerm)"
+        }
         for _ in 0..<16 {
             let response = try await client.send(.PUT, path, body: try RequestBody.encode(body.body))
             try client.checkAccess(response, method: "PUT", path: path)
@@ -57,5 +62,15 @@ public struct MetadataWriter: Sendable {
             }
         }
         return Outcome(created: false, dropped: dropped, error: "the target kept refusing after \(dropped.count) removals")
+    }
+
+    /// The sequence number and primary term of the ISM policy stored at `path`, or nil when there is none.
+    private func ismVersion(_ path: String) async throws -> (seqNo: Int64, primaryTerm: Int64)? {
+        let response = try await client.send(.GET, path)
+        try client.checkAccess(response, method: "GET", path: path)
+        guard response.isSuccess, let json = response.json(), let seqNo = json["_seq_no"]?.intValue,
+            let term = json["_primary_term"]?.intValue
+        else { return nil }
+        return (seqNo, term)
     }
 }

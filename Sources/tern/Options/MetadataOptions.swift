@@ -26,13 +26,13 @@ struct MetadataOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Templates and pipelines to migrate (glob, repeatable). Default: all but the stack's own, which need their exact name.",
+            "Templates, pipelines and lifecycle policies to migrate (glob, repeatable). Default: all but the stack's own, which need their exact name.",
             valueName: "glob"))
     var template: [String] = []
 
     @Option(
         name: .customLong("exclude-template"),
-        help: ArgumentHelp("Templates and pipelines to leave out (glob, repeatable).", valueName: "glob"))
+        help: ArgumentHelp("Templates, pipelines and lifecycle policies to leave out (glob, repeatable).", valueName: "glob"))
     var excludeTemplate: [String] = []
 
     @Option(

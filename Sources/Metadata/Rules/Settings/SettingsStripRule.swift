@@ -2,7 +2,8 @@ import TernCore
 
 /// Removes index settings that are never copied: identity and history the target makes itself, resize and block
 /// state, node-bound allocation filters, settings later versions removed, and Elastic-only settings an OpenSearch
-/// target rejects. An ILM policy reference is also reported, because the lifecycle itself is not carried.
+/// target rejects. ILM's rollover alias becomes ISM's; an ILM policy reference is reported, because ISM attaches its
+/// converted policy to new indices through the policy's `ism_template`, not through an index setting.
 enum SettingsStripRule: SettingsRule {
     /// Flat keys (exact, or a prefix when ending with `.`) and why they are not copied.
     static let neverCopied: [(key: String, why: String)] = [
@@ -45,12 +46,21 @@ enum SettingsStripRule: SettingsRule {
                 log.record("settings.strip", at: place, "removed `\(key)` (\(reason))")
                 changed = true
             } else if context.isElasticToOpenSearch, let reason = reason(for: key, in: elasticOnly) {
+                if let ism = Self.ismCounterparts[key] {
+                    kept.append((ism, value))
+                    log.record("settings.elastic-only", at: place, "`\(key)` → `\(ism)` (ISM's rollover reads it)")
+                    changed = true
+                    continue
+                }
                 log.record("settings.elastic-only", at: place, "removed `\(key)` (\(reason))")
                 if key == "index.lifecycle.name", let policy = value.stringValue {
                     log.find(
                         "settings.elastic-only", at: place, what: "ILM policy `\(policy)`",
-                        why: "OpenSearch has ISM instead of ILM and the policy is not converted",
-                        action: "write an ISM policy with an `ism_template` for these indices on the target", impact: .featureLost)
+                        why:
+                            "OpenSearch attaches lifecycle policies through the ISM policy's `ism_template` when an index is created, not through an index setting",
+                        action:
+                            "new indices from the templates that name it get the converted ISM policy \(policy); attach it to an index that exists already with POST _plugins/_ism/add/<index> {\"policy_id\": \"\(policy)\"}",
+                        impact: .featureLost)
                 }
                 changed = true
             } else {
@@ -59,6 +69,13 @@ enum SettingsStripRule: SettingsRule {
         }
         if changed { settings = SettingsNormalizer.nest(kept) }
     }
+
+    /// ILM's rollover settings and ISM's: the alias a rollover moves, and the mark of an index already rolled over (ISM
+    /// fails the rollover of an alias member that is not the write index unless told to skip it).
+    static let ismCounterparts = [
+        "index.lifecycle.rollover_alias": "index.plugins.index_state_management.rollover_alias",
+        "index.lifecycle.indexing_complete": "index.plugins.index_state_management.rollover_skip",
+    ]
 
     /// Why a flat key is stripped by a list, or nil.
     static func reason(for key: String, in list: [(key: String, why: String)]) -> String? {
