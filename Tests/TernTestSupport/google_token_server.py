@@ -138,41 +138,6 @@ def issue():
     return {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
 
 
-class Upstream:
-    """One connection to the upstream per client connection, kept alive while the upstream allows (as in
-    object_store_fault_proxy.py)."""
-
-    def __init__(self):
-        self.connection = None
-
-    def request(self, method, target, headers, body):
-        for attempt in range(2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=120)
-            try:
-                self.connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-                for name, value in headers:
-                    self.connection.putheader(name, value)
-                if body or method in ("PUT", "POST", "PATCH"):
-                    if not any(name.lower() == "content-length" for name, _ in headers):
-                        self.connection.putheader("Content-Length", str(len(body)))
-                self.connection.endheaders(body if body else None)
-                answer = self.connection.getresponse()
-                data = answer.read()
-                if answer.will_close:
-                    self.close()
-                return answer.status, answer.reason, answer.getheaders(), data
-            except (http.client.HTTPException, OSError):
-                self.close()
-                if attempt == 1:
-                    raise
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-
-
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -181,7 +146,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
-        self.upstream = Upstream()
+        self.upstream = loopback_server.Upstream(upstream)
 
     def finish(self):
         self.upstream.close()

@@ -1,6 +1,7 @@
 """What Tern's test servers share: a threaded server on a free 127.0.0.1 port, one JSON line on standard output that
 announces it (the Swift side waits for that line), and an exit as soon as the test process that started it is gone, so
 no server outlives its test, whatever killed the test."""
+import http.client
 import http.server
 import json
 import os
@@ -43,3 +44,40 @@ def serve(handler, http=True, announce=None, on_bind=None):
     exit_with_parent()
     print(json.dumps({"port": port, **(announce(port) if announce else {})}), flush=True)
     server.serve_forever()
+
+
+class Upstream:
+    """One connection to an upstream server (`urllib.parse.urlsplit` of its URL) per client connection, kept alive while
+    the upstream allows; a request on a connection the upstream closed is sent again once on a new one. Headers are sent
+    as given (Host included: a SigV4 signature covers it)."""
+
+    def __init__(self, target):
+        self.target = target
+        self.connection = None
+
+    def request(self, method, path, headers, body):
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.target.hostname, self.target.port, timeout=120)
+            try:
+                self.connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+                for name, value in headers:
+                    self.connection.putheader(name, value)
+                if body or method in ("PUT", "POST", "PATCH"):
+                    if not any(name.lower() == "content-length" for name, _ in headers):
+                        self.connection.putheader("Content-Length", str(len(body)))
+                self.connection.endheaders(body if body else None)
+                answer = self.connection.getresponse()
+                data = answer.read()
+                if answer.will_close:
+                    self.close()
+                return answer.status, answer.reason, answer.getheaders(), data
+            except (http.client.HTTPException, OSError):
+                self.close()
+                if attempt == 1:
+                    raise
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None

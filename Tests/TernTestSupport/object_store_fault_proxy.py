@@ -138,46 +138,11 @@ class Closed(Exception):
     """The client connection was ended on purpose (a fault)."""
 
 
-class Upstream:
-    """One connection to the upstream per client connection, kept alive while the upstream allows (moto's server
-    closes after every answer)."""
-
-    def __init__(self):
-        self.connection = None
-
-    def request(self, method, target, headers, body):
-        for attempt in range(2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=120)
-            try:
-                self.connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-                for name, value in headers:
-                    self.connection.putheader(name, value)
-                if body or method in ("PUT", "POST", "PATCH"):
-                    if not any(name.lower() == "content-length" for name, _ in headers):
-                        self.connection.putheader("Content-Length", str(len(body)))
-                self.connection.endheaders(body if body else None)
-                answer = self.connection.getresponse()
-                data = answer.read()
-                if answer.will_close:
-                    self.close()
-                return answer.status, answer.reason, answer.getheaders(), data
-            except (http.client.HTTPException, OSError):
-                self.close()
-                if attempt == 1:
-                    raise
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-
-
 class Handler(socketserver.BaseRequestHandler):
     def handle(self):
         conn = self.request
         conn.settimeout(300)
-        self.upstream = Upstream()
+        self.upstream = loopback_server.Upstream(upstream)
         self.buffer = b""
         try:
             while True:
