@@ -17,7 +17,7 @@ struct RepositoryOptions: ParsableArguments {
 
     @Option(
         name: .customLong("spill-cap"),
-        help: ArgumentHelp("The spill folder's size cap in GiB: fetching waits for space (default 8).", valueName: "GiB"))
+        help: ArgumentHelp("The spill folder's size cap in GiB: a fetch waits (up to 30 s) for space.", valueName: "GiB"))
     var spillCapGiB: Int = 8
 
     @Option(
