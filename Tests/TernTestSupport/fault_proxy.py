@@ -124,13 +124,13 @@ class Handler(socketserver.BaseRequestHandler):
         conn = self.request
         conn.settimeout(120)
         self.upstream = Upstream()
-        self.buffer = b""
+        self.reader = loopback_server.RequestReader(conn)
         try:
             while True:
                 if down.is_set():
                     reset(conn)
                     return
-                request = self.read_request(conn)
+                request = self.reader.read()
                 if request is None:
                     return
                 if down.is_set():
@@ -148,46 +148,6 @@ class Handler(socketserver.BaseRequestHandler):
         finally:
             self.upstream.close()
             conn.close()
-
-    def read_request(self, conn):
-        while b"\r\n\r\n" not in self.buffer:
-            chunk = conn.recv(65536)
-            if not chunk:
-                return None
-            self.buffer += chunk
-        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        method, target = lines[0].split(" ")[0], lines[0].split(" ")[1]
-        headers = []
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers.append((name.strip(), value.strip()))
-        names = {name.lower(): value for name, value in headers}
-        if names.get("transfer-encoding", "").lower() == "chunked":
-            body = self.read_chunked(conn)
-        else:
-            length = int(names.get("content-length", "0"))
-            while len(self.buffer) < length:
-                chunk = conn.recv(1 << 20)
-                if not chunk:
-                    return None
-                self.buffer += chunk
-            body, self.buffer = self.buffer[:length], self.buffer[length:]
-        return method, target, headers, body
-
-    def read_chunked(self, conn):
-        body = b""
-        while True:
-            while b"\r\n" not in self.buffer:
-                self.buffer += conn.recv(65536)
-            size_line, _, self.buffer = self.buffer.partition(b"\r\n")
-            size = int(size_line.split(b";")[0], 16)
-            while len(self.buffer) < size + 2:
-                self.buffer += conn.recv(65536)
-            body += self.buffer[:size]
-            self.buffer = self.buffer[size + 2:]
-            if size == 0:
-                return body
 
     def route(self, method, target, headers, body):
         """The answer to one request: bytes, or (status, reason, headers, body) from upstream."""

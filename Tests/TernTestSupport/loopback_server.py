@@ -81,3 +81,64 @@ class Upstream:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+
+
+class RequestReader:
+    """Reads HTTP/1.1 requests off a raw client socket, one after the other (keep-alive): for proxies that must decide
+    at the byte level what to send back (a reset, a body cut short). Answers `Expect: 100-continue`, decodes a chunked
+    body (dropping its Content-Length), and returns (method, target, headers, body), or None when the client is gone."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.buffer = b""
+
+    def read(self):
+        while b"\r\n\r\n" not in self.buffer:
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        method, target = parts[0], parts[1]
+        headers = []
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers.append((name.strip(), value.strip()))
+        names = {name.lower(): value for name, value in headers}
+        if names.get("expect", "").lower() == "100-continue":
+            self.conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if names.get("transfer-encoding", "").lower() == "chunked":
+            body = self.read_chunked()
+            headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
+        else:
+            length = int(names.get("content-length", "0"))
+            while len(self.buffer) < length:
+                chunk = self.conn.recv(1 << 20)
+                if not chunk:
+                    return None
+                self.buffer += chunk
+            body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return method, target, headers, body
+
+    def read_chunked(self):
+        body = b""
+        while True:
+            while b"\r\n" not in self.buffer:
+                self.buffer += self.conn.recv(65536)
+            size_line, _, self.buffer = self.buffer.partition(b"\r\n")
+            size = int(size_line.split(b";")[0], 16)
+            if size == 0:
+                while b"\r\n" not in self.buffer:  # trailers end with an empty line
+                    self.buffer += self.conn.recv(65536)
+                while not self.buffer.startswith(b"\r\n"):
+                    _, _, self.buffer = self.buffer.partition(b"\r\n")
+                    while b"\r\n" not in self.buffer:
+                        self.buffer += self.conn.recv(65536)
+                self.buffer = self.buffer[2:]
+                return body
+            while len(self.buffer) < size + 2:
+                self.buffer += self.conn.recv(65536)
+            body += self.buffer[:size]
+            self.buffer = self.buffer[size + 2:]

@@ -143,10 +143,10 @@ class Handler(socketserver.BaseRequestHandler):
         conn = self.request
         conn.settimeout(300)
         self.upstream = loopback_server.Upstream(upstream)
-        self.buffer = b""
+        self.reader = loopback_server.RequestReader(conn)
         try:
             while True:
-                request = self.read_request(conn)
+                request = self.reader.read()
                 if request is None:
                     return
                 method, target, headers, body = request
@@ -165,57 +165,6 @@ class Handler(socketserver.BaseRequestHandler):
                 conn.close()
             except OSError:
                 pass
-
-    def read_request(self, conn):
-        while b"\r\n\r\n" not in self.buffer:
-            chunk = conn.recv(65536)
-            if not chunk:
-                return None
-            self.buffer += chunk
-        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        parts = lines[0].split(" ")
-        method, target = parts[0], parts[1]
-        headers = []
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers.append((name.strip(), value.strip()))
-        names = {name.lower(): value for name, value in headers}
-        if names.get("expect", "").lower() == "100-continue":
-            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-        if names.get("transfer-encoding", "").lower() == "chunked":
-            body = self.read_chunked(conn)
-            headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
-        else:
-            length = int(names.get("content-length", "0"))
-            while len(self.buffer) < length:
-                chunk = conn.recv(1 << 20)
-                if not chunk:
-                    return None
-                self.buffer += chunk
-            body, self.buffer = self.buffer[:length], self.buffer[length:]
-        return method, target, headers, body
-
-    def read_chunked(self, conn):
-        body = b""
-        while True:
-            while b"\r\n" not in self.buffer:
-                self.buffer += conn.recv(65536)
-            size_line, _, self.buffer = self.buffer.partition(b"\r\n")
-            size = int(size_line.split(b";")[0], 16)
-            if size == 0:
-                while b"\r\n" not in self.buffer:  # trailers end with an empty line
-                    self.buffer += conn.recv(65536)
-                while not self.buffer.startswith(b"\r\n"):
-                    _, _, self.buffer = self.buffer.partition(b"\r\n")
-                    while b"\r\n" not in self.buffer:
-                        self.buffer += conn.recv(65536)
-                self.buffer = self.buffer[2:]
-                return body
-            while len(self.buffer) < size + 2:
-                self.buffer += conn.recv(65536)
-            body += self.buffer[:size]
-            self.buffer = self.buffer[size + 2:]
 
     def answer(self, conn, method, target, headers, body):
         path, _, query = target.partition("?")
