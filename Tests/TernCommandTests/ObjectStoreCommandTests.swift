@@ -110,7 +110,7 @@ import Testing
             // A slow store (every content GET held back, one request at a time) so that kill -9 lands mid-copy.
             var faults = ObjectStoreFaultProxy.Faults(throttle: 0.05, reset: 0.05, seed: 3)
             faults.stall = 1
-            faults.stallSeconds = 0.04
+            faults.stallSeconds = 0.2
             let proxy = try ObjectStoreFaultProxy(upstream: server.endpoint, faults: faults)
             defer { proxy.stop() }
             let env = Self.environment(server, endpoint: proxy.url)
@@ -123,13 +123,19 @@ import Testing
                 ]
                 let process = try TernBinary.start(arguments, environment: env)
                 var killed = false
-                // Kill once the second index has documents: with one unit at a time, the first is then recorded as done.
-                for _ in 0..<600 where process.isRunning {
+                // Kill once the first index is whole on the target and has stayed so for a second (its shard is then
+                // recorded as done; the others, each slowed down, are still being read).
+                let deadline = Date().addingTimeInterval(180)
+                var wholeSince: Date?
+                while process.isRunning && Date() < deadline {
                     try await Task.sleep(for: .milliseconds(50))
-                    if let count = try? await target.documents(in: names[1]).count, count > 0 {
-                        kill(process.processIdentifier, SIGKILL)
-                        killed = true
-                        break
+                    if (try? await target.documents(in: names[0]).count) == expected.count {
+                        if let since = wholeSince, Date().timeIntervalSince(since) >= 1 {
+                            kill(process.processIdentifier, SIGKILL)
+                            killed = true
+                            break
+                        }
+                        wholeSince = wholeSince ?? Date()
                     }
                 }
                 ChildProcess.waitForExit(process, timeout: 30)
