@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "State", targets: ["State"]),
         .library(name: "Compatibility", targets: ["Compatibility"]),
         .library(name: "Metadata", targets: ["Metadata"]),
+        .library(name: "Coordination", targets: ["Coordination"]),
         .library(name: "Backfill", targets: ["Backfill"]),
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "Capture", targets: ["Capture"]),
@@ -105,11 +106,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // Copying every document: units, the runner, ndjson files, fast-load, server-side strategies.
+        // Workers of a shared backfill coordinating through documents of a cluster: plan, items, leases.
+        .target(
+            name: "Coordination",
+            dependencies: ["TernCore", "SearchClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Copying every document: units, the runner, ndjson files, fast-load, server-side strategies, shared backfills.
         .target(
             name: "Backfill",
             dependencies: [
-                "TernCore", "SearchClient", "SnapshotReader", "State", "Compatibility", "Metadata", "CZlib",
+                "TernCore", "SearchClient", "SnapshotReader", "State", "Compatibility", "Metadata", "Coordination", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -183,6 +189,7 @@ let package = Package(
                 "Compatibility",
                 "Metadata",
                 "Backfill",
+                "Coordination",
                 "Validation",
                 "Capture",
                 "Orchestration",
@@ -217,6 +224,7 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "TernTestSupport"]),
         .testTarget(name: "MetadataTests", dependencies: ["Metadata", "TernTestSupport"]),
         .testTarget(name: "BackfillTests", dependencies: ["Backfill", "TernTestSupport"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "SearchClient", "TernCore", "TernTestSupport"]),
         .testTarget(
             name: "ValidationTests",
             dependencies: ["Validation", "TernTestSupport", .product(name: "Crypto", package: "swift-crypto")]

@@ -78,9 +78,13 @@ public enum SnapshotDocumentReader {
     }
 
     /// The live documents of one shard of an index in a snapshot: the unit of a resumable backfill.
+    ///
+    /// With `part`/`parts`, only the part's share of the shard: in every segment, the stored-fields chunks whose first
+    /// document falls in the part's equal share of the doc ids. The parts of a shard together read each chunk exactly
+    /// once, whatever the segments look like, so they can be planned before the shard is opened.
     public static func shardBatches(
         repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, index: RepositoryData.Index, metadata: IndexMetadata, shard: Int,
-        options: Options = Options()
+        part: Int = 0, of parts: Int = 1, options: Options = Options()
     ) -> DocumentBatches {
         let type = singleMappingType(metadata)
         return DocumentBatches(
@@ -90,8 +94,8 @@ public enum SnapshotDocumentReader {
                     let (reader, location) = try openShard(
                         repository, snapshot: snapshot, index: index, shard: shard, verify: options.verifyChecksums, advice: advice)
                     try read(
-                        reader, shares: reader.shares(threads: 1), index: index.name, type: type, location: location, advice: advice,
-                        options: options, sink: sink)
+                        reader, shares: parts > 1 ? reader.shares(part: part, of: parts) : reader.shares(threads: 1), index: index.name,
+                        type: type, location: location, advice: advice, options: options, sink: sink)
                 }
             ], concurrency: 1, bufferedBatches: options.bufferedBatches)
     }

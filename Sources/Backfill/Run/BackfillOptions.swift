@@ -30,6 +30,10 @@ public struct BackfillOptions: Sendable {
     public var deadLetterPath: String
     /// Turn off refresh and replicas on the target indices during the load (restored afterwards, also after a crash).
     public var fastLoad: Bool
+    /// Cut live indices into slices of about this many documents (a shared backfill's items); nil: `slices`' rule.
+    public var itemDocuments: Int?
+    /// Cut snapshot shards larger than this many bytes into parts (a shared backfill's items); nil: whole shards.
+    public var itemBytes: Int?
 
     public init(
         selection: IndexSelection = IndexSelection(), query: [UInt8]? = nil, limit: Int? = nil, versioning: Versioning = .auto,

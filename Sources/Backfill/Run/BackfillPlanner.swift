@@ -63,7 +63,12 @@ struct BackfillPlanner {
         var units: [PlannedUnit] = []
         var mappings: [String: JSONValue] = [:]
         for index in selected {
-            let slices = max(1, options.slices ?? min(8, max(1, index.primaryShards ?? 1)))
+            var slices = max(1, options.slices ?? min(8, max(1, index.primaryShards ?? 1)))
+            if options.slices == nil, let itemDocuments = options.itemDocuments, itemDocuments > 0 {
+                // Sliced reads partition an index exactly; their count is capped by index.max_slices_per_scroll.
+                let needed = (Int(index.documents) + itemDocuments - 1) / itemDocuments
+                slices = min(Self.maximumSlices, max(slices, needed))
+            }
             let perSlice = Int(index.documents) / slices
             for slice in 0..<slices {
                 let unit = BackfillUnit(
@@ -82,6 +87,75 @@ struct BackfillPlanner {
             sourceSuppliesVersions: true,
             isLive: true, targetIndicesKnown: true, mappings: mappings,
             mappingVersions: Dictionary(uniqueKeysWithValues: mappings.keys.map { ($0, info.version) }))
+    }
+
+    /// Slices a live index is cut into at most (the default of `index.max_slices_per_scroll`).
+    static let maximumSlices = 1024
+    /// Parts a snapshot shard is cut into at most.
+    static let maximumParts = 256
+
+    /// How many parts a snapshot shard is read in: one, or with `itemBytes` one per that many bytes of its files.
+    private func partsOf(
+        shard: Int, index: RepositoryData.Index, snapshot: RepositoryData.Snapshot, repository: SnapshotRepository
+    ) throws -> Int {
+        guard let itemBytes = options.itemBytes, itemBytes > 0 else { return 1 }
+        let bytes = try repository.shardDirectory(index, shard: shard, in: snapshot).files.reduce(0) { $0 + $1.length }
+        return min(Self.maximumParts, max(1, (bytes + itemBytes - 1) / itemBytes))
+    }
+
+    /// The inputs of `units` as another worker planned them: the plan is the coordination index's, not re-made here
+    /// (a live index may have grown since), so each unit is opened as it is described.
+    func inputs(for units: [BackfillUnit], sourceClient: SearchClient?) async throws -> [UnitInput] {
+        switch source {
+        case .cluster:
+            guard let client = sourceClient else { preconditionFailure("a cluster source has a client") }
+            let info = try await client.info(retries: RetrySettings(maxAttempts: 2))
+            return try units.map { unit in
+                guard case .slice(let slice, let count) = unit.kind else { throw Self.foreign(unit) }
+                return .liveSlice(client: client, cluster: info, index: unit.sourceIndex, slice: slice, of: count)
+            }
+        case .snapshot(let storage, let name):
+            do {
+                let repository = try SnapshotRepository(storage: storage)
+                let snapshot = try repository.snapshot(named: name)
+                var metadata: [String: (RepositoryData.Index, IndexMetadata)] = [:]
+                return try units.map { unit in
+                    let (shard, part, parts): (Int, Int, Int)
+                    switch unit.kind {
+                    case .shard(let number): (shard, part, parts) = (number, 0, 1)
+                    case .shardPart(let number, let index, let count): (shard, part, parts) = (number, index, count)
+                    default: throw Self.foreign(unit)
+                    }
+                    if metadata[unit.sourceIndex] == nil {
+                        let index = try repository.index(named: unit.sourceIndex, in: snapshot)
+                        metadata[unit.sourceIndex] = (index, try repository.indexMetadata(index, in: snapshot))
+                    }
+                    let (index, indexMetadata) = metadata[unit.sourceIndex]!
+                    return .snapshotShard(
+                        repository: repository, snapshot: snapshot, index: index, metadata: indexMetadata, shard: shard, part: part,
+                        of: parts)
+                }
+            } catch let error as SnapshotReaderError {
+                throw error.ternError
+            }
+        case .luceneFolder(let path, let index):
+            return try units.map { unit in
+                guard unit.kind == .luceneFolder else { throw Self.foreign(unit) }
+                return .lucene(path: path, index: index)
+            }
+        case .file(let path):
+            return try units.map { unit in
+                guard unit.kind == .file else { throw Self.foreign(unit) }
+                return .file(path: path, selection: options.selection)
+            }
+        }
+    }
+
+    private static func foreign(_ unit: BackfillUnit) -> TernError {
+        TernError(
+            .invalidArgument,
+            "The shared plan has an item \(unit.key) that this worker's source cannot read; start every worker with the same source."
+        )
     }
 
     private func planSnapshot(storage: any RepositoryStorage, name: String) throws -> Plan {
@@ -105,13 +179,19 @@ struct BackfillPlanner {
                 mappings[index.name] = metadata.json["mappings"]
                 versions[index.name] = SnapshotMetadataReader.createdVersion(metadata.json["settings"] ?? .object([:]))
                 for shard in 0..<metadata.numberOfShards {
-                    let unit = BackfillUnit(
-                        sourceIndex: index.name, targetIndex: options.selection.targetName(for: index.name), kind: .shard(shard))
-                    units.append(
-                        PlannedUnit(
-                            unit: unit,
-                            input: .snapshotShard(
-                                repository: repository, snapshot: snapshot, index: index, metadata: metadata, shard: shard)))
+                    let target = options.selection.targetName(for: index.name)
+                    let parts = try partsOf(shard: shard, index: index, snapshot: snapshot, repository: repository)
+                    for part in 0..<parts {
+                        let unit = BackfillUnit(
+                            sourceIndex: index.name, targetIndex: target,
+                            kind: parts == 1 ? .shard(shard) : .shardPart(shard, part: part, of: parts))
+                        units.append(
+                            PlannedUnit(
+                                unit: unit,
+                                input: .snapshotShard(
+                                    repository: repository, snapshot: snapshot, index: index, metadata: metadata, shard: shard, part: part,
+                                    of: parts)))
+                    }
                 }
             }
             return Plan(

@@ -41,6 +41,11 @@ public struct BackfillReport: Sendable, Codable {
     public var settingsRestored: [String] = []
     /// Values still to put back because the target refused; the next run tries again.
     public var settingsNotRestored: String?
+    /// A shared backfill (`--coordinate`): its coordination index, this worker's name, and what this worker read
+    /// (the other counts are the whole backfill's).
+    public var coordinationIndex: String?
+    public var worker: String?
+    public var readByThisWorker: Int?
 
     enum CodingKeys: String, CodingKey {
         case run, resumed, indices, read, written, failed, missing, seconds, complete
@@ -50,5 +55,8 @@ public struct BackfillReport: Sendable, Codable {
         case deadLetterFile = "dead_letter_file"
         case settingsRestored = "settings_restored"
         case settingsNotRestored = "settings_not_restored"
+        case coordinationIndex = "coordination_index"
+        case worker
+        case readByThisWorker = "read_by_this_worker"
     }
 }

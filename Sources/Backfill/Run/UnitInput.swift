@@ -8,7 +8,8 @@ import TernCore
 enum UnitInput: Sendable {
     case liveSlice(client: SearchClient, cluster: ClusterInfo, index: String, slice: Int, of: Int)
     case snapshotShard(
-        repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, index: RepositoryData.Index, metadata: IndexMetadata, shard: Int)
+        repository: SnapshotRepository, snapshot: RepositoryData.Snapshot, index: RepositoryData.Index, metadata: IndexMetadata, shard: Int,
+        part: Int = 0, of: Int = 1)
     case lucene(path: String, index: String)
     case file(path: String, selection: IndexSelection)
 
@@ -17,7 +18,19 @@ enum UnitInput: Sendable {
     ///
     /// `targetIndex` is the unit's target, set on every document; a file names its indices line by line, so its
     /// documents are renamed through `options.selection` instead (nil).
+    ///
+    /// `skip` leaves out the unit's first documents (a checkpoint's worth, for units read in a fixed order).
     func withPages<Result>(
+        options: BackfillOptions, targetIndex: String?, skip: Int = 0, _ body: (UnitPages) async throws -> Result
+    ) async throws -> Result {
+        try await withUnskippedPages(options: options, targetIndex: targetIndex) { pages in
+            var pages = pages
+            pages.skip = skip
+            return try await body(pages)
+        }
+    }
+
+    private func withUnskippedPages<Result>(
         options: BackfillOptions, targetIndex: String?, _ body: (UnitPages) async throws -> Result
     ) async throws -> Result {
         switch self {
@@ -28,9 +41,9 @@ enum UnitInput: Sendable {
             ) { pages in
                 try await body(UnitPages(.live(pages), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
             }
-        case .snapshotShard(let repository, let snapshot, let index, let metadata, let shard):
+        case .snapshotShard(let repository, let snapshot, let index, let metadata, let shard, let part, let parts):
             let batches = SnapshotDocumentReader.shardBatches(
-                repository: repository, snapshot: snapshot, index: index, metadata: metadata, shard: shard,
+                repository: repository, snapshot: snapshot, index: index, metadata: metadata, shard: shard, part: part, of: parts,
                 options: SnapshotDocumentReader.Options(batchSize: options.pageSize))
             return try await body(UnitPages(.batches(batches), naming: Naming(targetIndex: targetIndex, selection: options.selection)))
         case .lucene(let path, let index):
@@ -97,6 +110,8 @@ struct UnitPages: AsyncSequence {
 
     let source: Source
     let naming: Naming
+    /// Documents left out at the start.
+    var skip = 0
 
     init(_ source: Source, naming: Naming) {
         self.source = source
@@ -105,9 +120,9 @@ struct UnitPages: AsyncSequence {
 
     func makeAsyncIterator() -> Iterator {
         switch source {
-        case .live(let pages): Iterator(.live(pages.makeAsyncIterator()), naming: naming)
-        case .batches(let batches): Iterator(.batches(batches.makeAsyncIterator()), naming: naming)
-        case .file(let reader, let selection, let pageSize): Iterator(.file(reader, selection, pageSize), naming: naming)
+        case .live(let pages): Iterator(.live(pages.makeAsyncIterator()), naming: naming, skip: skip)
+        case .batches(let batches): Iterator(.batches(batches.makeAsyncIterator()), naming: naming, skip: skip)
+        case .file(let reader, let selection, let pageSize): Iterator(.file(reader, selection, pageSize), naming: naming, skip: skip)
         }
     }
 
@@ -120,16 +135,26 @@ struct UnitPages: AsyncSequence {
 
         var base: Base
         var naming: Naming
+        var skip: Int
 
-        init(_ base: Base, naming: Naming) {
+        init(_ base: Base, naming: Naming, skip: Int) {
             self.base = base
             self.naming = naming
+            self.skip = skip
         }
 
         mutating func next() async throws -> [BulkDocument]? {
-            guard var page = try await nextPage() else { return nil }
-            naming.apply(to: &page)
-            return page
+            while true {
+                guard var page = try await nextPage() else { return nil }
+                if skip > 0 {
+                    let dropped = Swift.min(skip, page.count)
+                    page.removeFirst(dropped)
+                    skip -= dropped
+                    if page.isEmpty { continue }
+                }
+                naming.apply(to: &page)
+                return page
+            }
         }
 
         private mutating func nextPage() async throws -> [BulkDocument]? {

@@ -25,7 +25,7 @@ public struct ClusterMetadataReader: Sendable {
     public func read(indexNames names: [String], ismPolicyNames: [String] = []) async throws -> SourceMetadata {
         let info = try await client.info()
         var items: [MetadataItem] = []
-        var notes: [String] = []
+        let notes: [String] = []
         for (name, body) in try await optionalJSON("/_template")?.objectValue ?? [:] {
             items.append(MetadataItem(kind: .legacyTemplate, name: name, body: body))
         }

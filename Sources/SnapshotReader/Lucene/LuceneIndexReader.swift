@@ -104,6 +104,17 @@ public struct LuceneIndexReader: Sendable {
         }
     }
 
+    /// Part `part` of `parts` of the whole index: in every segment with live documents, the doc ids from
+    /// `maxDoc * part / parts` up to the next part's start. The parts of an index read every chunk once.
+    public func shares(part: Int, of parts: Int) -> [Share] {
+        segments.indices.compactMap { segment -> Share? in
+            let maxDoc = segments[segment].maxDoc
+            guard maxDoc > 0, segments[segment].liveCount > 0 else { return nil }
+            let range = (maxDoc * part / parts)..<(maxDoc * (part + 1) / parts)
+            return range.isEmpty ? nil : Share(segment: segment, chunks: range)
+        }
+    }
+
     /// Visits the live documents of one share in doc-id order; the chunks before it are skipped, not decompressed.
     public func visitLiveDocuments<V: StoredFieldVisitor>(_ share: Share, visitor: inout V) throws {
         let entry = segments[share.segment]

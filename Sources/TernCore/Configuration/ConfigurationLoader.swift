@@ -64,7 +64,7 @@ public struct ConfigurationLoader: Sendable {
         }
         guard let root else { return TernConfiguration() }
         let top = try ConfigNode(node: root, path: "", file: file, environment: environment).mapping(allowedKeys: [
-            "source", "target", "migration", "cutover", "upgrade", "repositories",
+            "source", "target", "migration", "cutover", "upgrade", "repositories", "coordination",
         ])
         let reader = ClusterSectionReader(baseDirectory: baseDirectory)
         let workflow = WorkflowSectionReader()
@@ -74,8 +74,22 @@ public struct ConfigurationLoader: Sendable {
             migration: try top["migration"].map(workflow.migration) ?? MigrationSettings(),
             cutover: try top["cutover"].map(workflow.cutover) ?? CutoverSettings(),
             upgrade: try top["upgrade"].map(UpgradeSectionReader().upgrade) ?? UpgradeSettings())
+        configuration.coordination = try top["coordination"].map { try reader.cluster($0, role: "coordination") }
         configuration.repositories = try top["repositories"].map(RepositorySectionReader(baseDirectory: baseDirectory).repositories) ?? [:]
         return configuration
+    }
+
+    /// The cluster where workers of a shared backfill coordinate: `--coordination-cluster` (with the `coordination:`
+    /// section's credentials when tern.yml has one, else the target's), else the `coordination:` section, else nil
+    /// (the target).
+    public static func coordinationCluster(_ url: String?, in configuration: TernConfiguration) throws -> ClusterConfiguration? {
+        guard let url else { return configuration.coordination }
+        let endpoint = try ClusterConfiguration.endpoint(url, origin: "--coordination-cluster")
+        var cluster =
+            configuration.coordination ?? configuration.target ?? ClusterConfiguration(role: "coordination", endpoints: [endpoint])
+        cluster.role = "coordination"
+        cluster.endpoints = [endpoint]
+        return cluster
     }
 
     private static func override(_ existing: ClusterConfiguration?, role: String, with url: URL) -> ClusterConfiguration {

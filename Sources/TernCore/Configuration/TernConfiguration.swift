@@ -7,6 +7,8 @@ public struct TernConfiguration: Sendable, Hashable {
     public var upgrade: UpgradeSettings
     /// Snapshot repositories in object stores, by name (`repositories:`).
     public var repositories: [String: RepositorySettings] = [:]
+    /// Where the workers of a shared backfill coordinate (`coordination:`), when not on the target.
+    public var coordination: ClusterConfiguration?
 
     public init(
         source: ClusterConfiguration? = nil, target: ClusterConfiguration? = nil, migration: MigrationSettings = MigrationSettings(),

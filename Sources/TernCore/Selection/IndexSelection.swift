@@ -39,14 +39,19 @@ public struct IndexSelection: Sendable, Equatable {
     }
 
     /// Whether `name` is selected. Names starting with `.` (system and hidden indices) need an include glob that starts
-    /// with `.` too: `*` never takes `.kibana` or `.security`.
+    /// with `.` too: `*` never takes `.kibana` or `.security`. Tern's own coordination indices are never selected.
     public func selects(_ name: String) -> Bool {
+        if name.hasPrefix(Self.coordinationPrefix) { return false }
         let patterns = include.isEmpty ? ["*"] : include
         let included = patterns.contains { pattern in
             Glob.matches(pattern, name) && (!name.hasPrefix(".") || pattern.hasPrefix("."))
         }
         return included && !exclude.contains { Glob.matches($0, name) }
     }
+
+    /// The prefix of the indices where workers of a shared backfill coordinate: Tern's bookkeeping, not the
+    /// operator's data, so no selection takes them (not the metadata step, not validation, not a backfill).
+    public static let coordinationPrefix = ".tern-coordination-"
 
     /// The selected names among `names`, in order.
     public func select(_ names: [String]) -> [String] {

@@ -18,6 +18,11 @@ struct BackfillRunCommand: AsyncParsableCommand {
             Server-side strategies (--strategy remote-reindex | snapshot-restore) let the clusters move the data \
             themselves; Tern creates the target indices, starts and follows the work, and counts the result.
 
+            Many machines (--coordinate): run the same command on each; the workers share the backfill through a \
+            coordination index on the target (or --coordination-cluster), take over the items of a worker that stops, \
+            and each exits only when every item of the whole backfill is done. See docs/scale-out.md; watch it with \
+            tern backfill status --coordinate.
+
             Exit code 0 only when every selected document is on the target; 1 when documents failed (see the \
             dead-letter file) or are missing; 2 for usage mistakes; 3 when a cluster cannot be reached.
             """)
@@ -145,12 +150,27 @@ struct BackfillRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("snapshot-restore: replicas of the restored indices.", valueName: "n"))
     var replicas = 0
 
+    @OptionGroup(title: "Many workers") var coordination: CoordinationOptions
+
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        try coordination.validate(runName: coordination.runName)
+        if coordination.coordinate {
+            guard strategy == .documents else { throw ValidationError("--coordinate shares --strategy documents only.") }
+            guard toFile == nil else { throw ValidationError("--coordinate shares a backfill into a cluster; it cannot write --to-file.") }
+            guard limit == nil else { throw ValidationError("--limit is a trial run of one process; leave out --coordinate for it.") }
+            guard !fastLoad else {
+                throw ValidationError(
+                    "--fast-load cannot be shared: one worker would restore refresh and replicas while others still load. Tune the target indices before starting the workers, or run without --coordinate."
+                )
+            }
+        } else if coordination.runName != nil || coordination.coordinationCluster != nil {
+            throw ValidationError("--run-name and --coordination-cluster belong to --coordinate.")
+        }
         let sources = [clusters.source != nil, snapshotRepository != nil, luceneDirectory != nil, fromFile != nil].filter { $0 }.count
         guard sources <= 1 else { throw ValidationError("Give one source: --source, --snapshot-repo, --lucene-dir or --from-file.") }
         if strategy != .documents {
@@ -215,13 +235,17 @@ struct BackfillRunCommand: AsyncParsableCommand {
             }
             queryBytes = Array(query.utf8)
         }
-        let options = BackfillOptions(
+        var options = BackfillOptions(
             selection: try indices.selection(),
             query: queryBytes,
             limit: limit, versioning: versioning.value, readMode: readMode.value, slices: slices, concurrency: concurrency,
             pageSize: pageSize,
             deadLetterPath: deadLetter ?? (stateDirectory as NSString).appendingPathComponent("dead-letter.ndjson"),
             fastLoad: fastLoad)
+        if coordination.coordinate {
+            options.itemDocuments = coordination.itemDocuments
+            options.itemBytes = coordination.itemMegabytes << 20
+        }
 
         let progress = BackfillProgress()
         var fetched: (@Sendable () -> Int)?
@@ -242,6 +266,12 @@ struct BackfillRunCommand: AsyncParsableCommand {
                     repositoryLocation: restoreLocation ?? "", repository: restoreRepositoryName, snapshot: snapshot, replicas: replicas,
                     repositoryClient: repositoryClient),
                 store: store, logger: logger)
+            work = Task { try await runner.run(progress: progress) }
+        case (_, _, .cluster(let targetCluster)) where coordination.coordinate:
+            let runner = CoordinatedBackfillRunner(
+                source: source, target: targetCluster, options: options,
+                coordinationCluster: try ConfigurationLoader.coordinationCluster(coordination.coordinationCluster, in: configuration),
+                settings: coordination.settings(), runName: coordination.runName, logger: logger)
             work = Task { try await runner.run(progress: progress) }
         default:
             let runner = BackfillRunner(source: source, target: target, options: options, store: store, logger: logger)

@@ -1,0 +1,152 @@
+import Coordination
+import Foundation
+import Logging
+import SearchClient
+import Synchronization
+import TernCore
+
+/// One of a worker's slots: claims an item, copies it under its lease (renewing it with the checkpoint), records it
+/// done, and claims the next, until every item of the shared backfill is done.
+struct ItemWorker: Sendable {
+    let planner: BackfillPlanner
+    let sourceClient: SearchClient?
+    let sink: BackfillSink
+    let options: BackfillOptions
+    let coordinator: Coordinator
+    /// `host:path` of this worker's dead-letter file, recorded on items whose documents it refused.
+    let deadLetters: String
+    let hasRefused: @Sendable () -> Bool
+    let logger: Logger
+
+    func claimUntilFinished(progress: BackfillProgress) async throws {
+        let poll = coordinator.settings.poll
+        while true {
+            try Task.checkCancellation()
+            let claim = try await coordinator.retrying("claim an item") { try await coordinator.claim() }
+            switch claim {
+            case .finished:
+                return
+            case .wait:
+                try await Task.sleep(for: poll)
+            case .item(let lease):
+                try await work(lease, progress: progress)
+            }
+        }
+    }
+
+    /// What a holder has acknowledged so far, read by the renewals.
+    private struct Acknowledged: Sendable {
+        var documents: Int
+        var counts: WorkItem.Counts
+    }
+
+    private final class Tracker: Sendable {
+        let state: Mutex<Acknowledged>
+        init(_ initial: Acknowledged) { state = Mutex(initial) }
+    }
+
+    private func work(_ lease: ItemLease, progress: BackfillProgress) async throws {
+        let item = await lease.item
+        let trace = coordinator.trace
+        let worker = coordinator.settings.worker
+        guard let unit = BackfillUnit(fields: item.unit) else {
+            throw TernError(
+                .invalidArgument,
+                "The item \(item.key) of the shared plan is of a kind this version of Tern does not know; run the same version on every worker."
+            )
+        }
+        guard let input = try await planner.inputs(for: [unit], sourceClient: sourceClient).first else { return }
+        // A fixed reading order lets the new holder skip what the checkpoint says the target has; a live slice starts over.
+        let resumeFrom = unit.readsInFixedOrder ? (item.checkpoint ?? 0) : 0
+        let startCounts = resumeFrom > 0 ? item.counts : WorkItem.Counts()
+        let acknowledged = Tracker(Acknowledged(documents: resumeFrom, counts: startCounts))
+        if resumeFrom > 0 {
+            logger.notice("resuming an item from its checkpoint", metadata: ["item": "\(item.key)", "documents": "\(resumeFrom)"])
+        }
+        let started = ContinuousClock.now
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await copy(input, unit: unit, skip: resumeFrom, lease: lease, acknowledged: acknowledged, progress: progress)
+                }
+                group.addTask {
+                    try await keepRenewed(lease, checkpoints: unit.readsInFixedOrder, acknowledged: acknowledged)
+                }
+                // The renewals never end on their own: the first task to finish is the copy (or a failure).
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch let lost as ItemLease.Lost {
+            trace.record("release", item: item.key, worker: worker)
+            trace.record("lost", item: item.key, worker: worker)
+            logger.warning(
+                "stopped writing an item: \(lost == .expired ? "its lease could not be renewed in time" : "another worker took it over")",
+                metadata: ["item": "\(item.key)"])
+            await coordinator.recordItem(documents: 0, seconds: 0, lost: true)
+            return
+        } catch {
+            trace.record("release", item: item.key, worker: worker)
+            throw error
+        }
+        trace.record("release", item: item.key, worker: worker)
+        let final = acknowledged.state.withLock { $0 }
+        let seconds = (ContinuousClock.now - started).inSeconds
+        let refusedHere = final.counts.failed > startCounts.failed || (final.counts.failed > 0 && hasRefused())
+        let recorded = try await coordinator.retrying("mark an item done") {
+            try await lease.finish(counts: final.counts, seconds: seconds, deadLetters: refusedHere ? deadLetters : nil)
+        }
+        if recorded {
+            trace.record("done", item: item.key, worker: worker)
+            progress.update {
+                $0.unitsDone += 1
+                $0.indices[unit.targetIndex, default: BackfillProgress.IndexCounts()].unitsDone += 1
+            }
+        } else {
+            trace.record("lost", item: item.key, worker: worker)
+            logger.warning("another worker took over an item this worker had finished; its count stands", metadata: ["item": "\(item.key)"])
+        }
+        await coordinator.recordItem(documents: final.counts.read - startCounts.read, seconds: seconds, lost: !recorded)
+    }
+
+    /// Copies the unit's documents page by page, each page only while the lease is valid.
+    private func copy(
+        _ input: UnitInput, unit: BackfillUnit, skip: Int, lease: ItemLease, acknowledged: Tracker, progress: BackfillProgress
+    ) async throws {
+        let targetIndex = unit.kind == .file ? nil : unit.targetIndex
+        try await input.withPages(options: options, targetIndex: targetIndex, skip: skip) { pages in
+            for try await page in pages {
+                try await lease.checkValid()
+                let outcome = try await sink.write(page)
+                acknowledged.state.withLock {
+                    $0.documents += page.count
+                    $0.counts.read += page.count
+                    $0.counts.written += outcome.written
+                    $0.counts.alreadyNewer += outcome.alreadyNewer
+                    $0.counts.failed += outcome.failed.count
+                }
+                let bytes = page.reduce(0) { $0 + $1.source.readableBytes }
+                progress.update {
+                    $0.read += page.count
+                    $0.written += outcome.written
+                    $0.alreadyNewer += outcome.alreadyNewer
+                    $0.failed += outcome.failed.count
+                    $0.sourceBytes += bytes
+                    $0.indices[unit.targetIndex, default: BackfillProgress.IndexCounts()].read += page.count
+                }
+            }
+        }
+    }
+
+    /// Renews the lease when due, with the checkpoint; after a failed renewal, tries again soon, until the lease's
+    /// deadline (then ``ItemLease/Lost/expired`` stops the copy).
+    private func keepRenewed(_ lease: ItemLease, checkpoints: Bool, acknowledged: Tracker) async throws {
+        var retryAt: ContinuousClock.Instant?
+        while true {
+            let due = await lease.renewalDue
+            try await Task.sleep(until: min(due, retryAt ?? due), clock: .continuous)
+            let state = acknowledged.state.withLock { $0 }
+            let renewed = try await lease.renew(checkpoint: checkpoints ? state.documents : nil, counts: state.counts)
+            retryAt = renewed ? nil : ContinuousClock.now + .milliseconds(250)
+        }
+    }
+}
