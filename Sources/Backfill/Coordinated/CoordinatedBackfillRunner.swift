@@ -114,7 +114,8 @@ public struct CoordinatedBackfillRunner: Sendable {
         let deadLetterName = "\(ProcessInfo.processInfo.hostName):\(options.deadLetterPath)"
         let worker = ItemWorker(
             planner: planner, sourceClient: sourceClient, sink: sink, options: options, coordinator: coordinator,
-            deadLetters: deadLetterName, hasRefused: { letters.count > 0 }, logger: logger)
+            deadLetters: deadLetterName, hasRefused: { letters.count > 0 }, logger: logger, claims: CoordinationMeter(),
+            copies: CoordinationMeter(), finishes: CoordinationMeter())
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, options.concurrency) {
@@ -145,6 +146,11 @@ public struct CoordinatedBackfillRunner: Sendable {
         report.coordinationIndex = coordinator.index.name
         report.worker = coordinator.settings.worker
         report.readByThisWorker = progress.snapshot.read
+        let requests = coordinator.index.meter.reading
+        let copies = worker.copies.reading
+        report.coordination = BackfillReport.CoordinationCost(
+            requests: requests.requests, seconds: requests.seconds, itemsDone: copies.requests, claimSeconds: worker.claims.reading.seconds,
+            copySeconds: copies.seconds, finishSeconds: worker.finishes.reading.seconds)
         return report
     }
 

@@ -17,11 +17,16 @@ struct ItemWorker: Sendable {
     let deadLetters: String
     let hasRefused: @Sendable () -> Bool
     let logger: Logger
+    /// On the items' critical path: the claims that got an item, the copying, the writes that marked items done.
+    let claims: CoordinationMeter
+    let copies: CoordinationMeter
+    let finishes: CoordinationMeter
 
     func claimUntilFinished(progress: BackfillProgress) async throws {
         let poll = coordinator.settings.poll
         while true {
             try Task.checkCancellation()
+            let started = ContinuousClock.now
             let claim = try await coordinator.retrying("claim an item") { try await coordinator.claim() }
             switch claim {
             case .finished:
@@ -29,6 +34,7 @@ struct ItemWorker: Sendable {
             case .wait:
                 try await Task.sleep(for: poll)
             case .item(let lease):
+                claims.add(ContinuousClock.now - started)
                 try await work(lease, progress: progress)
             }
         }
@@ -82,7 +88,7 @@ struct ItemWorker: Sendable {
             logger.warning(
                 "stopped writing an item: \(lost == .expired ? "its lease could not be renewed in time" : "another worker took it over")",
                 metadata: ["item": "\(item.key)"])
-            await coordinator.recordItem(documents: 0, seconds: 0, lost: true)
+            await coordinator.recordItem(documents: 0, lost: true)
             return
         } catch {
             trace.record("release", item: item.key, worker: worker)
@@ -92,11 +98,14 @@ struct ItemWorker: Sendable {
         let final = acknowledged.state.withLock { $0 }
         let seconds = (ContinuousClock.now - started).inSeconds
         let refusedHere = final.counts.failed > startCounts.failed || (final.counts.failed > 0 && hasRefused())
+        let finishing = ContinuousClock.now
         let recorded = try await coordinator.retrying("mark an item done") {
             try await lease.finish(counts: final.counts, seconds: seconds, deadLetters: refusedHere ? deadLetters : nil)
         }
         if recorded {
             trace.record("done", item: item.key, worker: worker)
+            copies.add(finishing - started)
+            finishes.add(ContinuousClock.now - finishing)
             progress.update {
                 $0.unitsDone += 1
                 $0.indices[unit.targetIndex, default: BackfillProgress.IndexCounts()].unitsDone += 1
@@ -105,7 +114,7 @@ struct ItemWorker: Sendable {
             trace.record("lost", item: item.key, worker: worker)
             logger.warning("another worker took over an item this worker had finished; its count stands", metadata: ["item": "\(item.key)"])
         }
-        await coordinator.recordItem(documents: final.counts.read - startCounts.read, seconds: seconds, lost: !recorded)
+        await coordinator.recordItem(documents: final.counts.read - startCounts.read, lost: !recorded)
     }
 
     /// Copies the unit's documents page by page, each page only while the lease is valid.

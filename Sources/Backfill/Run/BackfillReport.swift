@@ -46,6 +46,65 @@ public struct BackfillReport: Sendable, Codable {
     public var coordinationIndex: String?
     public var worker: String?
     public var readByThisWorker: Int?
+    /// What coordinating cost this worker: requests to the coordination cluster and the seconds spent waiting for
+    /// them (from the start to the final check), and the claims it made with their time.
+    public var coordination: CoordinationCost?
+
+    public struct CoordinationCost: Sendable, Codable {
+        /// Every request to the coordination cluster, and the time spent waiting for them (concurrent slots add up).
+        public var requests: Int
+        public var seconds: Double
+        /// Items this worker finished, and on their critical path: the claims that got them, the copying, and the
+        /// writes that marked them done (renewals run beside the copying and are not counted here).
+        public var itemsDone: Int
+        public var claimSeconds: Double
+        public var copySeconds: Double
+        public var finishSeconds: Double
+
+        public init(requests: Int, seconds: Double, itemsDone: Int, claimSeconds: Double, copySeconds: Double, finishSeconds: Double) {
+            self.requests = requests
+            self.seconds = seconds
+            self.itemsDone = itemsDone
+            self.claimSeconds = claimSeconds
+            self.copySeconds = copySeconds
+            self.finishSeconds = finishSeconds
+        }
+
+        /// The share of a slot's time on its items that went to coordinating.
+        public var overhead: Double {
+            let total = claimSeconds + copySeconds + finishSeconds
+            return total > 0 ? (claimSeconds + finishSeconds) / total : 0
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requests, seconds, overhead
+            case itemsDone = "items_done"
+            case claimSeconds = "claim_seconds"
+            case copySeconds = "copy_seconds"
+            case finishSeconds = "finish_seconds"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            requests = try container.decode(Int.self, forKey: .requests)
+            seconds = try container.decode(Double.self, forKey: .seconds)
+            itemsDone = try container.decode(Int.self, forKey: .itemsDone)
+            claimSeconds = try container.decode(Double.self, forKey: .claimSeconds)
+            copySeconds = try container.decode(Double.self, forKey: .copySeconds)
+            finishSeconds = try container.decode(Double.self, forKey: .finishSeconds)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(seconds, forKey: .seconds)
+            try container.encode(itemsDone, forKey: .itemsDone)
+            try container.encode(claimSeconds, forKey: .claimSeconds)
+            try container.encode(copySeconds, forKey: .copySeconds)
+            try container.encode(finishSeconds, forKey: .finishSeconds)
+            try container.encode(overhead, forKey: .overhead)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case run, resumed, indices, read, written, failed, missing, seconds, complete
@@ -58,5 +117,6 @@ public struct BackfillReport: Sendable, Codable {
         case coordinationIndex = "coordination_index"
         case worker
         case readByThisWorker = "read_by_this_worker"
+        case coordination
     }
 }

@@ -12,6 +12,8 @@ import TernCore
 public struct CoordinationIndex: Sendable {
     public let client: SearchClient
     public let name: String
+    /// Requests sent and time spent waiting for them: what coordinating costs a worker.
+    public let meter = CoordinationMeter()
 
     /// The cluster is busy (429, 5xx) or cannot be reached: the same request may go again later.
     public struct Unavailable: Error, Sendable {
@@ -46,6 +48,7 @@ public struct CoordinationIndex: Sendable {
                 "type": .object(["type": .string("keyword")]), "generation": .object(["type": .string("keyword")]),
                 "key": .object(["type": .string("keyword")]), "state": .object(["type": .string("keyword")]),
                 "order": .object(["type": .string("long")]), "owner": .object(["type": .string("keyword")]),
+                "worker": .object(["type": .string("keyword")]),
             ]),
         ])
         var body: JSONValue = .object(["settings": .object(["index": settings]), "mappings": mappings])
@@ -145,18 +148,18 @@ public struct CoordinationIndex: Sendable {
         return try decode(SearchAnswer<Value>.self, from: response, what: "a search").hits.hits.map(\.versioned)
     }
 
-    /// Every document matching `query`, page by page in `key` order.
-    public func all<Value: Decodable & Sendable>(_ query: JSONValue, as type: Value.Type, pageSize: Int = 1000) async throws
-        -> [Versioned<Value>]
-    {
+    /// Every document matching `query`, page by page in the order of `sortField` (a keyword every match has, unique).
+    public func all<Value: Decodable & Sendable>(
+        _ query: JSONValue, as type: Value.Type, sortField: String = "key", pageSize: Int = 1000
+    ) async throws -> [Versioned<Value>] {
         var results: [Versioned<Value>] = []
         var after: [JSONValue]?
         while true {
             let page = try await search(
-                query, sort: .array([.object(["key": .string("asc")])]), after: after, size: pageSize, as: SortedHit<Value>.self)
+                query, sort: .array([.object([sortField: .object(["order": .string("asc"), "unmapped_type": .string("keyword")])])]), after: after, size: pageSize, as: SortedHit<Value>.self)
             results += page.map { Versioned(id: $0.id, version: $0.version, value: $0.value.value) }
             guard page.count == pageSize, let last = page.last else { return results }
-            after = [.string(last.value.key)]
+            after = [.string(last.value.sortKey(sortField))]
         }
     }
 
@@ -179,6 +182,8 @@ public struct CoordinationIndex: Sendable {
         contentType: String = "application/json"
     ) async throws -> SearchResponse {
         let response: SearchResponse
+        let started = ContinuousClock.now
+        defer { meter.add(ContinuousClock.now - started) }
         do {
             response = try await client.send(method, path, query: query, body: body, contentType: contentType, retries: Self.once)
         } catch let error as TernError where error.exitCode == .unreachable && !Self.isPermanent(error) {
@@ -199,7 +204,7 @@ public struct CoordinationIndex: Sendable {
     private func failure(_ response: SearchResponse, _ what: String) -> TernError {
         TernError(
             .httpStatus,
-            "The coordination cluster (\(client.displayName)) answered HTTP \(response.status) when asked to \(what) in \(name)\(response.errorSummary.map { ": \($0)" } ?? ""); check that the user may write to indices named \(Self.prefix)*."
+            "The coordination cluster (\(client.displayName)) answered HTTP \(response.status) when asked to \(what) in \(name)\(response.errorSummary.map { ": \($0)" } ?? ""); if another program wrote that index, choose another --run-name."
         )
     }
 
@@ -255,18 +260,21 @@ public struct CoordinationIndex: Sendable {
         var hits: Hits
     }
 
-    /// A document that has a `key`, for paging in key order.
+    /// A document with its sort keys, for paging in key (items) or worker (workers) order.
     private struct SortedHit<Value: Decodable & Sendable>: Decodable, Sendable {
-        var key: String
+        var keys: SortKeys
         var value: Value
 
         init(from decoder: any Decoder) throws {
-            key = try KeyOnly(from: decoder).key
+            keys = try SortKeys(from: decoder)
             value = try Value(from: decoder)
         }
+
+        func sortKey(_ field: String) -> String { (field == "worker" ? keys.worker : keys.key) ?? "" }
     }
 
-    private struct KeyOnly: Decodable {
-        var key: String
+    private struct SortKeys: Decodable {
+        var key: String?
+        var worker: String?
     }
 }

@@ -17,7 +17,7 @@ public struct WorkerRecord: Sendable, Hashable, Codable {
     public var updatedAt: String
     public var itemsDone = 0
     public var documents = 0
-    /// Seconds spent copying items this worker finished.
+    /// Seconds since the worker started, by its own clock, as of `updatedAt`.
     public var seconds = 0.0
     /// Items it lost to another worker after its lease lapsed.
     public var itemsLost = 0

@@ -28,7 +28,7 @@ public struct SharedBackfillStatus: Sendable, Codable, Equatable {
         public var itemsDone: Int
         public var itemsLost: Int
         public var documents: Int
-        /// Documents per second over the items it finished.
+        /// Documents per second since it started.
         public var documentsPerSecond: Double?
         public var updatedAt: String
         public var reason: String?
@@ -87,14 +87,16 @@ public struct SharedBackfillStatus: Sendable, Codable, Equatable {
                 documents: $0.documents, documentsPerSecond: $0.seconds > 0 ? Double($0.documents) / $0.seconds : nil,
                 updatedAt: $0.updatedAt, reason: $0.reason)
         }
-        // Items of one plan are alike in size: the pace over finished items, times the items left, over the workers
-        // still working (each runs items one slot at a time; this is an estimate, not a promise).
-        let seconds = finished.compactMap(\.seconds)
-        let working = self.workers.filter { $0.state == WorkerRecord.State.working.rawValue }.count
-        if !seconds.isEmpty, working > 0 {
-            let perItem = seconds.reduce(0, +) / Double(seconds.count)
-            let left = Double(self.items - done)
-            secondsLeft = left * perItem / Double(working)
+        // Documents left (the plan's estimate, else the items left at the finished items' average) over the rate of
+        // the workers still working: an estimate, not a promise.
+        let rate = self.workers.filter { $0.state == WorkerRecord.State.working.rawValue }.compactMap(\.documentsPerSecond).reduce(0, +)
+        var left: Double?
+        if let estimate = plan.estimatedDocuments {
+            left = Double(max(0, estimate - documentsRead))
+        } else if done > 0 {
+            let perItem = Double(finished.reduce(0) { $0 + $1.counts.read }) / Double(done)
+            left = Double(self.items - done) * perItem
         }
+        if let left, rate > 0, done < self.items { secondsLeft = left / rate }
     }
 }

@@ -37,6 +37,7 @@ public actor Coordinator {
     private var book = LeaseBook()
     public private(set) var plan: PlanRecord?
     private var worker: WorkerRecord
+    private let started = ContinuousClock.now
     private var tokens = 0
 
     public init(index: CoordinationIndex, settings: CoordinationSettings, logger: Logger) {
@@ -256,13 +257,12 @@ public actor Coordinator {
     // MARK: - This worker's record
 
     /// Counts an item this worker finished (or lost) in its own record.
-    public func recordItem(documents: Int, seconds: Double, lost: Bool) async {
+    public func recordItem(documents: Int, lost: Bool) async {
         if lost {
             worker.itemsLost += 1
         } else {
             worker.itemsDone += 1
             worker.documents += documents
-            worker.seconds += seconds
         }
         await saveWorker()
     }
@@ -276,6 +276,7 @@ public actor Coordinator {
 
     private func saveWorker() async {
         worker.updatedAt = Self.timestamp()
+        worker.seconds = (ContinuousClock.now - started).inSeconds
         try? await index.put(WorkerRecord.id(worker.worker), worker)
     }
 

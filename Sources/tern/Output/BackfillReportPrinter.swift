@@ -30,6 +30,11 @@ struct BackfillReportPrinter {
         out += table(report)
         out +=
             "All workers: \(report.read) read, \(report.written) written, \(report.alreadyNewer) already newer on the target, \(report.failed) failed, \(report.missing) missing\n"
+        if let cost = report.coordination, cost.itemsDone > 0 {
+            let perItem = { (seconds: Double) in String(format: "%.1f", seconds * 1000 / Double(cost.itemsDone)) }
+            out +=
+                "Coordination: \(cost.itemsDone) items finished here, each \(perItem(cost.copySeconds)) ms copying, \(perItem(cost.claimSeconds)) ms claiming, \(perItem(cost.finishSeconds)) ms marking done (\(String(format: "%.2f", cost.overhead * 100))% overhead); \(cost.requests) requests in all\n"
+        }
         if let file = report.deadLetterFile { out += "Refused documents and their reasons, in the workers' dead-letter files: \(file)\n" }
         out += report.complete ? "Every selected document is on the target.\n" : "NOT COMPLETE: see the counts above.\n"
         return out

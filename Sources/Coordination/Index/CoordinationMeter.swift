@@ -1,0 +1,25 @@
+import Synchronization
+
+/// Counts events and the time they took (a worker's requests to the coordination cluster, its claims), so that
+/// reports can say what coordinating cost next to the copying.
+public final class CoordinationMeter: Sendable {
+    public struct Reading: Sendable, Equatable, Codable {
+        public var requests = 0
+        public var seconds = 0.0
+    }
+
+    private let state = Mutex(Reading())
+
+    public init() {}
+
+    public var reading: Reading { state.withLock { $0 } }
+
+    /// Counts one event that took `elapsed`.
+    public func add(_ elapsed: Duration) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        state.withLock {
+            $0.requests += 1
+            $0.seconds += seconds
+        }
+    }
+}
