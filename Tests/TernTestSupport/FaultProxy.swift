@@ -27,6 +27,8 @@ public final class FaultProxy: Sendable {
 
     /// What the proxy did so far (`GET /_proxy/stats`).
     public struct Stats: Sendable, Decodable, Equatable {
+        /// Requests answered 429/503 while busy (``setBusy(_:)``).
+        public var busyAnswers: Int
         public var requests: Int
         public var passthrough: Int
         public var bulkRequests: Int
@@ -71,6 +73,13 @@ public final class FaultProxy: Sendable {
     /// Ends ``goDown()``.
     public func comeBack() {
         kill(server.process.processIdentifier, SIGUSR2)
+    }
+
+    /// From now on (`on`) every request is answered 429 or 503 in turn, as by a cluster pushing back; `false` ends that.
+    public func setBusy(_ on: Bool) async throws {
+        _ = try await SearchClient.withClient(configuration(role: "test"), logger: Logger(label: "test")) { client in
+            try await client.send(.POST, "/_proxy/busy", query: [("on", on ? "true" : "false")])
+        }
     }
 
     /// Runs `body` with a proxy in front of `upstream` and stops it afterwards.

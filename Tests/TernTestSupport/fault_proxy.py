@@ -10,7 +10,8 @@ in front of a real osmem-server. For POST/PUT .../_bulk requests it can
   - answer the whole request with 429.
 Every other request passes through unchanged. Randomness is seeded; GET /_proxy/stats returns the counters, so tests
 can check that the faults really happened. SIGUSR1 makes it reset every connection (the upstream looks down, and the
-port stays taken); SIGUSR2 ends that.
+port stays taken); SIGUSR2 ends that. POST /_proxy/busy?on=true makes it answer every other request 429 and 503 in turn
+without forwarding (a cluster pushing back), ?on=false ends that.
 
 Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N]
 Prints {"port": N} on one line when ready; exits when its parent process goes away.
@@ -52,7 +53,8 @@ signal.signal(signal.SIGUSR2, lambda *_: down.clear())
 # A parent may have these blocked, and the mask is inherited.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1, signal.SIGUSR2})
 rng = random.Random(options.seed)
-stats = {"requests": 0, "passthrough": 0, "bulk_requests": 0, "items": 0, "items_rejected": 0, "items_forwarded": 0,
+busy = threading.Event()
+stats = {"busy_answers": 0, "requests": 0, "passthrough": 0, "bulk_requests": 0, "items": 0, "items_rejected": 0, "items_forwarded": 0,
          "drops_before": 0, "drops_after": 0, "items_applied_unanswered": 0, "whole_rejections": 0,
          "all_rejected_unforwarded": 0}
 
@@ -155,6 +157,16 @@ class Handler(socketserver.BaseRequestHandler):
         if path == "/_proxy/stats":
             with lock:
                 return json_response(200, "OK", dict(stats))
+        if path == "/_proxy/busy":
+            (busy.set if "on=true" in query else busy.clear)()
+            return json_response(200, "OK", {"busy": busy.is_set()})
+        if busy.is_set():
+            count("busy_answers")
+            with lock:
+                status = 429 if stats["busy_answers"] % 2 else 503
+            kind = "es_rejected_execution_exception" if status == 429 else "cluster_block_exception"
+            return json_response(status, "Too Many Requests" if status == 429 else "Service Unavailable",
+                                 {"error": {"type": kind, "reason": "the fault proxy is pushing back"}, "status": status})
         if method in ("POST", "PUT") and path.rstrip("/").endswith("/_bulk"):
             return self.bulk(method, target, query, headers, body)
         count("passthrough")

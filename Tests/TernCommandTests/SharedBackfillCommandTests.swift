@@ -1,0 +1,175 @@
+import Foundation
+import TernCore
+import TernTestSupport
+import Testing
+
+/// `tern backfill --coordinate`: worker processes in separate folders (no shared local state) share one backfill through
+/// a coordination index on a real osmem-server, through kills, a late join, a worker cut off from the coordination
+/// cluster for longer than its lease, and a coordination cluster that pushes back.
+@Suite struct SharedBackfillCommandTests {
+    /// One claim-to-release stretch of one worker on one item, from the workers' trace (`TERN_COORDINATION_TRACE`).
+    struct Holding: CustomStringConvertible {
+        var worker: String
+        var item: String
+        var from: Int64
+        var to: Int64?
+        var description: String { "\(worker) held \(item) \(from)...\(to.map(String.init) ?? "kill")" }
+    }
+
+    struct Event: Decodable {
+        var t: Int64
+        var event: String
+        var item: String
+        var worker: String
+    }
+
+    static func monotonicNow() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+
+    static func events(_ trace: URL) throws -> [Event] {
+        guard let data = try? Data(contentsOf: trace) else { return [] }
+        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Event.self, from: Data($0)) }
+    }
+
+    /// The holdings in the trace; a holding without its release ends when its worker was killed.
+    static func holdings(_ events: [Event], killedAt: [String: Int64]) -> [Holding] {
+        var open: [String: Holding] = [:]
+        var closed: [Holding] = []
+        for event in events.sorted(by: { $0.t < $1.t }) {
+            let key = "\(event.worker) \(event.item)"
+            switch event.event {
+            case "hold": open[key] = Holding(worker: event.worker, item: event.item, from: event.t)
+            case "release":
+                if var holding = open.removeValue(forKey: key) {
+                    holding.to = event.t
+                    closed.append(holding)
+                }
+            default: break
+            }
+        }
+        for (_, var holding) in open {
+            holding.to = killedAt.first { holding.worker.contains("-\($0.key)-") }?.value
+            closed.append(holding)
+        }
+        return closed
+    }
+
+    static func worker(
+        _ number: Int, source: URL, target: URL, coordination: URL, folder: URL, trace: URL
+    ) throws -> ChildProcess {
+        let directory = folder.appendingPathComponent("worker-\(number)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try ChildProcess(
+            executable: TernExecutable.path,
+            arguments: [
+                "backfill", "--source", source.absoluteString, "--target", target.absoluteString, "--coordinate",
+                "--coordination-cluster", coordination.absoluteString, "--lease", "2s", "--item-documents", "1000", "--page-size", "200",
+                "--concurrency", "2", "--json",
+            ],
+            environment: ["TERN_COORDINATION_TRACE": trace.path, "NO_COLOR": "1"], directory: directory,
+            standardError: directory.appendingPathComponent("stderr.txt"))
+    }
+
+    @Test func fiveWorkersFinishOneBackfillThroughKillsALateJoinACutOffWorkerAndPushback() async throws {
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = folder.appendingPathComponent("trace.jsonl")
+        var random = SeededRandom(seed: 18)
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                let indices = ["orders", "logs", "events"]
+                for index in indices {
+                    try await source.createIndex(index, body: #"{"settings":{"number_of_shards":3}}"#)
+                    try await source.seed(
+                        index: index,
+                        documents: (0..<8000).map { ("\(index)-\($0)", #"{"n":\#($0),"text":"document \#($0) of \#(index)","tags":["a","b"]}"#) })
+                }
+                // Four workers reach the coordination index through one proxy (which will push back for a while), the
+                // fifth through its own (which will cut it off).
+                let shared = try FaultProxy(upstream: target.url)
+                defer { shared.stop() }
+                let cutOff = try FaultProxy(upstream: target.url)
+                defer { cutOff.stop() }
+                var workers = try (0..<4).map {
+                    try Self.worker($0, source: source.url, target: target.url, coordination: shared.url, folder: folder, trace: trace)
+                }
+                let isolated = try Self.worker(4, source: source.url, target: target.url, coordination: cutOff.url, folder: folder, trace: trace)
+                defer { for worker in workers + [isolated] { worker.kill9() } }
+                var killedAt: [String: Int64] = [:]
+
+                // Kill two workers at random moments while they hold items.
+                try await Task.sleep(for: .milliseconds(Int64(800 + random.below(1200))))
+                killedAt["\(workers[0].process.processIdentifier)"] = Self.monotonicNow()
+                workers[0].kill9()
+
+                // Cut the fifth worker off from the coordination cluster for three leases while it holds an item.
+                let isolatedTag = "-\(isolated.process.processIdentifier)-"
+                try await eventually("the cut-off worker holds an item", within: .seconds(60)) {
+                    let events = try Self.events(trace).filter { $0.worker.contains(isolatedTag) }
+                    return events.last?.event == "hold"
+                }
+                cutOff.goDown()
+                try await Task.sleep(for: .milliseconds(Int64(300 + random.below(900))))
+                killedAt["\(workers[1].process.processIdentifier)"] = Self.monotonicNow()
+                workers[1].kill9()
+
+                // A late worker joins.
+                workers.append(try Self.worker(5, source: source.url, target: target.url, coordination: shared.url, folder: folder, trace: trace))
+                // The coordination cluster answers 429/503 for a while.
+                try await Task.sleep(for: .milliseconds(700))
+                try await shared.setBusy(true)
+                try await Task.sleep(for: .milliseconds(1200))
+                try await shared.setBusy(false)
+                try await Task.sleep(for: .milliseconds(3000))
+                cutOff.comeBack()
+
+                // The survivors finish, each only when every item is done.
+                for worker in workers[2...] + [isolated] {
+                    #expect(worker.waitForExit(timeout: 240), "a worker did not finish")
+                    let stderr = (try? String(contentsOf: worker.process.currentDirectoryURL!.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? ""
+                    #expect(worker.process.terminationStatus == 0, "\(stderr.suffix(3000))")
+                }
+                #expect(try await shared.stats().busyAnswers > 0, "the coordination cluster never pushed back")
+
+                // Every document is on the target, equal.
+                for index in indices {
+                    let expected = try await source.documents(in: index)
+                    let actual = try await target.documents(in: index)
+                    #expect(expected.count == 8000)
+                    #expect(actual == expected, "\(index): \(expected.count - actual.count) missing or different")
+                }
+
+                // Every item was marked done exactly once, and no two workers ever wrote the same item at the same time.
+                let events = try Self.events(trace)
+                let done = Dictionary(grouping: events.filter { $0.event == "done" }, by: \.item)
+                #expect(done.count == 24 && done.values.allSatisfy { $0.count == 1 }, "\(done.mapValues(\.count))")
+                let holdings = Self.holdings(events, killedAt: killedAt)
+                for (item, stretches) in Dictionary(grouping: holdings, by: \.item) {
+                    let ordered = stretches.sorted { $0.from < $1.from }
+                    for (earlier, later) in zip(ordered, ordered.dropFirst()) {
+                        let end = try #require(earlier.to, "\(earlier) never ended")
+                        #expect(end <= later.from, "\(item): \(earlier) overlaps \(later)")
+                    }
+                }
+                // The cut-off worker gave up the item it held (it could not renew, so it stopped writing it).
+                #expect(events.contains { $0.event == "lost" && $0.worker.contains(isolatedTag) }, "the cut-off worker kept its item")
+                // The kills and the cut-off left items to take over.
+                #expect(holdings.count > 24, "no item was taken over")
+
+                // Any machine sees the same picture.
+                let status = try await TernBinary.run(
+                    ["backfill", "status", "--coordinate", "--target", target.url.absoluteString, "--json"], in: folder)
+                #expect(status.status == 0, "\(status.stderr)")
+                let shown = try JSONValue.parse(Array(status.stdout.utf8))
+                #expect(shown.arrayValue?.count == 1)
+                #expect(shown.arrayValue?.first?["done"]?.intValue == 24)
+                #expect(shown.arrayValue?.first?["documents_read"]?.intValue == 24000)
+                let finished = shown.arrayValue?.first?["workers"]?.arrayValue?.filter { $0["state"]?.stringValue == "finished" }
+                #expect(finished?.count == 4)
+            }
+        }
+    }
+}
