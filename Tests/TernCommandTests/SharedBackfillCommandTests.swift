@@ -173,3 +173,64 @@ import Testing
         }
     }
 }
+
+extension SharedBackfillCommandTests {
+    @Test("a snapshot item taken over resumes from its holder's checkpoint (assembled OpenSearch 3.1 layout)")
+    func snapshotItemResumesFromCheckpoint() async throws {
+        let shard = try LuceneFixtures.index("many-segments", lucene: .lucene99)
+        let expected = try shard.expectedDocuments()
+        let assembled = try AssembledRepository.assemble(.openSearch3, indices: [.init(name: "events", shards: [shard.folder])])
+        defer { assembled.remove() }
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = folder.appendingPathComponent("trace.jsonl")
+        try await OsmemServer.with { target in
+            // A target that refuses many bulk requests with 429 slows the copy down, so the kill falls inside the item.
+            let slow = try FaultProxy(upstream: target.url, faults: FaultProxy.Faults(wholeRejection: 0.6, seed: 7))
+            defer { slow.stop() }
+            func worker(_ number: Int) throws -> ChildProcess {
+                let directory = folder.appendingPathComponent("worker-\(number)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                return try ChildProcess(
+                    executable: TernExecutable.path,
+                    arguments: [
+                        "backfill", "--snapshot-repo", assembled.root.path, "--snapshot", "nightly", "--target", slow.url.absoluteString,
+                        "--coordinate", "--coordination-cluster", target.url.absoluteString, "--lease", "1s", "--page-size", "20",
+                        "--concurrency", "1", "--json",
+                    ],
+                    environment: ["TERN_COORDINATION_TRACE": trace.path], directory: directory,
+                    standardError: directory.appendingPathComponent("stderr.txt"))
+            }
+            let first = try worker(1)
+            defer { first.kill9() }
+            // Kill the first worker once its lease records a checkpoint, as `tern backfill status` shows it.
+            let checkpoint = try await eventually("a checkpoint is recorded", within: .seconds(60), every: .milliseconds(100)) {
+                () async throws -> Int? in
+                let status = try await TernBinary.run(
+                    ["backfill", "status", "--coordinate", "--target", target.url.absoluteString, "--json"], in: folder)
+                let leased = try? JSONValue.parse(Array(status.stdout.utf8)).arrayValue?.first?["leased"]?.arrayValue?.first
+                return leased?["checkpoint"]?.intValue.map(Int.init).flatMap { $0 >= 100 ? $0 : nil }
+            }
+            first.kill9()
+            let second = try worker(2)
+            defer { second.kill9() }
+            #expect(second.waitForExit(timeout: 240))
+            let directory = folder.appendingPathComponent("worker-2")
+            let stderr = (try? String(contentsOf: directory.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? ""
+            #expect(second.process.terminationStatus == 0, "\(stderr.suffix(3000))")
+            #expect(stderr.contains("resuming an item from its checkpoint"), "\(stderr.suffix(3000))")
+            // The second worker skipped what the checkpoint said the target had (it may have been renewed further).
+            let resumedAt = stderr.firstMatch(of: /documents=(\d+) .*resuming an item from its checkpoint/).flatMap { Int($0.1) }
+            #expect((resumedAt ?? 0) >= checkpoint, "\(stderr.suffix(2000))")
+            let taken = try Self.events(trace).filter { $0.event == "hold" }
+            #expect(taken.count == 2 && Set(taken.map(\.item)).count == 1)
+            let documents = try await target.documents(in: "events")
+            #expect(documents.count == expected.count)
+            for document in expected {
+                let stored = try #require(documents[document.id], "\(document.id) is missing")
+                let source = try JSONSerialization.jsonObject(with: Data(document.source.utf8), options: .fragmentsAllowed)
+                #expect(stored.canonicalSource == (try OsmemServer.canonical(source)))
+            }
+        }
+    }
+}

@@ -42,7 +42,7 @@ struct CoordinationOptions: ParsableArguments {
         name: .customLong("item-megabytes"),
         help: ArgumentHelp(
             "Snapshots: cut shards larger than this into parts, so that one huge shard keeps many workers busy.", valueName: "mb"))
-    var itemMegabytes = 1024
+    var itemMegabytes: Double = 1024
 
     func validate(runName: String?) throws {
         guard lease.duration >= .seconds(1) else { throw ValidationError("--lease must be at least 1s.") }

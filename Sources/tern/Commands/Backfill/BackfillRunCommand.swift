@@ -244,7 +244,7 @@ struct BackfillRunCommand: AsyncParsableCommand {
             fastLoad: fastLoad)
         if coordination.coordinate {
             options.itemDocuments = coordination.itemDocuments
-            options.itemBytes = coordination.itemMegabytes << 20
+            options.itemBytes = max(1, Int(coordination.itemMegabytes * 1_048_576))
         }
 
         let progress = BackfillProgress()
