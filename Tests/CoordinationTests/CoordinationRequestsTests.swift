@@ -42,7 +42,8 @@ import Testing
                 let transport = Self.checkedTransport(server, through: upstream)
                 let client = transport.client(role: "coordination")
                 let settings = CoordinationSettings(lease: .milliseconds(400), poll: .milliseconds(50), giveUp: .seconds(5), worker: "w1")
-                let worker = Coordinator(index: CoordinationIndex(client: client, runName: "spec"), settings: settings, logger: Logger(label: "test"))
+                let worker = Coordinator(
+                    index: CoordinationIndex(client: client, runName: "spec"), settings: settings, logger: Logger(label: "test"))
                 let other = Coordinator(
                     index: CoordinationIndex(client: client, runName: "spec"),
                     settings: CoordinationSettings(lease: .milliseconds(400), poll: .milliseconds(50), giveUp: .seconds(5), worker: "w2"),
@@ -80,7 +81,8 @@ import Testing
                 // The shapes checked above: index creation, plan and item writes, searches, reads, refreshes, listing.
                 for expected in [
                     "PUT /.tern-coordination-spec", "PUT /.tern-coordination-spec/_create/plan", "POST /_bulk",
-                    "POST /.tern-coordination-spec/_search", "GET /.tern-coordination-spec/_doc/plan", "POST /.tern-coordination-spec/_refresh",
+                    "POST /.tern-coordination-spec/_search", "GET /.tern-coordination-spec/_doc/plan",
+                    "POST /.tern-coordination-spec/_refresh",
                     "HEAD /.tern-coordination-spec", "GET /_cat/indices/.tern-coordination-*",
                 ] {
                     #expect(paths.contains(expected), "\(expected) was not sent")

@@ -54,7 +54,8 @@ import Testing
                             while case .item(let lease) = try await worker.claim() {
                                 let item = await lease.item
                                 keys.append(item.key)
-                                #expect(try await lease.finish(counts: WorkItem.Counts(read: 10, written: 10), seconds: 0.1, deadLetters: nil))
+                                #expect(
+                                    try await lease.finish(counts: WorkItem.Counts(read: 10, written: 10), seconds: 0.1, deadLetters: nil))
                             }
                             return keys
                         }
@@ -163,11 +164,14 @@ import Testing
         try await OsmemServer.with { server in
             let proxy = try FaultProxy(upstream: server.url)
             defer { proxy.stop() }
-            try await SearchClient.withClient(proxy.configuration(role: "coordination", retries: RetrySettings(maxAttempts: 1)), logger: Self.logger) {
+            try await SearchClient.withClient(
+                proxy.configuration(role: "coordination", retries: RetrySettings(maxAttempts: 1)), logger: Self.logger
+            ) {
                 client in
                 let worker = Coordinator(
                     index: CoordinationIndex(client: client, runName: "busy"),
-                    settings: CoordinationSettings(lease: .seconds(5), poll: .milliseconds(50), giveUp: .seconds(2), worker: "w"), logger: Self.logger)
+                    settings: CoordinationSettings(lease: .seconds(5), poll: .milliseconds(50), giveUp: .seconds(2), worker: "w"),
+                    logger: Self.logger)
                 try await proxy.setBusy(true)
                 let joining = Task { try await worker.join(runKey: "k", description: "test") { Self.plan(2) } }
                 try await Task.sleep(for: .milliseconds(700))

@@ -85,7 +85,9 @@ import Testing
                     try await source.createIndex(index, body: #"{"settings":{"number_of_shards":3}}"#)
                     try await source.seed(
                         index: index,
-                        documents: (0..<8000).map { ("\(index)-\($0)", #"{"n":\#($0),"text":"document \#($0) of \#(index)","tags":["a","b"]}"#) })
+                        documents: (0..<8000).map {
+                            ("\(index)-\($0)", #"{"n":\#($0),"text":"document \#($0) of \#(index)","tags":["a","b"]}"#)
+                        })
                 }
                 // Four workers reach the coordination index through one proxy (which will push back for a while), the
                 // fifth through its own (which will cut it off).
@@ -96,7 +98,8 @@ import Testing
                 var workers = try (0..<4).map {
                     try Self.worker($0, source: source.url, target: target.url, coordination: shared.url, folder: folder, trace: trace)
                 }
-                let isolated = try Self.worker(4, source: source.url, target: target.url, coordination: cutOff.url, folder: folder, trace: trace)
+                let isolated = try Self.worker(
+                    4, source: source.url, target: target.url, coordination: cutOff.url, folder: folder, trace: trace)
                 defer { for worker in workers + [isolated] { worker.kill9() } }
                 var killedAt: [String: Int64] = [:]
 
@@ -117,7 +120,8 @@ import Testing
                 workers[1].kill9()
 
                 // A late worker joins.
-                workers.append(try Self.worker(5, source: source.url, target: target.url, coordination: shared.url, folder: folder, trace: trace))
+                workers.append(
+                    try Self.worker(5, source: source.url, target: target.url, coordination: shared.url, folder: folder, trace: trace))
                 // The coordination cluster answers 429/503 for a while.
                 try await Task.sleep(for: .milliseconds(700))
                 try await shared.setBusy(true)
@@ -129,7 +133,9 @@ import Testing
                 // The survivors finish, each only when every item is done.
                 for worker in workers[2...] + [isolated] {
                     #expect(worker.waitForExit(timeout: 240), "a worker did not finish")
-                    let stderr = (try? String(contentsOf: worker.process.currentDirectoryURL!.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? ""
+                    let stderr =
+                        (try? String(contentsOf: worker.process.currentDirectoryURL!.appendingPathComponent("stderr.txt"), encoding: .utf8))
+                        ?? ""
                     #expect(worker.process.terminationStatus == 0, "\(stderr.suffix(3000))")
                 }
                 #expect(try await shared.stats().busyAnswers > 0, "the coordination cluster never pushed back")
@@ -230,6 +236,72 @@ extension SharedBackfillCommandTests {
                 let stored = try #require(documents[document.id], "\(document.id) is missing")
                 let source = try JSONSerialization.jsonObject(with: Data(document.source.utf8), options: .fragmentsAllowed)
                 #expect(stored.canonicalSource == (try OsmemServer.canonical(source)))
+            }
+        }
+    }
+}
+
+extension SharedBackfillCommandTests {
+    @Test func mistakesInTheSharingFlagsAreUsageErrors() async throws {
+        let cases: [([String], String)] = [
+            (["--coordinate", "--to-file", "/tmp/x.ndjson"], "cannot write --to-file"),
+            (["--coordinate", "--fast-load"], "--fast-load cannot be shared"),
+            (["--coordinate", "--limit", "10"], "--limit is a trial run"),
+            (["--coordinate", "--run-name", "Not Valid"], "lowercase letters"),
+            (["--coordinate", "--lease", "soon"], "--lease"),
+            (["--coordinate", "--lease", "0s"], "at least 1s"),
+            (["--run-name", "x"], "belong to --coordinate"),
+        ]
+        for (flags, sentence) in cases {
+            let result = try await TernBinary.run(
+                ["backfill", "--source", "http://127.0.0.1:9", "--target", "http://127.0.0.1:9"] + flags)
+            #expect(result.status == 2, "\(flags): \(result.stderr)")
+            #expect(result.stderr.contains(sentence), "\(flags): \(result.stderr)")
+        }
+        let status = try await TernBinary.run(["backfill", "status", "--run-name", "x"])
+        #expect(status.status == 2 && status.stderr.contains("belong to --coordinate"), "\(status.stderr)")
+    }
+
+    @Test func theTargetsPasswordReachesNeitherTheCoordinationIndexNorTheOutput() async throws {
+        let secret = "hunter2-coordination-secret"
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await source.seed(index: "orders", documents: (0..<300).map { ("\($0)", #"{"n":\#($0)}"#) })
+                try """
+                source:
+                  endpoint: \(source.url.absoluteString)
+                target:
+                  endpoint: \(target.url.absoluteString)
+                  auth:
+                    type: basic
+                    username: tern
+                    password: ${TARGET_PASSWORD}
+                """.write(to: folder.appendingPathComponent("tern.yml"), atomically: true, encoding: .utf8)
+                let run = try await TernBinary.run(
+                    ["backfill", "--coordinate", "--item-documents", "100", "--log-level", "trace", "--json"], in: folder,
+                    environment: ["TARGET_PASSWORD": secret])
+                #expect(run.status == 0, "\(run.stderr)")
+                let report = try JSONValue.parse(Array(run.stdout.utf8))
+                #expect(report["complete"]?.boolValue == true && report["read"]?.intValue == 300)
+                #expect(report["coordination"]?["items_done"]?.intValue == 3)
+                let status = try await TernBinary.run(
+                    ["backfill", "status", "--coordinate", "--log-level", "trace"], in: folder, environment: ["TARGET_PASSWORD": secret])
+                #expect(status.status == 0, "\(status.stderr)")
+                #expect(status.stdout.contains("items 3 done, 0 leased, 0 pending of 3"), "\(status.stdout)")
+                let stored = try await target.send(
+                    .POST, "/.tern-coordination-*/_search", query: [("expand_wildcards", "all")], body: Array(#"{"size":100}"#.utf8))
+                let text = String(decoding: stored, as: UTF8.self)
+                #expect(text.contains("\"type\":\"plan\""), "\(text.prefix(500))")
+                for output in [run.stdout, run.stderr, status.stdout, status.stderr, text] {
+                    #expect(!output.contains(secret), "the target's password leaked")
+                }
+                let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+                for file in files where file.lastPathComponent != "tern.yml" {
+                    guard let data = try? Data(contentsOf: file) else { continue }
+                    #expect(data.range(of: Data(secret.utf8)) == nil, "\(file.lastPathComponent) holds the password")
+                }
             }
         }
     }

@@ -101,7 +101,7 @@ import Testing
         )
         #expect(
             failure("sourcee:\n  endpoint: http://a:9200\n").contains(
-                "unknown key 'sourcee'; the top level accepts source, target, migration, cutover, upgrade, repositories."))
+                "unknown key 'sourcee'; the top level accepts source, target, migration, cutover, upgrade, repositories, coordination."))
     }
 
     @Test func rejectsBadValuesNamingTheKey() {
@@ -154,6 +154,36 @@ import Testing
         let configuration = try ConfigurationLoader(environment: [:]).parse(SampleConfiguration.text)
         #expect(configuration.source?.endpoints.first?.absoluteString == "http://localhost:9200")
         #expect(configuration.target?.endpoints.first?.absoluteString == "http://localhost:9201")
+    }
+
+    @Test func theCoordinationClusterComesFromItsSectionTheFlagOrTheTarget() throws {
+        let configuration = try loader.parse(
+            """
+            target:
+              endpoint: http://target:9200
+              auth:
+                type: basic
+                username: tern
+                password: ${SOURCE_PASSWORD}
+            coordination:
+              endpoint: http://ops:9200
+              auth:
+                type: basic
+                username: ops
+                password: ${SOURCE_PASSWORD}
+            """)
+        #expect(configuration.coordination?.endpoints.first?.absoluteString == "http://ops:9200")
+        #expect(try ConfigurationLoader.coordinationCluster(nil, in: configuration)?.endpoints == configuration.coordination?.endpoints)
+        // The flag names the cluster; the section's credentials go with it.
+        let flagged = try #require(try ConfigurationLoader.coordinationCluster("http://other:9200", in: configuration))
+        #expect(flagged.endpoints.map(\.absoluteString) == ["http://other:9200"] && flagged.auth == configuration.coordination?.auth)
+        #expect(flagged.role == "coordination")
+        // Without a section: nil (the target) unless the flag names one, which then takes the target's credentials.
+        var plain = configuration
+        plain.coordination = nil
+        #expect(try ConfigurationLoader.coordinationCluster(nil, in: plain) == nil)
+        #expect(try ConfigurationLoader.coordinationCluster("http://other:9200", in: plain)?.auth == plain.target?.auth)
+        #expect(throws: TernError.self) { try ConfigurationLoader.coordinationCluster("not a url", in: plain) }
     }
 
     @Test func repositoriesEntriesNameTheirStoreAndKeepSecretsRedacted() throws {

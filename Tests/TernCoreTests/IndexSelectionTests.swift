@@ -20,6 +20,12 @@ import Testing
         #expect(IndexSelection(include: [".*"], exclude: [".security*"]).select(names) == [".kibana_1"])
     }
 
+    @Test func coordinationIndicesAreNeverSelected() {
+        let withOwn = names + [".tern-coordination-backfill-0123456789abcdef"]
+        #expect(IndexSelection(include: [".*"]).select(withOwn) == [".kibana_1", ".security-7"])
+        #expect(IndexSelection(include: [".tern-*"]).select(withOwn).isEmpty)
+    }
+
     @Test func renames() throws {
         let selection = IndexSelection(renames: try IndexSelection.parseRenames(["orders:orders-v2", "logs-*:archive-logs-*"]))
         #expect(selection.targetName(for: "orders") == "orders-v2")

@@ -156,7 +156,8 @@ public struct CoordinationIndex: Sendable {
         var after: [JSONValue]?
         while true {
             let page = try await search(
-                query, sort: .array([.object([sortField: .object(["order": .string("asc"), "unmapped_type": .string("keyword")])])]), after: after, size: pageSize, as: SortedHit<Value>.self)
+                query, sort: .array([.object([sortField: .object(["order": .string("asc"), "unmapped_type": .string("keyword")])])]),
+                after: after, size: pageSize, as: SortedHit<Value>.self)
             results += page.map { Versioned(id: $0.id, version: $0.version, value: $0.value.value) }
             guard page.count == pageSize, let last = page.last else { return results }
             after = [.string(last.value.sortKey(sortField))]

@@ -75,5 +75,14 @@ public enum SampleConfiguration {
         #     profile: backups                            # or access_key_id / secret_access_key: ${ENV}
         #     connections: 16
 
+        # Many machines share one backfill with tern backfill --coordinate (docs/scale-out.md). The workers coordinate
+        # through an index on the target unless this names another cluster (same keys as target:).
+        # coordination:
+        #   endpoint: https://ops-search:9200
+        #   auth:
+        #     type: basic
+        #     username: tern
+        #     password: ${COORDINATION_PASSWORD}
+
         """
 }

@@ -21,13 +21,17 @@ struct BackfillStatusCommand: AsyncParsableCommand {
         name: .long, help: ArgumentHelp("Configuration file (default: tern.yml in the working directory, if present).", valueName: "path"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Target cluster URL (with --coordinate); replaces the endpoints of target: in tern.yml.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Target cluster URL (with --coordinate); replaces the endpoints of target: in tern.yml.", valueName: "url"))
     var target: String?
 
     @Flag(name: .long, help: "Show a shared backfill from its coordination index instead of the local state folder.")
     var coordinate = false
 
-    @Option(name: .customLong("coordination-cluster"), help: ArgumentHelp("Where the coordination index is (default: the target).", valueName: "url"))
+    @Option(
+        name: .customLong("coordination-cluster"),
+        help: ArgumentHelp("Where the coordination index is (default: the target).", valueName: "url"))
     var coordinationCluster: String?
 
     @Option(name: .customLong("run-name"), help: ArgumentHelp("The shared backfill to show.", valueName: "name"))
@@ -76,7 +80,8 @@ struct BackfillStatusCommand: AsyncParsableCommand {
 
     private func showShared() async throws {
         let configuration = try ConfigurationLoader().resolve(path: config, sourceURL: nil, targetURL: target)
-        guard let cluster = try ConfigurationLoader.coordinationCluster(coordinationCluster, in: configuration) ?? configuration.target else {
+        guard let cluster = try ConfigurationLoader.coordinationCluster(coordinationCluster, in: configuration) ?? configuration.target
+        else {
             throw TernError(
                 .configuration, "Say where the shared backfill is: --target URL (or target: in tern.yml), or --coordination-cluster URL.")
         }
