@@ -104,6 +104,19 @@ step "tern validate, target to source: nothing the target accepted is missing on
 step "tern cutover again, then tern decommission (no steady period in a demo) and the operator's checklist"
 (cd "$work" && "$tern" cutover | tail -1)
 (cd "$work" && "$tern" decommission --steady-period 0s | tail -8)
+step "tern backfill --coordinate: three workers in separate folders share one backfill into a fresh cluster"
+scale_target_url="$(start_cluster scale-target)"
+workers=()
+for worker in 1 2 3; do
+  mkdir -p "$work/worker-$worker"
+  (cd "$work/worker-$worker" && "$tern" backfill --source "$source_url" --target "$scale_target_url" --coordinate \
+    --item-documents 500 > out.txt 2> err.txt; echo "worker $worker exit $?" >> out.txt) &
+  workers+=($!)
+done
+wait "${workers[@]}"
+grep -h "^worker .* exit\|this worker" "$work"/worker-*/out.txt
+"$tern" backfill status --coordinate --target "$scale_target_url"
+
 step "tern check offline: Elasticsearch 7.10.2 (default distribution) -> OpenSearch 1.3.20"
 "$tern" check --source-version elasticsearch:7.10.2 --target-version opensearch:1.3.20
 
