@@ -133,15 +133,7 @@ struct ItemWorker: Sendable {
                     $0.counts.alreadyNewer += outcome.alreadyNewer
                     $0.counts.failed += outcome.failed.count
                 }
-                let bytes = page.reduce(0) { $0 + $1.source.readableBytes }
-                progress.update {
-                    $0.read += page.count
-                    $0.written += outcome.written
-                    $0.alreadyNewer += outcome.alreadyNewer
-                    $0.failed += outcome.failed.count
-                    $0.sourceBytes += bytes
-                    $0.indices[unit.targetIndex, default: BackfillProgress.IndexCounts()].read += page.count
-                }
+                progress.recordPage(page, outcome: outcome, targetIndex: unit.targetIndex)
             }
         }
     }

@@ -1,3 +1,4 @@
+import SearchClient
 import Synchronization
 
 /// Live counters of a running backfill, shared by the unit tasks and read by whoever shows progress.
@@ -44,5 +45,22 @@ public final class BackfillProgress: Sendable {
 
     func update(_ body: (inout Snapshot) -> Void) {
         state.withLock { body(&$0) }
+    }
+
+    /// Counts a page written for `targetIndex`: what was read, written, found newer and refused; with
+    /// `perFileIndex`, also per index each document names (an ndjson file's lines).
+    func recordPage(_ page: [BulkDocument], outcome: BulkOutcome, targetIndex: String, perFileIndex: Bool = false) {
+        let bytes = page.reduce(0) { $0 + $1.source.readableBytes }
+        update {
+            $0.read += page.count
+            $0.written += outcome.written
+            $0.alreadyNewer += outcome.alreadyNewer
+            $0.failed += outcome.failed.count
+            $0.sourceBytes += bytes
+            $0.indices[targetIndex, default: IndexCounts()].read += page.count
+            guard perFileIndex else { return }
+            for document in page { $0.fileIndices[document.index, default: FileIndexCounts()].read += 1 }
+            for failure in outcome.failed { $0.fileIndices[failure.document.index, default: FileIndexCounts()].failed += 1 }
+        }
     }
 }

@@ -227,21 +227,7 @@ public struct BackfillRunner: Sendable {
                 counts.written += outcome.written
                 counts.alreadyNewer += outcome.alreadyNewer
                 counts.failed += outcome.failed.count
-                let bytes = batch.reduce(0) { $0 + $1.source.readableBytes }
-                progress.update {
-                    $0.read += batch.count
-                    $0.written += outcome.written
-                    $0.alreadyNewer += outcome.alreadyNewer
-                    $0.failed += outcome.failed.count
-                    $0.sourceBytes += bytes
-                    $0.indices[planned.unit.targetIndex, default: BackfillProgress.IndexCounts()].read += batch.count
-                    if perIndex {
-                        for document in batch { $0.fileIndices[document.index, default: BackfillProgress.FileIndexCounts()].read += 1 }
-                        for failure in outcome.failed {
-                            $0.fileIndices[failure.document.index, default: BackfillProgress.FileIndexCounts()].failed += 1
-                        }
-                    }
-                }
+                progress.recordPage(batch, outcome: outcome, targetIndex: planned.unit.targetIndex, perFileIndex: perIndex)
                 if stoppedByLimit { break }
             }
         }
