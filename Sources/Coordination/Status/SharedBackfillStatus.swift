@@ -54,6 +54,8 @@ public struct SharedBackfillStatus: Sendable, Codable, Equatable {
     public var documentsFailed: Int
     public var estimatedDocuments: Int?
     public var workers: [Worker]
+    /// Where refused documents are: the `host:path` of each dead-letter file named on an item.
+    public var deadLetters: [String]
     /// Seconds left at the pace of the workers still working, when it can be told.
     public var secondsLeft: Double?
 
@@ -62,6 +64,7 @@ public struct SharedBackfillStatus: Sendable, Codable, Equatable {
         case documentsRead = "documents_read"
         case documentsFailed = "documents_failed"
         case estimatedDocuments = "estimated_documents"
+        case deadLetters = "dead_letters"
         case secondsLeft = "seconds_left"
     }
 
@@ -81,6 +84,7 @@ public struct SharedBackfillStatus: Sendable, Codable, Equatable {
         documentsRead = items.reduce(0) { $0 + $1.counts.read }
         documentsFailed = items.reduce(0) { $0 + $1.counts.failed }
         estimatedDocuments = plan.estimatedDocuments
+        deadLetters = Set(items.compactMap(\.deadLetters)).sorted()
         self.workers = workers.sorted { $0.worker < $1.worker }.map {
             Worker(
                 worker: $0.worker, host: $0.host, state: $0.state.rawValue, itemsDone: $0.itemsDone, itemsLost: $0.itemsLost,

@@ -15,6 +15,7 @@ struct SharedBackfillStatusPrinter {
         out += "\n"
         if let left = status.secondsLeft, status.done < status.items { out += "  about \(Self.duration(left)) left at the current pace\n" }
         if status.done == status.items { out += "  every item is done\n" }
+        if !status.deadLetters.isEmpty { out += "  refused documents are in: \(status.deadLetters.joined(separator: ", "))\n" }
         if !status.leased.isEmpty {
             out += "  leased:\n"
             for item in status.leased {
