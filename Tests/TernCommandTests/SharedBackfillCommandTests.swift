@@ -306,3 +306,47 @@ extension SharedBackfillCommandTests {
         }
     }
 }
+
+extension SharedBackfillCommandTests {
+    @Test func refusedDocumentsFailEveryWorkerAndTheItemsNameWhereTheyAre() async throws {
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                try await source.createIndex("people", body: #"{"mappings":{"properties":{"age":{"type":"keyword"}}}}"#)
+                try await source.seed(
+                    index: "people",
+                    documents: (1...400).map {
+                        ("p\($0)", $0 % 100 == 0 ? #"{"name":"n\#($0)","age":"not a number"}"# : #"{"name":"n\#($0)","age":\#($0)}"#)
+                    })
+                try await target.createIndex(
+                    "people", body: #"{"mappings":{"properties":{"name":{"type":"keyword"},"age":{"type":"integer"}}}}"#)
+                let folder = try TernBinary.temporaryFolder()
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let arguments = [
+                    "backfill", "--source", source.url.absoluteString, "--target", target.url.absoluteString, "--coordinate",
+                    "--item-documents", "50", "--json",
+                ]
+                for worker in ["a", "b"] {
+                    try FileManager.default.createDirectory(at: folder.appendingPathComponent(worker), withIntermediateDirectories: true)
+                }
+                async let first = TernBinary.run(arguments, in: folder.appendingPathComponent("a"))
+                async let second = TernBinary.run(arguments, in: folder.appendingPathComponent("b"))
+                var refusedHere = 0
+                for result in try await [first, second] {
+                    #expect(result.status == 1, "\(result.stderr)")
+                    let report = try JSONValue.parse(Array(result.stdout.utf8))
+                    #expect(report["failed"]?.intValue == 4 && report["complete"]?.boolValue == false)
+                    #expect(report["dead_letter_file"]?.stringValue?.contains("dead-letter.ndjson") == true)
+                }
+                for worker in ["a", "b"] {
+                    let file = folder.appendingPathComponent(worker).appendingPathComponent(".tern/dead-letter.ndjson")
+                    refusedHere += ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").count
+                }
+                #expect(refusedHere == 4)
+                let status = try await TernBinary.run(
+                    ["backfill", "status", "--coordinate", "--target", target.url.absoluteString], in: folder)
+                #expect(status.stdout.contains("4 refused") && status.stdout.contains("refused documents are in:"), "\(status.stdout)")
+                #expect(try await target.documents(in: "people").count == 396)
+            }
+        }
+    }
+}
