@@ -7,6 +7,9 @@ public struct Document: Sendable, Equatable {
         case index
         /// Remove it (its `source` is empty and not sent); replay and repair write deletions too.
         case delete
+        /// Create it with `source` unless the target holds a document with its `_id`: how a data stream takes writes
+        /// (append-only, without external versions). One already there counts as already written.
+        case create
     }
 
     public var index: String

@@ -42,6 +42,7 @@ import Testing
             [
                 Exchange("GET", "/", body: Self.elasticsearch, times: 0),
                 Exchange("GET", "/_cat/indices?format=json&bytes=b&expand_wildcards=all", body: "[]", times: 0),
+                Exchange("GET", "/_data_stream", body: #"{"data_streams":[]}"#, times: 0),
                 Exchange("GET", "/_template", body: "{}", times: 0),
                 Exchange("GET", "/_index_template", body: Self.template, times: 0),
                 Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),

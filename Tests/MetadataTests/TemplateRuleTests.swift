@@ -47,10 +47,11 @@ import Testing
         ComposableTemplateRule.apply(to: &item, context: F.context(F.es8, F.os2), log: &log)
         #expect(item.body["allow_auto_create"] == nil)
         #expect(item.body["ignore_missing_component_templates"] == nil)
-        #expect(item.body["data_stream"] == .object([:]))
+        // What OpenSearch stores for a stream's template: the timestamp field named.
+        #expect(item.body["data_stream"] == F.json(#"{"timestamp_field": {"name": "@timestamp"}}"#))
         #expect(item.body["template"]?["lifecycle"] == nil)
         #expect(item.body["priority"] == .int(300))
-        #expect(log.transformations.count == 5)
+        #expect(log.transformations.count == 6)
         #expect(log.findings.map(\.what) == ["optional component templates [app-settings]"])
     }
 
@@ -76,7 +77,7 @@ import Testing
         let template = transformer.transform(MetadataItem(kind: .indexTemplate, name: "logs-app", body: F.es7IndexTemplate)).items[0]
         #expect(template.item.body["template"]?["mappings"]?["properties"]?["attributes"] == F.json(#"{"type": "flat_object"}"#))
         #expect(template.item.body["template"]?["settings"] == F.json(#"{"index": {"number_of_replicas": "1"}}"#))
-        #expect(template.item.body["data_stream"] == .object([:]))
+        #expect(template.item.body["data_stream"] == F.json(#"{"timestamp_field": {"name": "@timestamp"}}"#))
         #expect(template.item.body["composed_of"] == F.json(#"["app-mappings", "app-settings"]"#))
         #expect(template.findings.map(\.what) == ["ILM policy `logs`"])
         let component = transformer.transform(MetadataItem(kind: .componentTemplate, name: "app-mappings", body: F.es7ComponentTemplate))

@@ -29,6 +29,23 @@ import Testing
                 """)
     }
 
+    @Test func aDataStreamsWriteIsACreateWithoutAVersion() {
+        let document = Document(
+            index: "logs-web-default", id: "a1", seqNo: 41, source: Array(#"{"@timestamp":"2026-12-01T10:00:00Z"}"#.utf8),
+            operation: .create)
+        #expect(
+            text([document], BulkBody.Options(versioning: .external)) == """
+                {"create":{"_index":"logs-web-default","_id":"a1"}}
+                {"@timestamp":"2026-12-01T10:00:00Z"}
+
+                """)
+        // A create that finds its document counts as already written, whatever the versioning.
+        #expect(
+            BulkScheduler.verdict(status: 409, errorType: "version_conflict_engine_exception", versioning: .none, action: "create")
+                == .alreadyNewer)
+        #expect(BulkScheduler.verdict(status: 409, errorType: "version_conflict_engine_exception", versioning: .none) == .permanent)
+    }
+
     @Test func passesSourceBytesThroughUntouched() {
         // Odd spacing, escapes, numbers written in unusual ways: a decode/encode round trip would change each of them.
         let source = Array(#"{ "a" : 1.50e+2, "b":"caf\u00e9 \"q\"", "c" :[ ] ,"d":"ünï😀"}"#.utf8)

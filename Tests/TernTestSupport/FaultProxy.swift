@@ -47,14 +47,16 @@ public final class FaultProxy: Sendable {
     private let server: ServerProcess
     public let url: URL
 
-    public init(upstream: URL, faults: Faults = Faults()) throws {
+    /// - Parameter dataStreams: a recorded `GET _data_stream` answer the proxy serves, standing in for a cluster with
+    ///   data streams in front of one without (osmem); the backing indices it names are plain indices upstream.
+    public init(upstream: URL, faults: Faults = Faults(), dataStreams: URL? = nil) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py").path
         server = try ServerProcess(
             executable: "/usr/bin/env",
             arguments: [
                 "python3", script, "--upstream", upstream.absoluteString, "--reject", String(faults.itemRejection), "--drop",
                 String(faults.drop), "--whole", String(faults.wholeRejection), "--seed", String(faults.seed),
-            ])
+            ] + (dataStreams.map { ["--data-streams", $0.path] } ?? []))
         guard let port = server.announcement["port"] as? Int else {
             server.stop()
             throw TestSupportError("fault_proxy.py did not print its port")

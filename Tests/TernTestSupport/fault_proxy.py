@@ -11,7 +11,9 @@ in front of a real osmem-server. For POST/PUT .../_bulk requests it can
 Every other request passes through unchanged. Randomness is seeded; GET /_proxy/stats returns the counters, so tests
 can check that the faults really happened. SIGUSR1 makes it reset every connection (the upstream looks down, and the
 port stays taken); SIGUSR2 ends that. POST /_proxy/busy?on=true makes it answer every other request 429 and 503 in turn
-without forwarding (a cluster pushing back), ?on=false ends that.
+without forwarding (a cluster pushing back), ?on=false ends that. With --data-streams FILE it answers GET /_data_stream
+(and GET /_data_stream/NAME) from that recorded answer, standing in for a cluster that has data streams (osmem has
+none); the backing indices it names are plain indices of the upstream.
 
 Usage: fault_proxy.py --upstream http://127.0.0.1:PORT [--reject P] [--drop P] [--whole P] [--seed N]
 Prints {"port": N} on one line when ready; exits when its parent process goes away.
@@ -41,6 +43,7 @@ parser.add_argument("--reject", type=float, default=0.0, help="probability that 
 parser.add_argument("--drop", type=float, default=0.0, help="probability that a bulk request's connection is dropped")
 parser.add_argument("--whole", type=float, default=0.0, help="probability that a whole bulk request is answered 429")
 parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--data-streams", help="a recorded GET _data_stream answer to serve")
 options = parser.parse_args()
 upstream = urllib.parse.urlsplit(options.upstream)
 
@@ -157,6 +160,16 @@ class Handler(socketserver.BaseRequestHandler):
         if path == "/_proxy/stats":
             with lock:
                 return json_response(200, "OK", dict(stats))
+        if options.data_streams and method == "GET" and (path == "/_data_stream" or path.startswith("/_data_stream/")):
+            with open(options.data_streams) as recorded:
+                streams = json.load(recorded)
+            name = urllib.parse.unquote(path[len("/_data_stream/"):]) if path.startswith("/_data_stream/") else None
+            if name is not None:
+                streams = {"data_streams": [s for s in streams["data_streams"] if s["name"] == name]}
+                if not streams["data_streams"]:
+                    return json_response(404, "Not Found", {"error": {"type": "index_not_found_exception",
+                                                                       "reason": "no such index [%s]" % name}, "status": 404})
+            return json_response(200, "OK", streams)
         if path == "/_proxy/busy":
             (busy.set if "on=true" in query else busy.clear)()
             return json_response(200, "OK", {"busy": busy.is_set()})

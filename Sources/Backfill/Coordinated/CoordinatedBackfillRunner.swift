@@ -165,7 +165,7 @@ public struct CoordinatedBackfillRunner: Sendable {
             var result =
                 byTarget[unit.targetIndex]
                 ?? BackfillReport.IndexResult(
-                    source: unit.sourceIndex, target: unit.targetIndex, read: 0, written: 0, alreadyNewer: 0, failed: 0)
+                    source: unit.countedSource, target: unit.targetIndex, read: 0, written: 0, alreadyNewer: 0, failed: 0)
             result.read += item.counts.read
             result.written += item.counts.written
             result.alreadyNewer += item.counts.alreadyNewer

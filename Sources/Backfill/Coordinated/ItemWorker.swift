@@ -122,7 +122,7 @@ struct ItemWorker: Sendable {
         _ input: UnitInput, unit: BackfillUnit, skip: Int, lease: ItemLease, acknowledged: Tracker, progress: BackfillProgress
     ) async throws {
         let targetIndex = unit.kind == .file ? nil : unit.targetIndex
-        try await input.withPages(options: options, targetIndex: targetIndex, skip: skip) { pages in
+        try await input.withPages(options: options, targetIndex: targetIndex, skip: skip, operation: unit.operation) { pages in
             for try await page in pages {
                 try await lease.checkValid()
                 let outcome = try await sink.write(page)

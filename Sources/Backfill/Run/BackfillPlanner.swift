@@ -59,7 +59,12 @@ struct BackfillPlanner {
     private func planLive(_ client: SearchClient) async throws -> Plan {
         let info = try await client.info(retries: RetrySettings(maxAttempts: 2))
         let all = try await client.indices()
-        let selected = options.selection.openIndices(all, logger: logger)
+        let streams = Self.streamsByBackingIndex(try await client.dataStreams(), selection: options.selection)
+        // A selected stream brings its backing indices (hidden, dot names); a backing index of a stream not selected is
+        // copied as a plain index only when named itself.
+        let selected =
+            options.selection.openIndices(all, logger: logger).filter { streams[$0.name] == nil }
+            + all.filter { streams[$0.name] != nil && $0.status != .close }
         var units: [PlannedUnit] = []
         var mappings: [String: JSONValue] = [:]
         for index in selected {
@@ -70,15 +75,16 @@ struct BackfillPlanner {
                 slices = min(Self.maximumSlices, max(slices, needed))
             }
             let perSlice = Int(index.documents) / slices
+            let stream = streams[index.name]
+            let target = options.selection.targetName(for: stream ?? index.name)
             for slice in 0..<slices {
-                let unit = BackfillUnit(
-                    sourceIndex: index.name, targetIndex: options.selection.targetName(for: index.name), kind: .slice(slice, of: slices))
+                let unit = BackfillUnit(sourceIndex: index.name, targetIndex: target, kind: .slice(slice, of: slices), dataStream: stream)
                 units.append(
                     PlannedUnit(
                         unit: unit, input: .liveSlice(client: client, cluster: info, index: index.name, slice: slice, of: slices),
                         estimatedDocuments: perSlice))
             }
-            if let mapping = try? await client.getJSON("/\(index.name)/_mapping")[index.name]?["mappings"] {
+            if stream == nil, let mapping = try? await client.getJSON("/\(index.name)/_mapping")[index.name]?["mappings"] {
                 mappings[index.name] = mapping
             }
         }
@@ -87,6 +93,15 @@ struct BackfillPlanner {
             sourceSuppliesVersions: true,
             isLive: true, targetIndicesKnown: true, mappings: mappings,
             mappingVersions: Dictionary(uniqueKeysWithValues: mappings.keys.map { ($0, info.version) }))
+    }
+
+    /// The selected data streams' backing indices, each with its stream.
+    static func streamsByBackingIndex(_ streams: [DataStream], selection: IndexSelection) -> [String: String] {
+        var byIndex: [String: String] = [:]
+        for stream in streams where selection.selects(stream.name) {
+            for index in stream.backingIndices { byIndex[index] = stream.name }
+        }
+        return byIndex
     }
 
     /// Slices a live index is cut into at most (the default of `index.max_slices_per_scroll`).
@@ -165,7 +180,12 @@ struct BackfillPlanner {
             var units: [PlannedUnit] = []
             var mappings: [String: JSONValue] = [:]
             var versions: [String: ClusterVersion] = [:]
-            let selected = repository.data.indices(of: snapshot).filter { options.selection.selects($0.name) }
+            let global = try repository.globalMetadata(snapshot)
+            let streams = Self.streamsByBackingIndex(
+                DataStream.all(fromSnapshotMetadata: global["meta-data"] ?? global), selection: options.selection)
+            let selected = repository.data.indices(of: snapshot).filter {
+                streams[$0.name] != nil || options.selection.selects($0.name)
+            }
             try repository.requireFullCopy(snapshot, indices: selected)
             for index in selected {
                 let metadata = try repository.indexMetadata(index, in: snapshot)
@@ -178,13 +198,14 @@ struct BackfillPlanner {
                 }
                 mappings[index.name] = metadata.json["mappings"]
                 versions[index.name] = SnapshotMetadataReader.createdVersion(metadata.json["settings"] ?? .object([:]))
+                let stream = streams[index.name]
                 for shard in 0..<metadata.numberOfShards {
-                    let target = options.selection.targetName(for: index.name)
+                    let target = options.selection.targetName(for: stream ?? index.name)
                     let parts = try partsOf(shard: shard, index: index, snapshot: snapshot, repository: repository)
                     for part in 0..<parts {
                         let unit = BackfillUnit(
                             sourceIndex: index.name, targetIndex: target,
-                            kind: parts == 1 ? .shard(shard) : .shardPart(shard, part: part, of: parts))
+                            kind: parts == 1 ? .shard(shard) : .shardPart(shard, part: part, of: parts), dataStream: stream)
                         units.append(
                             PlannedUnit(
                                 unit: unit,

@@ -212,7 +212,7 @@ public struct BackfillRunner: Sendable {
         // A file names the index on each line: count per index too, to check each one on the target.
         let perIndex = planned.unit.kind == .file
         let targetIndex = perIndex ? nil : planned.unit.targetIndex
-        try await planned.input.withPages(options: options, targetIndex: targetIndex) { pages in
+        try await planned.input.withPages(options: options, targetIndex: targetIndex, operation: planned.unit.operation) { pages in
             for try await page in pages {
                 var batch = page
                 if let limit {
@@ -276,7 +276,7 @@ public struct BackfillRunner: Sendable {
             var result =
                 byTarget[planned.unit.targetIndex]
                 ?? BackfillReport.IndexResult(
-                    source: planned.unit.sourceIndex, target: planned.unit.targetIndex, read: 0, written: 0, alreadyNewer: 0, failed: 0)
+                    source: planned.unit.countedSource, target: planned.unit.targetIndex, read: 0, written: 0, alreadyNewer: 0, failed: 0)
             result.read += record.counts.read
             result.written += record.counts.written
             result.alreadyNewer += record.counts.alreadyNewer

@@ -1,3 +1,5 @@
+import TernCore
+
 /// One resumable piece of a backfill: an index slice of a live source, a shard of a snapshot, a Lucene folder or a file.
 /// Its progress is committed only after the target acknowledged all of its documents; redoing it is safe because
 /// writes keep `_id` (and versions).
@@ -19,12 +21,22 @@ public struct BackfillUnit: Sendable, Hashable {
     public var sourceIndex: String
     public var targetIndex: String
     public var kind: Kind
+    /// The data stream `sourceIndex` backs, when it does: its documents go to the stream `targetIndex` names, with
+    /// `create` (a stream takes nothing else), and the source is counted by stream.
+    public var dataStream: String?
 
-    public init(sourceIndex: String, targetIndex: String, kind: Kind) {
+    public init(sourceIndex: String, targetIndex: String, kind: Kind, dataStream: String? = nil) {
         self.sourceIndex = sourceIndex
         self.targetIndex = targetIndex
         self.kind = kind
+        self.dataStream = dataStream
     }
+
+    /// What the unit's writes do: `create` into a data stream, else `index`.
+    public var operation: Document.Operation { dataStream == nil ? .index : .create }
+
+    /// The name the source counts the unit's documents under: its stream, else its index.
+    public var countedSource: String { dataStream ?? sourceIndex }
 
     /// A stable name for the state store (`logs/slice-3-of-8`).
     public var key: String {
@@ -50,6 +62,7 @@ extension BackfillUnit {
         case .luceneFolder: fields["kind"] = "lucene"
         case .file: fields["kind"] = "file"
         }
+        if let dataStream { fields["data_stream"] = dataStream }
         return fields
     }
 
@@ -57,16 +70,17 @@ extension BackfillUnit {
     init?(fields: [String: String]) {
         guard let source = fields["source_index"], let target = fields["target_index"], let kind = fields["kind"] else { return nil }
         let number = { (name: String) in fields[name].flatMap { Int($0) } }
+        let stream = fields["data_stream"]
         switch kind {
         case "slice":
             guard let slice = number("slice"), let count = number("of") else { return nil }
-            self.init(sourceIndex: source, targetIndex: target, kind: .slice(slice, of: count))
+            self.init(sourceIndex: source, targetIndex: target, kind: .slice(slice, of: count), dataStream: stream)
         case "shard":
             guard let shard = number("shard") else { return nil }
-            self.init(sourceIndex: source, targetIndex: target, kind: .shard(shard))
+            self.init(sourceIndex: source, targetIndex: target, kind: .shard(shard), dataStream: stream)
         case "shard-part":
             guard let shard = number("shard"), let part = number("part"), let count = number("of") else { return nil }
-            self.init(sourceIndex: source, targetIndex: target, kind: .shardPart(shard, part: part, of: count))
+            self.init(sourceIndex: source, targetIndex: target, kind: .shardPart(shard, part: part, of: count), dataStream: stream)
         case "lucene": self.init(sourceIndex: source, targetIndex: target, kind: .luceneFolder)
         case "file": self.init(sourceIndex: source, targetIndex: target, kind: .file)
         default: return nil

@@ -18,6 +18,10 @@ struct TargetIndexPreparer {
             let probe = try await client.send(.HEAD, "/\(name)")
             try client.checkAccess(probe, method: "HEAD", path: "/\(name)")
             guard probe.status == 404 else { continue }
+            if planned.unit.dataStream != nil {
+                try await createDataStream(name)
+                continue
+            }
             let body = Self.creationBody(
                 mappings: plan.mappings[planned.unit.sourceIndex], sourceVersion: plan.mappingVersions[planned.unit.sourceIndex],
                 targetVersion: targetVersion, source: planned.unit.sourceIndex, target: name, logger: logger)
@@ -32,6 +36,21 @@ struct TargetIndexPreparer {
             }
             logger.info("created target index", metadata: ["index": "\(name)"])
         }
+    }
+
+    /// Creates the data stream `name` from the target's index template for it: a plain index of that name would take
+    /// the documents but not be a stream (and a template that makes streams forbids one).
+    private func createDataStream(_ name: String) async throws {
+        let response = try await client.send(.PUT, "/_data_stream/\(SearchClient.pathSegment(name))")
+        try client.checkAccess(response, method: "PUT", path: "/_data_stream/\(name)")
+        if response.isSuccess || response.errorSummary?.contains("already_exists") == true {
+            logger.info("created target data stream", metadata: ["data_stream": "\(name)"])
+            return
+        }
+        throw TernError(
+            .httpStatus,
+            "The target refused to create data stream \(name) (HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? "")); run tern metadata migrate first, which creates its index template and the stream."
+        )
     }
 
     /// The body that creates a target index: the source's mappings in the REST shape, transformed by the metadata rules

@@ -19,13 +19,16 @@ enum UnitInput: Sendable {
     /// `targetIndex` is the unit's target, set on every document; a file names its indices line by line, so its
     /// documents are renamed through `options.selection` instead (nil).
     ///
-    /// `skip` leaves out the unit's first documents (a checkpoint's worth, for units read in a fixed order).
+    /// `skip` leaves out the unit's first documents (a checkpoint's worth, for units read in a fixed order);
+    /// `operation` is what each document's write does (`create` into a data stream).
     func withPages<Result>(
-        options: BackfillOptions, targetIndex: String?, skip: Int = 0, _ body: (UnitPages) async throws -> Result
+        options: BackfillOptions, targetIndex: String?, skip: Int = 0, operation: Document.Operation = .index,
+        _ body: (UnitPages) async throws -> Result
     ) async throws -> Result {
         try await withUnskippedPages(options: options, targetIndex: targetIndex) { pages in
             var pages = pages
             pages.skip = skip
+            pages.operation = operation
             return try await body(pages)
         }
     }
@@ -112,6 +115,8 @@ struct UnitPages: AsyncSequence {
     let naming: Naming
     /// Documents left out at the start.
     var skip = 0
+    /// What each document's write does.
+    var operation = Document.Operation.index
 
     init(_ source: Source, naming: Naming) {
         self.source = source
@@ -120,9 +125,10 @@ struct UnitPages: AsyncSequence {
 
     func makeAsyncIterator() -> Iterator {
         switch source {
-        case .live(let pages): Iterator(.live(pages.makeAsyncIterator()), naming: naming, skip: skip)
-        case .batches(let batches): Iterator(.batches(batches.makeAsyncIterator()), naming: naming, skip: skip)
-        case .file(let reader, let selection, let pageSize): Iterator(.file(reader, selection, pageSize), naming: naming, skip: skip)
+        case .live(let pages): Iterator(.live(pages.makeAsyncIterator()), naming: naming, skip: skip, operation: operation)
+        case .batches(let batches): Iterator(.batches(batches.makeAsyncIterator()), naming: naming, skip: skip, operation: operation)
+        case .file(let reader, let selection, let pageSize):
+            Iterator(.file(reader, selection, pageSize), naming: naming, skip: skip, operation: operation)
         }
     }
 
@@ -136,11 +142,13 @@ struct UnitPages: AsyncSequence {
         var base: Base
         var naming: Naming
         var skip: Int
+        let operation: Document.Operation
 
-        init(_ base: Base, naming: Naming, skip: Int) {
+        init(_ base: Base, naming: Naming, skip: Int, operation: Document.Operation) {
             self.base = base
             self.naming = naming
             self.skip = skip
+            self.operation = operation
         }
 
         mutating func next() async throws -> [BulkDocument]? {
@@ -153,6 +161,9 @@ struct UnitPages: AsyncSequence {
                     if page.isEmpty { continue }
                 }
                 naming.apply(to: &page)
+                if operation != .index {
+                    for position in page.indices { page[position].operation = operation }
+                }
                 return page
             }
         }

@@ -13,6 +13,9 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
     /// An index lifecycle policy as OpenSearch's Index State Management writes it (`_plugins/_ism/policies`); read from
     /// an Elasticsearch source as its ILM policy (`_ilm/policy`) and converted.
     case ismPolicy = "ism-policy"
+    /// A data stream (`_data_stream`, Elasticsearch 7.9+ and OpenSearch 1.0+): created on the target from its index
+    /// template; its backing indices (`.ds-…`) are never items of their own.
+    case dataStream = "data-stream"
 
     public var description: String { rawValue }
 
@@ -27,7 +30,7 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
         switch self {
         case .index, .legacyTemplate: JSONPointer()
         case .indexTemplate, .componentTemplate: JSONPointer(tokens: ["template"])
-        case .pipeline, .ismPolicy: nil
+        case .pipeline, .ismPolicy, .dataStream: nil
         }
     }
 

@@ -14,15 +14,22 @@ public struct ClusterMetadataReader: Sendable {
         self.logger = logger
     }
 
-    /// - Parameter selection: which indices to read (system indices only when named); templates are all read.
+    /// - Parameter selection: which indices and data streams to read (system ones only when named); templates are all
+    ///   read. Backing indices of data streams are never read as indices: their stream stands for them.
     public func read(selection: IndexSelection) async throws -> SourceMetadata {
-        try await read(indexNames: selection.select(try await client.indices().map(\.name)).sorted())
+        let streams = try await client.dataStreams()
+        let backing = Set(streams.flatMap(\.backingIndices))
+        return try await read(
+            indexNames: selection.select(try await client.indices().map(\.name)).filter { !backing.contains($0) }.sorted(),
+            dataStreams: streams.filter { selection.selects($0.name) })
     }
 
     /// Reads these indices (those that exist; an absent one is no error), every template and pipeline, the ILM policies
     /// of an Elasticsearch cluster, and these ISM policies (by name: the list API pages by 20 and its paging parameters
     /// are not in the OpenSearch API specification).
-    public func read(indexNames names: [String], ismPolicyNames: [String] = []) async throws -> SourceMetadata {
+    public func read(indexNames names: [String], ismPolicyNames: [String] = [], dataStreams: [DataStream] = []) async throws
+        -> SourceMetadata
+    {
         let info = try await client.info()
         var items: [MetadataItem] = []
         let notes: [String] = []
@@ -63,7 +70,25 @@ public struct ClusterMetadataReader: Sendable {
             else { continue }
             items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": ISMPolicyShape.withoutServerFields(policy)])))
         }
+        items += dataStreams.map(Self.item)
         return SourceMetadata(version: info.version, items: items, notConvertible: notes)
+    }
+
+    /// The data streams named, as the cluster holds them (those that exist).
+    public func dataStreams(named names: [String]) async throws -> [DataStream] {
+        var streams: [DataStream] = []
+        for name in names {
+            guard let answer = try await optionalJSON("/_data_stream/\(SearchClient.pathSegment(name))") else { continue }
+            streams += DataStream.all(fromAPI: answer).filter { $0.name == name }
+        }
+        return streams
+    }
+
+    /// A data stream as a metadata item: what the target must agree on is the timestamp field (its template decides
+    /// the rest, and its backing indices are named by each cluster itself).
+    static func item(_ stream: DataStream) -> MetadataItem {
+        MetadataItem(
+            kind: .dataStream, name: stream.name, body: .object(["timestamp_field": .object(["name": .string(stream.timestampField)])]))
     }
 
     /// The JSON of a GET, or nil when the cluster has no such API or object (400 no handler, 404, 405).

@@ -35,9 +35,13 @@ public struct SnapshotMetadataReader: Sendable {
         let repository = try SnapshotRepository(storage: self.repository)
         let snapshot = try repository.snapshot(named: snapshotName)
         var items: [MetadataItem] = []
-        var notes: [String] = []
+        let notes: [String] = []
         var createdVersions: [ClusterVersion] = []
-        for index in repository.data.indices(of: snapshot) where selection.selects(index.name) {
+        let global = try repository.globalMetadata(snapshot)
+        let meta = global["meta-data"] ?? global
+        let streams = DataStream.all(fromSnapshotMetadata: meta)
+        let backing = Set(streams.flatMap(\.backingIndices))
+        for index in repository.data.indices(of: snapshot) where selection.selects(index.name) && !backing.contains(index.name) {
             let metadata = try repository.indexMetadata(index, in: snapshot)
             let settings = metadata.json["settings"] ?? .object([:])
             if let created = Self.createdVersion(settings) { createdVersions.append(created) }
@@ -49,8 +53,6 @@ public struct SnapshotMetadataReader: Sendable {
                         "aliases": metadata.json["aliases"] ?? .object([:]),
                     ])))
         }
-        let global = try repository.globalMetadata(snapshot)
-        let meta = global["meta-data"] ?? global
         for (name, body) in meta["templates"]?.objectValue ?? [:] {
             var template = body.objectValue ?? [:]
             template["mappings"] = MappingShape.restShape(template["mappings"])
@@ -71,10 +73,7 @@ public struct SnapshotMetadataReader: Sendable {
             guard let policy = entry["policy"] else { continue }
             items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": policy])))
         }
-        let streams = meta["data_stream"]?["data_stream"]?.objectValue?.count ?? 0
-        if streams > 0 {
-            notes.append("\(streams) data \(streams == 1 ? "stream" : "streams") (create each on the target from its index template)")
-        }
+        items += streams.filter { selection.selects($0.name) }.map(ClusterMetadataReader.item)
         // 7.x+ repositories name the writing version in the catalogue (Elasticsearch 8.9+ as an index-version number);
         // older ones in the snapshot's own description.
         var writer = snapshot.indexVersionID.flatMap { ClusterVersion(indexVersionID: $0) }

@@ -27,12 +27,14 @@ public struct MetadataRunner: Sendable {
                 source: metadata.version, target: targetInfo.version, options: options.transform, userRules: options.userRules)
             transformer.context.lifecycleUses = LifecyclePolicyRule.uses(in: metadata.items)
             var results = selected.map { item in
-                transformer.transform(item, targetName: item.kind == .index ? options.selection.targetName(for: item.name) : nil)
+                transformer.transform(
+                    item, targetName: item.kind == .index || item.kind == .dataStream ? options.selection.targetName(for: item.name) : nil)
             }
             if results.contains(where: { $0.source.kind == .ismPolicy }), try await !Self.hasIndexStateManagement(targetClient) {
                 results = results.map(Self.withoutISM)
             }
             let existing = try await readTarget(targetClient, results: results)
+            results = results.map { Self.needingTemplate($0, results: results, existing: existing) }
             let aliases = Set(existing.filter { $0.key.kind == .index }.flatMap { ($0.value["aliases"]?.objectValue ?? [:]).keys })
             let evaluations = MetadataEvaluator.evaluate(results, existing: existing, targetAliases: aliases)
             let ordering = MetadataOrdering.ordered(
@@ -76,6 +78,28 @@ public struct MetadataRunner: Sendable {
         return response.isSuccess
     }
 
+    /// A data stream's result marked as impossible when no composable template with `data_stream` matches its name,
+    /// neither among the items nor on the target: `PUT _data_stream` would be refused.
+    static func needingTemplate(_ result: TransformResult, results: [TransformResult], existing: [MetadataKey: JSONValue])
+        -> TransformResult
+    {
+        guard result.source.kind == .dataStream else { return result }
+        let templates =
+            results.flatMap(\.items).filter { $0.item.kind == .indexTemplate && !$0.findings.contains(where: \.isBlocking) }
+            .map(\.item.body) + existing.filter { $0.key.kind == .indexTemplate }.map(\.value)
+        var result = result
+        for position in result.items.indices {
+            let name = result.items[position].item.name
+            guard !templates.contains(where: { DataStreamRule.makesStream($0, named: name) }) else { continue }
+            result.items[position].findings.append(
+                Unconvertible(
+                    rule: "data-stream.template", place: "", what: "data stream \(name)",
+                    why: "no composable index template with data_stream matches \(name), here or on the target",
+                    action: "select the stream's index template (--template NAME), or create one on the target first", impact: .blocking))
+        }
+        return result
+    }
+
     /// An ISM policy's result marked as impossible on a target without Index State Management.
     static func withoutISM(_ result: TransformResult) -> TransformResult {
         guard result.source.kind == .ismPolicy else { return result }
@@ -108,7 +132,7 @@ public struct MetadataRunner: Sendable {
     /// the component templates the selected composable templates use, and the indices the reader selected.
     func select(_ items: [MetadataItem]) -> [MetadataItem] {
         func chosen(_ item: MetadataItem) -> Bool {
-            guard item.kind != .index else { return true }
+            guard item.kind != .index, item.kind != .dataStream else { return true }
             if options.excludeTemplates.contains(where: { Glob.matches($0, item.name) }) { return false }
             if item.kind == .ismPolicy {
                 let own = InternalTemplates.isInternalPolicy(name: item.name, policy: item.body["policy"])
@@ -132,8 +156,10 @@ public struct MetadataRunner: Sendable {
     /// What the target already has under the names the migration would use.
     private func readTarget(_ client: SearchClient, results: [TransformResult]) async throws -> [MetadataKey: JSONValue] {
         let items = results.flatMap(\.items).map(\.item)
-        let targetMetadata = try await ClusterMetadataReader(client: client, logger: logger).read(
-            indexNames: items.filter { $0.kind == .index }.map(\.name), ismPolicyNames: items.filter { $0.kind == .ismPolicy }.map(\.name))
+        let reader = ClusterMetadataReader(client: client, logger: logger)
+        let targetMetadata = try await reader.read(
+            indexNames: items.filter { $0.kind == .index }.map(\.name), ismPolicyNames: items.filter { $0.kind == .ismPolicy }.map(\.name),
+            dataStreams: try await reader.dataStreams(named: items.filter { $0.kind == .dataStream }.map(\.name)))
         var existing: [MetadataKey: JSONValue] = [:]
         for item in targetMetadata.items { existing[MetadataKey(item.kind, item.name)] = item.body }
         return existing
@@ -205,9 +231,11 @@ public struct MetadataRunner: Sendable {
     private func verify(_ entries: [MetadataReport.Entry], client: SearchClient) async throws -> [MetadataReport.Entry] {
         let written = entries.filter { $0.action == .created || $0.action == .overwritten }
         guard !written.isEmpty else { return entries }
-        let now = try await ClusterMetadataReader(client: client, logger: logger).read(
+        let reader = ClusterMetadataReader(client: client, logger: logger)
+        let now = try await reader.read(
             indexNames: written.filter { $0.kind == .index }.map(\.name),
-            ismPolicyNames: written.filter { $0.kind == .ismPolicy }.map(\.name))
+            ismPolicyNames: written.filter { $0.kind == .ismPolicy }.map(\.name),
+            dataStreams: try await reader.dataStreams(named: written.filter { $0.kind == .dataStream }.map(\.name)))
         var bodies: [MetadataKey: JSONValue] = [:]
         for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
         return entries.map { entry in

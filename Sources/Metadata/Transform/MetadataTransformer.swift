@@ -39,6 +39,7 @@ public struct MetadataTransformer: Sendable {
         ComposableTemplateRule.apply(to: &working, context: context, log: &shared)
         PipelineProcessorRule.apply(to: &working, context: context, log: &shared)
         LifecyclePolicyRule.apply(to: &working, context: context, log: &shared)
+        DataStreamRule.apply(to: &working, context: context, log: &shared)
 
         var outputs: [Output] = []
         var resultFindings: [Unconvertible] = []

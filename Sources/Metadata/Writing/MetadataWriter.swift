@@ -33,6 +33,7 @@ public struct MetadataWriter: Sendable {
         case .componentTemplate: "/_component_template/\(item.name)"
         case .pipeline: "/_ingest/pipeline/\(item.name)"
         case .ismPolicy: "/_plugins/_ism/policies/\(item.name)"
+        case .dataStream: "/_data_stream/\(item.name)"
         }
     }
 
@@ -47,7 +48,8 @@ public struct MetadataWriter: Sendable {
             path += "?if_seq_no=\(version.seqNo)&if_primary_term=\(version.primaryTerm)"
         }
         for _ in 0..<16 {
-            let response = try await client.send(.PUT, path, body: try RequestBody.encode(body.body))
+            // A data stream is created by name alone: its settings and mappings come from its index template.
+            let response = try await client.send(.PUT, path, body: item.kind == .dataStream ? nil : try RequestBody.encode(body.body))
             try client.checkAccess(response, method: "PUT", path: path)
             if response.isSuccess {
                 logger.info("metadata created", metadata: ["item": "\(item.label)"])

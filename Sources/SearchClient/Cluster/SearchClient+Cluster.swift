@@ -60,6 +60,20 @@ extension SearchClient {
         return indices
     }
 
+    /// The cluster's data streams (Elasticsearch 7.9+, OpenSearch 1.0+); none on a cluster without the API.
+    public func dataStreams() async throws -> [DataStream] {
+        let response = try await send(.GET, "/_data_stream")
+        try checkAccess(response, method: "GET", path: "/_data_stream")
+        if [400, 404, 405, 410].contains(response.status) { return [] }
+        guard response.isSuccess, let json = response.json() else {
+            throw TernError(
+                .badResponse,
+                "The \(displayName) answered GET /_data_stream with HTTP \(response.status)\(response.errorSummary.map { ": \($0)" } ?? ""); check the cluster's health and run again."
+            )
+        }
+        return DataStream.all(fromAPI: json)
+    }
+
     /// Names of indices whose mapping disables `_source` (no document body to copy). Typed (6.x and older) mappings included.
     public func indicesWithSourceDisabled() async throws -> [String] {
         let mappings = try await getJSON("/_mapping", query: [("expand_wildcards", "all")])

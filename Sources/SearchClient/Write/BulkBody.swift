@@ -58,10 +58,10 @@ public struct BulkBody: Sendable {
     /// The body as an array (tests, and callers that want one).
     public var bytes: [UInt8] { Array(buffer.readableBytesView) }
 
-    /// Appends the action line and, for an `index` operation, the source line of `document`.
+    /// Appends the action line and, unless it deletes, the source line of `document`.
     public mutating func append(_ document: BulkDocument) {
         Self.writeActionLine(for: document, options: options, to: &buffer)
-        if document.operation == .index {
+        if document.operation != .delete {
             Self.writeSingleLine(document.source, to: &buffer)
             buffer.writeInteger(UInt8(0x0A))
         }
@@ -85,9 +85,13 @@ public struct BulkBody: Sendable {
     }
 
     /// `{"index":{"_index":"i","_id":"1","routing":"r","version":7,"version_type":"external"}}` and a newline
-    /// (`delete` for a deletion).
+    /// (`delete` for a deletion, `create` without a version for a data stream's write).
     public static func writeActionLine(for document: BulkDocument, options: Options, to output: inout ByteBuffer) {
-        output.writeStaticString(document.operation == .delete ? #"{"delete":{"_index":"# : #"{"index":{"_index":"#)
+        switch document.operation {
+        case .index: output.writeStaticString(#"{"index":{"_index":"#)
+        case .delete: output.writeStaticString(#"{"delete":{"_index":"#)
+        case .create: output.writeStaticString(#"{"create":{"_index":"#)
+        }
         writeJSONString(document.index, to: &output)
         if options.includeType {
             output.writeStaticString(#","_type":"#)
@@ -100,7 +104,8 @@ public struct BulkBody: Sendable {
             output.writeStaticString(#","routing":"#)
             writeJSONString(routing, to: &output)
         }
-        if options.versioning != .none, let version = externalVersion(of: document) {
+        // A data stream takes only `create`, which only internal versioning allows.
+        if options.versioning != .none, document.operation != .create, let version = externalVersion(of: document) {
             output.writeStaticString(#","version":"#)
             writeDecimal(version, to: &output)
             output.writeStaticString(

@@ -265,6 +265,8 @@ struct BulkScheduler {
         // A deletion of a document the target does not hold (`result: not_found`): the end state is what was asked.
         if action == "delete" && status == 404 && errorType == nil { return .written }
         if type == "version_conflict_engine_exception" {
+            // A `create` finds the document already written (a data stream's write done before).
+            if action == "create" { return .alreadyNewer }
             // Without external versioning an `index` action never conflicts; if it does, it is not ours to ignore.
             return versioning == .none ? .permanent : .alreadyNewer
         }

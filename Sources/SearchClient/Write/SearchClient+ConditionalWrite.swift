@@ -22,7 +22,7 @@ public struct ConditionalWrite: Sendable, Equatable {
 
     public init(document: Document, condition: Condition) {
         precondition(
-            condition != .absent || document.operation == .index, "a deletion cannot be conditional on the document being absent")
+            condition != .absent || document.operation != .delete, "a deletion cannot be conditional on the document being absent")
         self.document = document
         self.condition = condition
     }
@@ -82,6 +82,7 @@ extension SearchClient {
         case (.absent, _): output.append(contentsOf: #"{"create":{"_index":"#.utf8)
         case (_, .delete): output.append(contentsOf: #"{"delete":{"_index":"#.utf8)
         case (_, .index): output.append(contentsOf: #"{"index":{"_index":"#.utf8)
+        case (_, .create): output.append(contentsOf: #"{"create":{"_index":"#.utf8)
         }
         NDJSONLine.appendJSONString(document.index, to: &output)
         if includeType {
@@ -98,7 +99,7 @@ extension SearchClient {
             output.append(contentsOf: #","version":\#(version),"version_type":"external_gte""#.utf8)
         }
         output.append(contentsOf: "}}\n".utf8)
-        if document.operation == .index {
+        if document.operation != .delete {
             NDJSONLine.appendSingleLine(document.source, to: &output)
             output.append(0x0A)
         }

@@ -2,7 +2,8 @@ import TernCore
 
 /// Removes fields of composable and component templates that only Elasticsearch has (an OpenSearch target rejects the
 /// template otherwise): `allow_auto_create`, `ignore_missing_component_templates`, `deprecated`, data stream options
-/// beyond the timestamp field, and the data stream lifecycle.
+/// beyond the timestamp field, and the data stream lifecycle. A data stream section left empty names its timestamp field
+/// as OpenSearch stores it, so that the read-back matches what was sent.
 enum ComposableTemplateRule: ItemRule {
     static let rule = "template.elastic-only"
 
@@ -30,6 +31,13 @@ enum ComposableTemplateRule: ItemRule {
                     action: "migrate those component templates too, or remove them from `composed_of` with a user rule",
                     impact: .featureLost)
             }
+        }
+        let stream = JSONPointer(tokens: ["data_stream"])
+        if item.kind == .indexTemplate, let section = item.body.value(atPointer: stream)?.objectValue, section["timestamp_field"] == nil {
+            var named = section
+            named["timestamp_field"] = .object(["name": .string("@timestamp")])
+            try? item.body.setValue(.object(named), atPointer: stream)
+            log.record(rule, at: stream, "named the timestamp field `@timestamp` (Elasticsearch's fixed field; OpenSearch stores it)")
         }
     }
 }
