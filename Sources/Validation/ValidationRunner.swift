@@ -74,7 +74,14 @@ public struct ValidationRunner: Sendable {
                 let sides = Sides(
                     source: sourceClient, sourceInfo: try await sourceClient.info(), target: targetClient,
                     targetInfo: try await targetClient.info())
-                let names = options.selection.openIndices(try await sourceClient.indices(), logger: logger).map(\.name).sorted()
+                // A data stream is compared with its counterpart by name (each side names its own backing indices).
+                let allStreams = try await sourceClient.dataStreams()
+                let streams = allStreams.filter { options.selection.selects($0.name) }
+                let backing = Set(allStreams.flatMap(\.backingIndices))
+                let names =
+                    (options.selection.openIndices(try await sourceClient.indices(), logger: logger).map(\.name).filter {
+                        !backing.contains($0)
+                    } + streams.map(\.name)).sorted()
                 guard !names.isEmpty || !options.queries.isEmpty else {
                     throw TernError(
                         .invalidArgument,

@@ -73,6 +73,16 @@ import Testing
                 actual["g1-199"] = expected["g1-199"]
                 #expect(actual == expected)
 
+                // Validation compares the stream with its counterpart, and finds the document the create left alone.
+                let validation = try await TernBinary.run(
+                    ["validate", "--source", proxy.url.absoluteString, "--target", target.url.absoluteString, "--json"], in: folder)
+                #expect(validation.status == 1, "\(validation.stderr)")
+                let compared = try JSONValue.parse(Array(validation.stdout.utf8))["indices"]?.arrayValue ?? []
+                #expect(compared.map { $0["source_index"]?.stringValue ?? "" }.sorted() == ["logs-web-default", "orders"])
+                let streamResult = compared.first { $0["source_index"]?.stringValue == "logs-web-default" }
+                #expect(streamResult?["source_count"]?.intValue == 500 && streamResult?["target_count"]?.intValue == 500)
+                #expect(streamResult?["different"]?.intValue == 1 && streamResult?["missing"]?.intValue == 0, "\(validation.stdout.prefix(1500))")
+
                 // Again from scratch (another state folder): every create finds its document, nothing is overwritten.
                 let again = try await TernBinary.run(
                     [
