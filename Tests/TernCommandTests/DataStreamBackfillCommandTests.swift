@@ -81,7 +81,9 @@ import Testing
                 #expect(compared.map { $0["source_index"]?.stringValue ?? "" }.sorted() == ["logs-web-default", "orders"])
                 let streamResult = compared.first { $0["source_index"]?.stringValue == "logs-web-default" }
                 #expect(streamResult?["source_count"]?.intValue == 500 && streamResult?["target_count"]?.intValue == 500)
-                #expect(streamResult?["different"]?.intValue == 1 && streamResult?["missing"]?.intValue == 0, "\(validation.stdout.prefix(1500))")
+                #expect(
+                    streamResult?["different"]?.intValue == 1 && streamResult?["missing"]?.intValue == 0,
+                    "\(validation.stdout.prefix(1500))")
 
                 // Again from scratch (another state folder): every create finds its document, nothing is overwritten.
                 let again = try await TernBinary.run(
@@ -95,6 +97,56 @@ import Testing
                     $0["target"]?.stringValue == "logs-web-default"
                 }
                 #expect(second?["written"]?.intValue == 0 && second?["already_newer"]?.intValue == 500 && second?["failed"]?.intValue == 0)
+            }
+        }
+    }
+
+    @Test func writesToAStreamDuringTheWindowAreReplayedIntoTheStream() async throws {
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recorded = folder.appendingPathComponent("data_stream.json")
+        try Self.recorded.write(to: recorded, atomically: true, encoding: .utf8)
+        try await OsmemServer.with { source in
+            try await OsmemServer.with { target in
+                let backing = [".ds-logs-web-default-2026.12.01-000001", ".ds-logs-web-default-2026.12.02-000002"]
+                for index in backing { try await source.createIndex(index) }
+                // The stream's name writes into its newest backing index and answers with that index's name, as a stream does.
+                _ = try await source.send(
+                    .POST, "/_aliases",
+                    body: Array(
+                        #"{"actions":[{"add":{"index":"\#(backing[0])","alias":"logs-web-default"}},{"add":{"index":"\#(backing[1])","alias":"logs-web-default","is_write_index":true}}]}"#
+                            .utf8))
+                let streams = try FaultProxy(upstream: source.url, dataStreams: recorded)
+                defer { streams.stop() }
+                try await target.createIndex("logs-web-default")
+                try await ReplayCommandTests.withProxy(source: streams.configuration(role: "source"), folder: folder) { port in
+                    for n in 0..<20 {
+                        let status = try await ReplayCommandTests.send(
+                            port, .PUT, "/logs-web-default/_create/w\(n)", #"{"@timestamp":"2026-12-02T11:00:00Z","n":\#(n)}"#)
+                        #expect(status == 201)
+                    }
+                    let bulk = (20..<30).map {
+                        #"{"create":{"_index":"logs-web-default","_id":"w\#($0)"}}"# + "\n"
+                            + #"{"@timestamp":"2026-12-02T11:00:01Z","n":\#($0)}"#
+                    }
+                    #expect(
+                        try await ReplayCommandTests.send(port, .POST, "/_bulk", bulk.joined(separator: "\n") + "\n", ndjson: true) == 200)
+                    #expect(try await ReplayCommandTests.send(port, .DELETE, "/\(backing[1])/_doc/w0") == 200)
+                }
+                let replay = try await TernBinary.run([
+                    "replay", "--source", streams.url.absoluteString, "--target", target.url.absoluteString, "--capture-dir",
+                    folder.appendingPathComponent("capture").path, "--state-dir", folder.appendingPathComponent("state").path,
+                    "--until-drained", "--json",
+                ])
+                // The deletion in a backing index is named, not silently dropped: the operator deletes it on the target.
+                #expect(replay.stdout.contains("deleted from data stream logs-web-default"), "\(replay.stdout.prefix(3000))")
+                let documents = try await target.documents(in: "logs-web-default")
+                #expect(documents.count == 30, "\(documents.keys.sorted())")
+                #expect(documents["w25"]?.canonicalSource.contains("\"n\":25") == true)
+                let listed = String(
+                    decoding: try await target.send(.GET, "/_cat/indices", query: [("format", "json"), ("expand_wildcards", "all")]),
+                    as: UTF8.self)
+                #expect(!listed.contains(".ds-logs-web"), "a backing index was written as an index: \(listed)")
             }
         }
     }

@@ -14,9 +14,14 @@ import Testing
 @Suite(.serialized) struct ReplayCommandTests {
     /// A proxy with the durable log in `folder`, in front of `source`.
     static func withProxy<T>(source: OsmemServer, folder: URL, _ body: (Int) async throws -> T) async throws -> T {
+        try await withProxy(source: source.configuration(role: "source"), folder: folder, body)
+    }
+
+    /// A proxy with the durable log in `folder`, in front of the cluster `source` describes.
+    static func withProxy<T>(source: ClusterConfiguration, folder: URL, _ body: (Int) async throws -> T) async throws -> T {
         let writer = try CaptureLogWriter(directory: folder.appendingPathComponent("capture").path)
         let proxy = try CaptureProxy(
-            configuration: CaptureProxyConfiguration(source: source.configuration(role: "source"), adminToken: Secret("token")),
+            configuration: CaptureProxyConfiguration(source: source, adminToken: Secret("token")),
             sourceSink: writer, logger: Logger(label: "proxy"))
         let port = try await proxy.start()
         let result = try await withThrowingTaskGroup(of: Void.self) { group in

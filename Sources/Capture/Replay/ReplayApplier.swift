@@ -17,8 +17,14 @@ struct ReplayApplier: Sendable {
     private let plain: BulkWriter
     private let needsType: Bool
     private let rewriter: AdminRequestRewriter
+    /// The source's data streams, by backing index: their documents go into the stream, with `create`.
+    private let streams: DataStreamMembership
 
-    init(source: SearchClient, sourceInfo: ClusterInfo, target: SearchClient, targetInfo: ClusterInfo, selection: IndexSelection) {
+    init(
+        source: SearchClient, sourceInfo: ClusterInfo, target: SearchClient, targetInfo: ClusterInfo, selection: IndexSelection,
+        streams: [DataStream] = []
+    ) {
+        self.streams = DataStreamMembership(streams)
         self.source = source
         self.sourceInfo = sourceInfo
         self.target = target
@@ -39,12 +45,26 @@ struct ReplayApplier: Sendable {
         for action in actions {
             switch action {
             case .index(let key, let version, let body):
+                if let stream = try await stream(of: key.index) {
+                    guard selection.selects(stream) else { continue }
+                    documents.append(streamDocument(key, stream: stream, source: Array(body)))
+                    continue
+                }
                 guard selection.selects(key.index) else { continue }
                 documents.append(document(key, version: version, source: Array(body), operation: .index))
             case .delete(let key, let version):
+                if let stream = try await stream(of: key.index) {
+                    if selection.selects(stream) { issues.append(Self.streamDeletion(key, stream: stream)) }
+                    continue
+                }
                 guard selection.selects(key.index) else { continue }
                 documents.append(document(key, version: version, source: [], operation: .delete))
             case .reread(let key):
+                if let stream = try await stream(of: key.index) {
+                    guard selection.selects(stream) else { continue }
+                    rereads.append(key)
+                    continue
+                }
                 guard selection.selects(key.index) else { continue }
                 rereads.append(key)
             case .admin(let method, let path, let body):
@@ -59,6 +79,30 @@ struct ReplayApplier: Sendable {
             }
         }
         try await flush(&documents, rereads: &rereads, progress: &progress, issues: &issues)
+    }
+
+    /// The data stream `index` backs, if it backs one; a backing index the last read did not know (the source rolled the
+    /// stream over meanwhile) makes it read the streams again, once per name.
+    private func stream(of index: String) async throws -> String? {
+        if let stream = streams.stream(of: index) { return stream }
+        guard streams.shouldLookUp(index) else { return nil }
+        streams.replace(try await source.dataStreams())
+        return streams.stream(of: index)
+    }
+
+    /// A document for a data stream: `create` in the stream (named for the target), without a version, which a stream
+    /// does not take; one already there counts as already written.
+    private func streamDocument(_ key: ReplayAction.DocumentKey, stream: String, source: [UInt8]) -> Document {
+        Document(index: selection.targetName(for: stream), id: key.id, routing: key.routing, source: source, operation: .create)
+    }
+
+    /// A stream's documents are deleted only through their backing index, whose name differs on the target.
+    private static func streamDeletion(_ key: ReplayAction.DocumentKey, stream: String) -> ReplayIssue {
+        ReplayIssue(
+            kind: .unsupported, index: stream,
+            reason:
+                "document \(key.id) was deleted from data stream \(stream) on the source; a stream deletes only in its backing index, whose name differs on the target: delete it there with _delete_by_query on the stream"
+        )
     }
 
     private func document(_ key: ReplayAction.DocumentKey, version: Int64?, source: [UInt8], operation: Document.Operation) -> Document {
@@ -78,10 +122,18 @@ struct ReplayApplier: Sendable {
             for (key, answer) in zip(rereads, answers) {
                 switch answer {
                 case .found(let current):
-                    documents.append(
-                        document(key, version: BulkBody.externalVersion(of: current), source: current.source, operation: .index))
+                    if let stream = streams.stream(of: key.index) {
+                        documents.append(streamDocument(key, stream: stream, source: current.source))
+                    } else {
+                        documents.append(
+                            document(key, version: BulkBody.externalVersion(of: current), source: current.source, operation: .index))
+                    }
                 case .notFound:
-                    gone.append(document(key, version: nil, source: [], operation: .delete))
+                    if let stream = streams.stream(of: key.index) {
+                        issues.append(Self.streamDeletion(key, stream: stream))
+                    } else {
+                        gone.append(document(key, version: nil, source: [], operation: .delete))
+                    }
                 case .failed(let reason):
                     issues.append(ReplayIssue(kind: .failed, index: key.index, reason: "re-reading from the source failed: \(reason)"))
                     progress.failed += 1
@@ -91,11 +143,11 @@ struct ReplayApplier: Sendable {
         }
         // Versioned writes first: a deletion of what the source no longer holds must come after any older copy.
         for (writer, batch) in [(versioned, documents), (plain, gone)] where !batch.isEmpty {
-            for operation in [Document.Operation.index, .delete] {
+            for operation in [Document.Operation.index, .create, .delete] {
                 let group = batch.filter { $0.operation == operation }
                 guard !group.isEmpty else { continue }
                 let outcome = try await writer.write(group)
-                if operation == .index { progress.written += Int64(outcome.written) } else { progress.deleted += Int64(outcome.written) }
+                if operation == .delete { progress.deleted += Int64(outcome.written) } else { progress.written += Int64(outcome.written) }
                 progress.alreadyNewer += Int64(outcome.alreadyNewer)
                 progress.failed += Int64(outcome.failed.count)
                 for failure in outcome.failed {

@@ -53,7 +53,7 @@ public struct Replayer: Sendable {
             try await SearchClient.withClient(target, logger: logger) { targetClient in
                 let applier = ReplayApplier(
                     source: sourceClient, sourceInfo: try await sourceClient.info(), target: targetClient,
-                    targetInfo: try await targetClient.info(), selection: options.selection)
+                    targetInfo: try await targetClient.info(), selection: options.selection, streams: try await sourceClient.dataStreams())
                 var pairing = ExchangePairing()
                 var actions: [ReplayAction] = []
                 var lastResponseMillis: Int64?
