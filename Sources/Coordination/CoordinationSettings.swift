@@ -4,8 +4,17 @@ import Foundation
 public struct CoordinationSettings: Sendable {
     /// How long a lease lasts without renewal before another worker may take the item over.
     public var lease: Duration
-    /// How often a worker with nothing to claim looks again.
+    /// How long a worker with nothing to claim waits at most before it looks again: it starts at ``firstPoll`` and
+    /// doubles while there is still nothing, so a short backfill ends promptly and a long tail costs few requests.
     public var poll: Duration
+    /// The first wait of a worker with nothing to claim.
+    public var firstPoll: Duration
+
+    /// The wait after `previous` (nil: the first one).
+    public func nextPoll(after previous: Duration?) -> Duration {
+        guard let previous else { return firstPoll }
+        return min(poll, previous * 2)
+    }
     /// How long a worker keeps trying a coordination cluster that does not answer before it gives up (exit 3).
     public var giveUp: Duration
     /// This worker's name in the coordination index: host, process and a random part, unique per start.
@@ -19,6 +28,7 @@ public struct CoordinationSettings: Sendable {
     ) {
         self.lease = lease
         self.poll = poll ?? min(.seconds(5), lease / 6)
+        self.firstPoll = min(.milliseconds(250), self.poll)
         self.giveUp = giveUp ?? max(.seconds(300), lease * 2)
         self.worker = worker
         self.tracePath = tracePath

@@ -114,6 +114,7 @@ import Testing
                     let events = try Self.events(trace).filter { $0.worker.contains(isolatedTag) }
                     return events.last?.event == "hold"
                 }
+                let cutOffAt = Self.monotonicNow()
                 cutOff.goDown()
                 try await Task.sleep(for: .milliseconds(Int64(300 + random.below(900))))
                 killedAt["\(workers[1].process.processIdentifier)"] = Self.monotonicNow()
@@ -148,10 +149,13 @@ import Testing
                     #expect(actual == expected, "\(index): \(expected.count - actual.count) missing or different")
                 }
 
-                // Every item was marked done exactly once, and no two workers ever wrote the same item at the same time.
+                // No item was marked done twice, and no two workers ever wrote the same item at the same time.
                 let events = try Self.events(trace)
                 let done = Dictionary(grouping: events.filter { $0.event == "done" }, by: \.item)
-                #expect(done.count == 24 && done.values.allSatisfy { $0.count == 1 }, "\(done.mapValues(\.count))")
+                // (A worker killed right after its done write applied never traced it: the index, read below, says
+                // whether every item is done.)
+                #expect(done.values.allSatisfy { $0.count == 1 }, "\(done.mapValues(\.count))")
+                #expect(done.count >= 22, "\(done.mapValues(\.count))")
                 let holdings = Self.holdings(events, killedAt: killedAt)
                 for (item, stretches) in Dictionary(grouping: holdings, by: \.item) {
                     let ordered = stretches.sorted { $0.from < $1.from }
@@ -160,8 +164,13 @@ import Testing
                         #expect(end <= later.from, "\(item): \(earlier) overlaps \(later)")
                     }
                 }
-                // The cut-off worker gave up the item it held (it could not renew, so it stopped writing it).
-                #expect(events.contains { $0.event == "lost" && $0.worker.contains(isolatedTag) }, "the cut-off worker kept its item")
+                // The cut-off worker stopped writing what it held within its lease (2 s): it could not renew. (Whether it
+                // then lost the item or marked it done depends on whether another worker took it over meanwhile.)
+                let heldWhenCut = holdings.filter { $0.worker.contains(isolatedTag) && $0.from < cutOffAt && ($0.to ?? .max) > cutOffAt }
+                #expect(!heldWhenCut.isEmpty, "the cut-off worker held nothing when it was cut off")
+                for holding in heldWhenCut {
+                    #expect(holding.to.map { $0 - cutOffAt <= 2_000_000_000 } == true, "\(holding) went on writing after its lease")
+                }
                 // The kills and the cut-off left items to take over.
                 #expect(holdings.count > 24, "no item was taken over")
 

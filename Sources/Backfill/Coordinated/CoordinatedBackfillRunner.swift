@@ -121,7 +121,11 @@ public struct CoordinatedBackfillRunner: Sendable {
             for _ in 0..<max(1, options.concurrency) {
                 group.addTask { try await worker.claimUntilFinished(progress: progress) }
             }
-            try await group.waitForAll()
+            // A slot returns only when every item is done, so the others hold nothing: stop their waiting now (what they
+            // were doing, a request cut short included, no longer matters).
+            try await group.next()
+            group.cancelAll()
+            while await group.nextResult() != nil {}
         }
         try letters.close()
 

@@ -23,7 +23,8 @@ struct ItemWorker: Sendable {
     let finishes: CoordinationMeter
 
     func claimUntilFinished(progress: BackfillProgress) async throws {
-        let poll = coordinator.settings.poll
+        let settings = coordinator.settings
+        var wait: Duration?
         while true {
             try Task.checkCancellation()
             let started = ContinuousClock.now
@@ -32,8 +33,10 @@ struct ItemWorker: Sendable {
             case .finished:
                 return
             case .wait:
-                try await Task.sleep(for: poll)
+                wait = settings.nextPoll(after: wait)
+                try await Task.sleep(for: wait!)
             case .item(let lease):
+                wait = nil
                 claims.add(ContinuousClock.now - started)
                 try await work(lease, progress: progress)
             }

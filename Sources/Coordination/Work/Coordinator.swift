@@ -60,6 +60,7 @@ public actor Coordinator {
     public func join(runKey: String, description: String, makePlan: @Sendable () async throws -> Plan) async throws -> PlanRecord {
         try await retrying("create the coordination index") { try await self.index.create() }
         try await retrying("record this worker") { try await self.index.put(WorkerRecord.id(self.worker.worker), self.worker) }
+        var wait: Duration?
         while true {
             let current = try await retrying("read the plan") { try await self.index.get(PlanRecord.id, as: PlanRecord.self) }
             guard let current else {
@@ -100,7 +101,8 @@ public actor Coordinator {
                 }
                 continue
             }
-            try await Task.sleep(for: settings.poll)
+            wait = settings.nextPoll(after: wait)
+            try await Task.sleep(for: wait!)
         }
     }
 
