@@ -73,8 +73,9 @@ import Testing
     @Test func aLapsedLeaseIsTakenOverAndItsFormerHolderCanNeitherRenewNorFinish() async throws {
         try await OsmemServer.with { server in
             try await SearchClient.withClient(server.configuration(role: "target"), logger: Self.logger) { client in
-                let first = Self.worker(client, "first", lease: .milliseconds(600))
-                let second = Self.worker(client, "second", lease: .milliseconds(600))
+                // Long enough that a loaded machine's slow requests do not decide the outcome.
+                let first = Self.worker(client, "first", lease: .seconds(3))
+                let second = Self.worker(client, "second", lease: .seconds(3))
                 _ = try await first.join(runKey: "k", description: "test") { Self.plan(1) }
                 _ = try await second.join(runKey: "k", description: "test") { Self.plan(1) }
                 guard case .item(let held) = try await first.claim() else {
@@ -84,9 +85,10 @@ import Testing
                 #expect(try await held.renew(checkpoint: 500, counts: WorkItem.Counts(read: 500, written: 500)))
                 // The second worker sees the lease, and waits a whole lease from then before it takes it over.
                 #expect(try await second.claim().isWait)
-                try await Task.sleep(for: .milliseconds(300))
+                let seen = ContinuousClock.now
+                try await Task.sleep(for: .seconds(1))
                 #expect(try await second.claim().isWait)
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(until: seen + .milliseconds(3200))
                 guard case .item(let taken) = try await second.claim() else {
                     Issue.record("the lapsed lease was not taken over")
                     return
