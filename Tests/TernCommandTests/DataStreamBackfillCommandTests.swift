@@ -150,4 +150,53 @@ import Testing
             }
         }
     }
+
+    @Test(
+        "a snapshot's data stream: its backing index goes into the stream, and metadata names the stream (assembled Elasticsearch 8.15 layout)"
+    )
+    func snapshotStream() async throws {
+        let shard = try LuceneFixtures.index(
+            AssembledRepository.Layout.elasticsearch8.serverMode, lucene: AssembledRepository.Layout.elasticsearch8.lucene)
+        let backing = ".ds-logs-web-default-2026.12.01-000001"
+        let stream: JSONValue = try JSONValue.parse(
+            Array(
+                #"{"data_stream":{"logs-web-default":{"name":"logs-web-default","timestamp_field":{"name":"@timestamp"},"indices":[{"index_name":"\#(backing)","index_uuid":"Gpdiyq8sRuK9WuthvAdFbw"}],"generation":1,"hidden":false,"replicated":false,"system":false,"allow_custom_routing":false}}}"#
+                    .utf8))
+        let assembled = try AssembledRepository.assemble(
+            .elasticsearch8, indices: [.init(name: backing, shards: [shard.folder]), .init(name: "orders", shards: [shard.folder])],
+            customs: ["data_stream": stream])
+        defer { assembled.remove() }
+        let expected = try shard.expectedDocuments()
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await OsmemServer.with { target in
+            try await target.createIndex("logs-web-default")
+            let run = try await TernBinary.run(
+                [
+                    "backfill", "--snapshot-repo", assembled.root.path, "--snapshot", "nightly", "--target", target.url.absoluteString,
+                    "--json",
+                ],
+                in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            let indices = try JSONValue.parse(Array(run.stdout.utf8))["indices"]?.arrayValue ?? []
+            #expect(indices.map { $0["target"]?.stringValue ?? "" }.sorted() == ["logs-web-default", "orders"])
+            #expect(try await target.documents(in: "logs-web-default").count == expected.count)
+            let listed = String(
+                decoding: try await target.send(.GET, "/_cat/indices", query: [("format", "json"), ("expand_wildcards", "all")]),
+                as: UTF8.self)
+            #expect(!listed.contains(".ds-logs-web"), "a backing index was copied as an index: \(listed)")
+
+            let metadata = try await TernBinary.run(
+                [
+                    "metadata", "evaluate", "--snapshot-repo", assembled.root.path, "--snapshot", "nightly", "--target",
+                    target.url.absoluteString,
+                    "--json",
+                ], in: folder)
+            let items = try JSONValue.parse(Array(metadata.stdout.utf8))["items"]?.arrayValue ?? []
+            #expect(
+                items.contains { $0["kind"]?.stringValue == "data-stream" && $0["name"]?.stringValue == "logs-web-default" },
+                "\(metadata.stdout.prefix(2000))")
+            #expect(!items.contains { $0["name"]?.stringValue == backing })
+        }
+    }
 }

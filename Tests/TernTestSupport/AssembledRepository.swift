@@ -110,8 +110,9 @@ public struct AssembledRepository: Sendable {
     public let generation: Int
 
     /// Writes a repository into a new temporary folder; remove it with `remove()`.
+    /// - Parameter customs: cluster-state customs for the global metadata (`data_stream`, `index_lifecycle`...).
     public static func assemble(
-        _ layout: Layout, snapshot: String = "nightly", indices: [Index], generation: Int = 3
+        _ layout: Layout, snapshot: String = "nightly", indices: [Index], generation: Int = 3, customs: [String: JSONValue] = [:]
     ) throws -> AssembledRepository {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tern-assembled-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -188,10 +189,11 @@ public struct AssembledRepository: Sendable {
         try writer.blob(
             "meta-\(snapshotUUID).dat", codec: "metadata",
             .object([
-                "meta-data": .object([
-                    "version": .int(7), "cluster_uuid": .string(writer.uuid()), "cluster_uuid_committed": .bool(true),
-                    "templates": .object([:]),
-                ])
+                "meta-data": .object(
+                    [
+                        "version": .int(7), "cluster_uuid": .string(writer.uuid()), "cluster_uuid_committed": .bool(true),
+                        "templates": .object([:]),
+                    ].merging(customs) { $1 })
             ]))
 
         let catalogue: JSONValue = .object([

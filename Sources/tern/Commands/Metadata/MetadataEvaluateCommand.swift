@@ -6,11 +6,11 @@ struct MetadataEvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Show what migrate would create, and every transformation, without changing the target.",
         discussion: """
-            For each template, index, pipeline and lifecycle policy (Elasticsearch ILM policies become ISM policies: \
-            docs/ilm-to-ism.md): its status on the target (create; exists: identical; exists: \
+            For each template, index, data stream, pipeline and lifecycle policy (Elasticsearch ILM policies become ISM \
+            policies: docs/ilm-to-ism.md): its status on the target (create; exists: identical; exists: \
             different, with the places that differ; conflict, with the reason; cannot convert, with what stops it and \
             what to do), every transformation applied to it, and what it leaves behind. Source objects Tern cannot \
-            carry (data streams, the stack's own ILM policies) are listed at the end. --json prints the same, with the exact body each \
+            carry (the stack's own ILM policies, say) are listed at the end. --json prints the same, with the exact body each \
             item would be created with.
 
               tern metadata evaluate --source URL --target URL
