@@ -16,6 +16,9 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
     /// A data stream (`_data_stream`, Elasticsearch 7.9+ and OpenSearch 1.0+): created on the target from its index
     /// template; its backing indices (`.ds-…`) are never items of their own.
     case dataStream = "data-stream"
+    /// One persistent cluster setting (`_cluster/settings`), carried only with `--cluster-settings` and only when
+    /// ``ClusterSettingsPolicy`` says it makes sense on the target.
+    case clusterSetting = "cluster-setting"
 
     public var description: String { rawValue }
 
@@ -30,7 +33,7 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
         switch self {
         case .index, .legacyTemplate: JSONPointer()
         case .indexTemplate, .componentTemplate: JSONPointer(tokens: ["template"])
-        case .pipeline, .ismPolicy, .dataStream: nil
+        case .pipeline, .ismPolicy, .dataStream, .clusterSetting: nil
         }
     }
 

@@ -6,8 +6,8 @@ import TernCore
 public enum MetadataOrdering {
     /// The rank of each kind in creation order.
     static let rank: [MetadataKind: Int] = [
-        // A data stream after the templates that make it.
-        .pipeline: 0, .componentTemplate: 1, .indexTemplate: 2, .legacyTemplate: 3, .index: 4, .dataStream: 4,
+        // A data stream after the templates that make it; cluster settings (shard limits, awareness) before anything.
+        .clusterSetting: 0, .pipeline: 0, .componentTemplate: 1, .indexTemplate: 2, .legacyTemplate: 3, .index: 4, .dataStream: 4,
         // Last: ISM attaches a policy through its `ism_template` to indices created after it, so the migrated indices
         // (already rolled over on the source, their ages lost) are not given it behind the operator's back.
         .ismPolicy: 5,

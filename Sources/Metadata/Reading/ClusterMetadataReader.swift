@@ -84,6 +84,18 @@ public struct ClusterMetadataReader: Sendable {
         return streams
     }
 
+    /// The cluster's persistent settings, flat (`cluster.routing.allocation.awareness.attributes`), as cluster-setting
+    /// items; transient ones are never read.
+    public func persistentSettings() async throws -> [MetadataItem] {
+        guard let answer = try await optionalJSON("/_cluster/settings", query: [("flat_settings", "true")]) else { return [] }
+        return ClusterSettingsPolicy.flatten(answer["persistent"]).map { Self.settingItem($0.key, $0.value) }
+    }
+
+    /// A cluster setting as an item: its body is the request that sets it.
+    static func settingItem(_ key: String, _ value: JSONValue) -> MetadataItem {
+        MetadataItem(kind: .clusterSetting, name: key, body: .object(["persistent": .object([key: value])]))
+    }
+
     /// A data stream as a metadata item: what the target must agree on is the timestamp field (its template decides
     /// the rest, and its backing indices are named by each cluster itself).
     static func item(_ stream: DataStream) -> MetadataItem {
@@ -92,8 +104,8 @@ public struct ClusterMetadataReader: Sendable {
     }
 
     /// The JSON of a GET, or nil when the cluster has no such API or object (400 no handler, 404, 405).
-    private func optionalJSON(_ path: String) async throws -> JSONValue? {
-        let response = try await client.send(.GET, path)
+    private func optionalJSON(_ path: String, query: [(String, String)] = []) async throws -> JSONValue? {
+        let response = try await client.send(.GET, path, query: query)
         try client.checkAccess(response, method: "GET", path: path)
         if [400, 404, 405, 410].contains(response.status) {
             logger.debug("metadata API not available", metadata: ["path": "\(path)", "status": "\(response.status)"])

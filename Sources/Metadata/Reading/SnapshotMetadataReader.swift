@@ -74,6 +74,8 @@ public struct SnapshotMetadataReader: Sendable {
             items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": policy])))
         }
         items += streams.filter { selection.selects($0.name) }.map(ClusterMetadataReader.item)
+        // Persistent cluster settings, as the snapshot's global state keeps them (the runner carries them only when asked).
+        for (key, value) in ClusterSettingsPolicy.flatten(meta["settings"]) { items.append(ClusterMetadataReader.settingItem(key, value)) }
         // 7.x+ repositories name the writing version in the catalogue (Elasticsearch 8.9+ as an index-version number);
         // older ones in the snapshot's own description.
         var writer = snapshot.indexVersionID.flatMap { ClusterVersion(indexVersionID: $0) }

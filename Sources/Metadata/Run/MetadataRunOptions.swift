@@ -15,6 +15,8 @@ public struct MetadataRunOptions: Sendable {
     public var overwrite: Bool
     /// Retry without what the target calls unknown, and report what was dropped.
     public var dropUnsupported: Bool
+    /// Carry the source's persistent cluster settings that make sense on the target (``ClusterSettingsPolicy``).
+    public var clusterSettings = false
 
     public init(
         selection: IndexSelection = IndexSelection(), templates: [String] = [], excludeTemplates: [String] = [],

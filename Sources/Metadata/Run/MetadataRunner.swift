@@ -21,7 +21,8 @@ public struct MetadataRunner: Sendable {
     public func run() async throws -> MetadataReport {
         try await SearchClient.withClient(target, logger: logger) { targetClient in
             let targetInfo = try await targetClient.info()
-            let (metadata, sourceName) = try await readSource()
+            var (metadata, sourceName) = try await readSource()
+            metadata = Self.clusterSettingsChosen(metadata, carry: options.clusterSettings)
             let selected = select(metadata.items)
             var transformer = MetadataTransformer(
                 source: metadata.version, target: targetInfo.version, options: options.transform, userRules: options.userRules)
@@ -78,6 +79,25 @@ public struct MetadataRunner: Sendable {
         return response.isSuccess
     }
 
+    /// The source with only the cluster settings worth carrying (none unless asked), and a note for each left out.
+    static func clusterSettingsChosen(_ metadata: SourceMetadata, carry: Bool) -> SourceMetadata {
+        var metadata = metadata
+        var kept: [MetadataItem] = []
+        for item in metadata.items {
+            guard item.kind == .clusterSetting else {
+                kept.append(item)
+                continue
+            }
+            guard carry else { continue }
+            switch ClusterSettingsPolicy.decide(item.name) {
+            case .carry: kept.append(item)
+            case .leaveOut(let reason): metadata.notConvertible.append("cluster setting \(item.name) left out: \(reason)")
+            }
+        }
+        metadata.items = kept
+        return metadata
+    }
+
     /// A data stream's result marked as impossible when no composable template with `data_stream` matches its name,
     /// neither among the items nor on the target: `PUT _data_stream` would be refused.
     static func needingTemplate(_ result: TransformResult, results: [TransformResult], existing: [MetadataKey: JSONValue])
@@ -119,7 +139,10 @@ public struct MetadataRunner: Sendable {
         switch source {
         case .cluster(let configuration):
             let metadata = try await SearchClient.withClient(configuration, logger: logger) { client in
-                try await ClusterMetadataReader(client: client, logger: logger).read(selection: options.selection)
+                let reader = ClusterMetadataReader(client: client, logger: logger)
+                var metadata = try await reader.read(selection: options.selection)
+                if options.clusterSettings { metadata.items += try await reader.persistentSettings() }
+                return metadata
             }
             return (metadata, configuration.displayEndpoint)
         case .snapshot(let repository, let snapshot):
@@ -132,7 +155,7 @@ public struct MetadataRunner: Sendable {
     /// the component templates the selected composable templates use, and the indices the reader selected.
     func select(_ items: [MetadataItem]) -> [MetadataItem] {
         func chosen(_ item: MetadataItem) -> Bool {
-            guard item.kind != .index, item.kind != .dataStream else { return true }
+            guard item.kind != .index, item.kind != .dataStream, item.kind != .clusterSetting else { return true }
             if options.excludeTemplates.contains(where: { Glob.matches($0, item.name) }) { return false }
             if item.kind == .ismPolicy {
                 let own = InternalTemplates.isInternalPolicy(name: item.name, policy: item.body["policy"])
@@ -162,6 +185,9 @@ public struct MetadataRunner: Sendable {
             dataStreams: try await reader.dataStreams(named: items.filter { $0.kind == .dataStream }.map(\.name)))
         var existing: [MetadataKey: JSONValue] = [:]
         for item in targetMetadata.items { existing[MetadataKey(item.kind, item.name)] = item.body }
+        if items.contains(where: { $0.kind == .clusterSetting }) {
+            for item in try await reader.persistentSettings() { existing[MetadataKey(item.kind, item.name)] = item.body }
+        }
         return existing
     }
 
@@ -238,6 +264,9 @@ public struct MetadataRunner: Sendable {
             dataStreams: try await reader.dataStreams(named: written.filter { $0.kind == .dataStream }.map(\.name)))
         var bodies: [MetadataKey: JSONValue] = [:]
         for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
+        if written.contains(where: { $0.kind == .clusterSetting }) {
+            for item in try await reader.persistentSettings() { bodies[MetadataKey(item.kind, item.name)] = item.body }
+        }
         return entries.map { entry in
             let kind = entry.kind
             guard entry.action == .created || entry.action == .overwritten, var sent = entry.body

@@ -34,6 +34,7 @@ public struct MetadataWriter: Sendable {
         case .pipeline: "/_ingest/pipeline/\(item.name)"
         case .ismPolicy: "/_plugins/_ism/policies/\(item.name)"
         case .dataStream: "/_data_stream/\(item.name)"
+        case .clusterSetting: "/_cluster/settings"
         }
     }
 

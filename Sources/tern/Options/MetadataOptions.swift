@@ -83,6 +83,13 @@ struct MetadataOptions: ParsableArguments {
         help: ArgumentHelp("When the target refuses a setting or mapping parameter as unknown, create the item without it and list it."))
     var dropUnsupported = false
 
+    @Flag(
+        name: .customLong("cluster-settings"),
+        help: ArgumentHelp(
+            "Also carry the source's persistent cluster settings that make sense on another cluster (awareness, disk watermarks, shard limits, action.*, search and script limits, breakers); the others are named with the reason. Never transient ones."
+        ))
+    var clusterSettings = false
+
     @Flag(name: .long, help: "Print the report as one JSON object.")
     var json = false
 
@@ -126,12 +133,14 @@ struct MetadataOptions: ParsableArguments {
     /// - Parameter apply: create items on the target (migrate) or only evaluate.
     /// - Throws: `TernError` (usage) for a bad `--rename` or a rule file that cannot be read or parsed.
     func runOptions(apply: Bool) throws -> MetadataRunOptions {
-        MetadataRunOptions(
+        var options = MetadataRunOptions(
             selection: try indices.selection(),
             templates: template, excludeTemplates: excludeTemplate,
             transform: TransformOptions(multiTypePolicy: multiTypePolicy, awarenessZones: awarenessZones),
             userRules: try rules.map { try UserRules.load(path: $0) }, apply: apply, overwrite: overwrite,
             dropUnsupported: dropUnsupported)
+        options.clusterSettings = clusterSettings
+        return options
     }
 
     /// Where the metadata is read from: the snapshot, else the source cluster of the configuration.
