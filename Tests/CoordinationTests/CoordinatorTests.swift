@@ -83,16 +83,23 @@ import Testing
                     return
                 }
                 #expect(try await held.renew(checkpoint: 500, counts: WorkItem.Counts(read: 500, written: 500)))
-                // The second worker sees the lease, and waits a whole lease from then before it takes it over.
+                // The second worker sees the lease, and waits a whole lease from then before it takes it over: however
+                // slow the machine, never sooner than a lease after the claim that first saw it began.
+                let firstLook = ContinuousClock.now
                 #expect(try await second.claim().isWait)
-                let seen = ContinuousClock.now
-                try await Task.sleep(for: .seconds(1))
-                #expect(try await second.claim().isWait)
-                try await Task.sleep(until: seen + .milliseconds(3200))
-                guard case .item(let taken) = try await second.claim() else {
+                var taken: ItemLease?
+                while taken == nil, ContinuousClock.now - firstLook < .seconds(60) {
+                    if case .item(let lease) = try await second.claim() {
+                        taken = lease
+                    } else {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+                guard let taken else {
                     Issue.record("the lapsed lease was not taken over")
                     return
                 }
+                #expect(ContinuousClock.now - firstLook > .seconds(3))
                 let item = await taken.item
                 #expect(item.owner == "second" && item.claims == 2)
                 #expect(item.checkpoint == 500 && item.counts.read == 500)
@@ -170,12 +177,12 @@ import Testing
                 proxy.configuration(role: "coordination", retries: RetrySettings(maxAttempts: 1)), logger: Self.logger
             ) {
                 client in
-                let worker = Coordinator(
+                let patient = Coordinator(
                     index: CoordinationIndex(client: client, runName: "busy"),
-                    settings: CoordinationSettings(lease: .seconds(5), poll: .milliseconds(50), giveUp: .seconds(2), worker: "w"),
+                    settings: CoordinationSettings(lease: .seconds(5), poll: .milliseconds(50), giveUp: .seconds(30), worker: "w"),
                     logger: Self.logger)
                 try await proxy.setBusy(true)
-                let joining = Task { try await worker.join(runKey: "k", description: "test") { Self.plan(2) } }
+                let joining = Task { try await patient.join(runKey: "k", description: "test") { Self.plan(2) } }
                 try await Task.sleep(for: .milliseconds(700))
                 try await proxy.setBusy(false)
                 let plan = try await joining.value
@@ -184,9 +191,13 @@ import Testing
 
                 try await proxy.setBusy(true)
                 // claim() itself sends once; the worker's loop retries it for giveUp, then says so.
-                await #expect(throws: CoordinationIndex.Unavailable.self) { _ = try await worker.claim() }
+                await #expect(throws: CoordinationIndex.Unavailable.self) { _ = try await patient.claim() }
+                let hasty = Coordinator(
+                    index: CoordinationIndex(client: client, runName: "busy"),
+                    settings: CoordinationSettings(lease: .seconds(5), poll: .milliseconds(50), giveUp: .seconds(1), worker: "w2"),
+                    logger: Self.logger)
                 let sentence = await #expect(throws: TernError.self) {
-                    _ = try await worker.retrying("claim an item") { try await worker.claim() }
+                    _ = try await hasty.retrying("claim an item") { try await patient.claim() }
                 }
                 #expect(sentence?.exitCode == .unreachable)
                 #expect(sentence?.message.contains("did not answer") == true)
