@@ -104,3 +104,72 @@ import Testing
         #expect(unexpectedOnSource.isEmpty, "\(unexpectedOnSource)")
     }
 }
+
+extension LifecyclePolicyRecordedTests {
+    static let opensearch211 =
+        #"{"name":"os-old","cluster_name":"old","cluster_uuid":"w0ew3Yv0dvAkLb3h8ZSQm2","version":{"distribution":"opensearch","number":"2.11.1","build_type":"tar","lucene_version":"9.7.0","minimum_wire_compatibility_version":"7.10.0","minimum_index_compatibility_version":"7.0.0"},"tagline":"The OpenSearch Project: https://opensearch.org/"}"#
+
+    /// `GET _plugins/_ism/policies` of OpenSearch 2.11: its first page (one policy here) of 21, with the fields ISM adds.
+    static let listed = """
+        {"policies":[{"_id":"hot-delete","_seq_no":4,"_primary_term":1,"policy":{"policy_id":"hot-delete","description":"hot then delete","last_updated_time":1714557600000,"schema_version":19,"error_notification":null,"default_state":"hot","states":[{"name":"hot","actions":[{"retry":{"count":3,"backoff":"exponential","delay":"1m"},"rollover":{"min_size":"30gb","copy_alias":false}}],"transitions":[{"state_name":"delete","conditions":{"min_index_age":"14d"}}]},{"name":"delete","actions":[{"retry":{"count":3,"backoff":"exponential","delay":"1m"},"delete":{}}],"transitions":[]}],"ism_template":[{"index_patterns":["metrics-*"],"priority":10,"last_updated_time":1714557600000}]}}],"total_policies":21}
+        """
+
+    static let archive = """
+        {"_id":"archive","_version":2,"_seq_no":7,"_primary_term":1,"policy":{"policy_id":"archive","description":"read only after a week","last_updated_time":1714557600000,"schema_version":19,"error_notification":null,"default_state":"open","states":[{"name":"open","actions":[],"transitions":[{"state_name":"frozen","conditions":{"min_index_age":"7d"}}]},{"name":"frozen","actions":[{"retry":{"count":3,"backoff":"exponential","delay":"1m"},"read_only":{}}],"transitions":[]}],"ism_template":null}}
+        """
+
+    @Test func anOpenSearchSourcesISMPoliciesAreCopiedAsTheyAreAgainstRecordedExchanges() async throws {
+        let source = try RecordedExchangeServer(
+            [
+                Exchange("GET", "/", body: Self.opensearch211, times: 0),
+                Exchange("GET", "/_data_stream", body: #"{"data_streams":[]}"#, times: 0),
+                Exchange("GET", "/_cat/indices?format=json&bytes=b&expand_wildcards=all", body: "[]", times: 0),
+                Exchange("GET", "/_template", body: "{}", times: 0),
+                Exchange("GET", "/_index_template", body: #"{"index_templates":[]}"#, times: 0),
+                Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
+                Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
+                Exchange("GET", "/_plugins/_ism/policies", body: Self.listed, times: 0),
+                Exchange("GET", "/_plugins/_ism/policies/archive", body: Self.archive, times: 0),
+                Exchange("GET", "/_nodes/plugins", body: Self.plugins("2.11.1"), times: 0),
+                Exchange(
+                    "GET", "/_all/_settings/index.version.created?flat_settings=true&expand_wildcards=all", body: "{}", times: 0),
+            ])
+        defer { source.stop() }
+        let missing =
+            #"{"error":{"root_cause":[{"type":"status_exception","reason":"Policy not found"}],"type":"status_exception","reason":"Policy not found"},"status":404}"#
+        let target = try RecordedExchangeServer([
+            Exchange("GET", "/", body: Self.opensearch, times: 0),
+            Exchange("GET", "/_plugins/_ism/policies", body: #"{"policies":[],"total_policies":0}"#, times: 0),
+            Exchange("GET", "/_nodes/plugins", body: Self.plugins("2.19.1"), times: 0),
+            Exchange("GET", "/_template", body: "{}", times: 0),
+            Exchange("GET", "/_index_template", body: #"{"index_templates":[]}"#, times: 0),
+            Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
+            Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
+            Exchange("GET", "/_plugins/_ism/policies/hot-delete", status: 404, body: missing, times: 2),
+            Exchange("GET", "/_plugins/_ism/policies/archive", status: 404, body: missing, times: 2),
+            Exchange("GET", "/_plugins/_ism/policies/hot-delete", body: Self.listed.replacingOccurrences(of: "{\"policies\":[", with: "").components(separatedBy: "],\"total_policies\"")[0], times: 0),
+            Exchange("GET", "/_plugins/_ism/policies/archive", body: Self.archive, times: 0),
+            Exchange("PUT", "/_plugins/_ism/policies/hot-delete", status: 201, body: #"{"_id":"hot-delete","_version":1,"_seq_no":0,"_primary_term":1}"#),
+            Exchange("PUT", "/_plugins/_ism/policies/archive", status: 201, body: #"{"_id":"archive","_version":1,"_seq_no":1,"_primary_term":1}"#),
+        ])
+        defer { target.stop() }
+        let runner = MetadataRunner(
+            source: .cluster(source.configuration(role: "source")), target: target.configuration(role: "target"),
+            options: MetadataRunOptions(templates: ["*", "archive"], apply: true), logger: Logger(label: "test"))
+        let report = try await runner.run()
+
+        let sent = try #require(try target.requests("PUT", "/_plugins/_ism/policies/hot-delete").first)
+        // As the source has it, without what ISM adds (ids, times, schema version, action retry defaults).
+        #expect(
+            sent.json
+                == (try JSONValue.parse(
+                    Array(
+                        #"{"policy":{"description":"hot then delete","default_state":"hot","states":[{"name":"hot","actions":[{"rollover":{"min_size":"30gb"}}],"transitions":[{"state_name":"delete","conditions":{"min_index_age":"14d"}}]},{"name":"delete","actions":[{"delete":{}}],"transitions":[]}],"ism_template":[{"index_patterns":["metrics-*"],"priority":10}]}}"#
+                            .utf8))), "\(sent.json.map { "\($0)" } ?? "")")
+        let names = report.items.filter { $0.kind == .ismPolicy }.map { "\($0.name) \($0.action.map { "\($0)" } ?? "-")" }.sorted()
+        #expect(names == ["archive created", "hot-delete created"], "\(report.items)")
+        #expect(report.notConvertible.contains { $0.contains("20 of the source's 21 ISM policies") && $0.contains("--template") }, "\(report.notConvertible)")
+        let unexpectedOnTarget = try target.unexpected()
+        #expect(unexpectedOnTarget.isEmpty, "\(unexpectedOnTarget)")
+    }
+}

@@ -16,12 +16,49 @@ public struct ClusterMetadataReader: Sendable {
 
     /// - Parameter selection: which indices and data streams to read (system ones only when named); templates are all
     ///   read. Backing indices of data streams are never read as indices: their stream stands for them.
-    public func read(selection: IndexSelection) async throws -> SourceMetadata {
+    ///   `ismPolicyNames` are read by name from an OpenSearch source when its policy list does not answer them.
+    public func read(selection: IndexSelection, ismPolicyNames: [String] = []) async throws -> SourceMetadata {
         let streams = try await client.dataStreams()
         let backing = Set(streams.flatMap(\.backingIndices))
-        return try await read(
+        var metadata = try await read(
             indexNames: selection.select(try await client.indices().map(\.name)).filter { !backing.contains($0) }.sorted(),
             dataStreams: streams.filter { selection.selects($0.name) })
+        if metadata.version.distribution == .opensearch || metadata.version.distribution == .opendistro {
+            let openDistro = metadata.version.distribution == .opendistro
+            let (policies, note) = try await ismPolicies(openDistro: openDistro)
+            metadata.items += policies
+            let listed = Set(policies.map(\.name))
+            for name in ismPolicyNames where !listed.contains(name) {
+                if let policy = try await ismPolicy(named: name, openDistro: openDistro) { metadata.items.append(policy) }
+            }
+            if let note { metadata.notConvertible.append(note) }
+        }
+        return metadata
+    }
+
+    /// An OpenSearch (or Open Distro) source's ISM policies, copied as they are. The list API answers its first 20
+    /// without the paging parameters the OpenSearch API specification leaves out; the rest are named in a note.
+    func ismPolicies(openDistro: Bool) async throws -> ([MetadataItem], String?) {
+        let path = openDistro ? "/_opendistro/_ism/policies" : "/_plugins/_ism/policies"
+        guard let answer = try await optionalJSON(path) else { return ([], nil) }
+        let entries = answer["policies"]?.arrayValue ?? []
+        let items = entries.compactMap { entry -> MetadataItem? in
+            guard let name = entry["_id"]?.stringValue, let policy = entry["policy"] else { return nil }
+            return MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": ISMPolicyShape.withoutServerFields(policy)]))
+        }
+        let total = answer["total_policies"]?.intValue.map(Int.init) ?? items.count
+        guard total > items.count else { return (items, nil) }
+        return (
+            items,
+            "\(total - items.count) of the source's \(total) ISM policies were not listed (the policy list answers its first \(items.count)); name the others with --template NAME to read and copy them"
+        )
+    }
+
+    /// One ISM policy by name, without the fields the server adds; nil when there is none.
+    func ismPolicy(named name: String, openDistro: Bool) async throws -> MetadataItem? {
+        let path = (openDistro ? "/_opendistro/_ism/policies/" : "/_plugins/_ism/policies/") + SearchClient.pathSegment(name)
+        guard let answer = try await optionalJSON(path), let policy = answer["policy"] else { return nil }
+        return MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": ISMPolicyShape.withoutServerFields(policy)]))
     }
 
     /// Reads these indices (those that exist; an absent one is no error), every template and pipeline, the ILM policies
@@ -65,10 +102,7 @@ public struct ClusterMetadataReader: Sendable {
             }
         }
         for name in ismPolicyNames {
-            guard let answer = try await optionalJSON("/_plugins/_ism/policies/\(SearchClient.pathSegment(name))"),
-                let policy = answer["policy"]
-            else { continue }
-            items.append(MetadataItem(kind: .ismPolicy, name: name, body: .object(["policy": ISMPolicyShape.withoutServerFields(policy)])))
+            if let policy = try await ismPolicy(named: name, openDistro: false) { items.append(policy) }
         }
         items += dataStreams.map(Self.item)
         return SourceMetadata(version: info.version, items: items, notConvertible: notes)

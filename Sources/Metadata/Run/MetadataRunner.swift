@@ -140,7 +140,8 @@ public struct MetadataRunner: Sendable {
         case .cluster(let configuration):
             let metadata = try await SearchClient.withClient(configuration, logger: logger) { client in
                 let reader = ClusterMetadataReader(client: client, logger: logger)
-                var metadata = try await reader.read(selection: options.selection)
+                var metadata = try await reader.read(
+                    selection: options.selection, ismPolicyNames: options.templates.filter { !$0.contains("*") && !$0.contains("?") })
                 if options.clusterSettings { metadata.items += try await reader.persistentSettings() }
                 return metadata
             }
