@@ -147,10 +147,17 @@ extension LifecyclePolicyRecordedTests {
             Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
             Exchange("GET", "/_plugins/_ism/policies/hot-delete", status: 404, body: missing, times: 2),
             Exchange("GET", "/_plugins/_ism/policies/archive", status: 404, body: missing, times: 2),
-            Exchange("GET", "/_plugins/_ism/policies/hot-delete", body: Self.listed.replacingOccurrences(of: "{\"policies\":[", with: "").components(separatedBy: "],\"total_policies\"")[0], times: 0),
+            Exchange(
+                "GET", "/_plugins/_ism/policies/hot-delete",
+                body: Self.listed.replacingOccurrences(of: "{\"policies\":[", with: "").components(separatedBy: "],\"total_policies\"")[0],
+                times: 0),
             Exchange("GET", "/_plugins/_ism/policies/archive", body: Self.archive, times: 0),
-            Exchange("PUT", "/_plugins/_ism/policies/hot-delete", status: 201, body: #"{"_id":"hot-delete","_version":1,"_seq_no":0,"_primary_term":1}"#),
-            Exchange("PUT", "/_plugins/_ism/policies/archive", status: 201, body: #"{"_id":"archive","_version":1,"_seq_no":1,"_primary_term":1}"#),
+            Exchange(
+                "PUT", "/_plugins/_ism/policies/hot-delete", status: 201,
+                body: #"{"_id":"hot-delete","_version":1,"_seq_no":0,"_primary_term":1}"#),
+            Exchange(
+                "PUT", "/_plugins/_ism/policies/archive", status: 201,
+                body: #"{"_id":"archive","_version":1,"_seq_no":1,"_primary_term":1}"#),
         ])
         defer { target.stop() }
         let runner = MetadataRunner(
@@ -165,10 +172,13 @@ extension LifecyclePolicyRecordedTests {
                 == (try JSONValue.parse(
                     Array(
                         #"{"policy":{"description":"hot then delete","default_state":"hot","states":[{"name":"hot","actions":[{"rollover":{"min_size":"30gb"}}],"transitions":[{"state_name":"delete","conditions":{"min_index_age":"14d"}}]},{"name":"delete","actions":[{"delete":{}}],"transitions":[]}],"ism_template":[{"index_patterns":["metrics-*"],"priority":10}]}}"#
-                            .utf8))), "\(sent.json.map { "\($0)" } ?? "")")
+                            .utf8))),
+            "\(sent.json.map { "\($0)" } ?? "")")
         let names = report.items.filter { $0.kind == .ismPolicy }.map { "\($0.name) \($0.action.map { "\($0)" } ?? "-")" }.sorted()
         #expect(names == ["archive created", "hot-delete created"], "\(report.items)")
-        #expect(report.notConvertible.contains { $0.contains("20 of the source's 21 ISM policies") && $0.contains("--template") }, "\(report.notConvertible)")
+        #expect(
+            report.notConvertible.contains { $0.contains("20 of the source's 21 ISM policies") && $0.contains("--template") },
+            "\(report.notConvertible)")
         let unexpectedOnTarget = try target.unexpected()
         #expect(unexpectedOnTarget.isEmpty, "\(unexpectedOnTarget)")
     }

@@ -43,6 +43,8 @@ public struct MetadataRunner: Sendable {
                 componentTemplatesOnTarget: Set(existing.keys.filter { $0.kind == .componentTemplate }.map(\.name)))
             var entries = evaluations.map(Self.entry)
             var notConvertible = metadata.notConvertible
+            notConvertible += WriteIndexCheck.problems(
+                evaluations.filter { $0.status != .cannotConvert }.map(\.transformed.item).filter { $0.kind == .index })
             let stackPolicies = metadata.items.filter { item in
                 item.kind == .ismPolicy && InternalTemplates.isInternalPolicy(name: item.name, policy: item.body["policy"])
                     && !selected.contains(item)
