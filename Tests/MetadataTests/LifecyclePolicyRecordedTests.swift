@@ -183,3 +183,119 @@ extension LifecyclePolicyRecordedTests {
         #expect(unexpectedOnTarget.isEmpty, "\(unexpectedOnTarget)")
     }
 }
+
+extension LifecyclePolicyRecordedTests {
+    static let managedIndex = """
+        {"logs-app-000001":{"aliases":{"logs-app":{"is_write_index":true}},"mappings":{"properties":{"message":{"type":"text"}}},"settings":{"index":{"lifecycle":{"name":"logs-policy","rollover_alias":"logs-app"},"number_of_shards":"1","number_of_replicas":"0","uuid":"Gpdiyq8sRuK9WuthvAdFbw","creation_date":"1714557600000","provided_name":"logs-app-000001","version":{"created":"8512000"}}}}}
+        """
+
+    /// The index before it, rolled over on the source.
+    static let rolledIndex = """
+        {"logs-app-000000":{"aliases":{"logs-app":{"is_write_index":false}},"mappings":{"properties":{"message":{"type":"text"}}},"settings":{"index":{"lifecycle":{"name":"logs-policy","rollover_alias":"logs-app","indexing_complete":"true"},"number_of_shards":"1","number_of_replicas":"0","uuid":"eEfRrFHS9OyhqWntkgHAQ_","creation_date":"1714471200000","provided_name":"logs-app-000000","version":{"created":"8512000"}}}}}
+        """
+
+    static let createdRolledIndex = """
+        {"logs-app-000000":{"aliases":{"logs-app":{"is_write_index":false}},"mappings":{"properties":{"message":{"type":"text"}}},"settings":{"index":{"replication":{"type":"DOCUMENT"},"plugins":{"index_state_management":{"rollover_alias":"logs-app","rollover_skip":"true"}},"number_of_shards":"1","number_of_replicas":"0","uuid":"Yv0dvAkLb3h8ZSQm2W0ew3","creation_date":"1733580000000","provided_name":"logs-app-000000","version":{"created":"137237827"}}}}}
+        """
+
+    /// What OpenSearch answers for the index once created (the settings it adds itself included).
+    static let createdIndex = """
+        {"logs-app-000001":{"aliases":{"logs-app":{"is_write_index":true}},"mappings":{"properties":{"message":{"type":"text"}}},"settings":{"index":{"replication":{"type":"DOCUMENT"},"plugins":{"index_state_management":{"rollover_alias":"logs-app"}},"number_of_shards":"1","number_of_replicas":"0","uuid":"3kXwYxL5Q0uB1gP2mJd0Ag","creation_date":"1733580000000","provided_name":"logs-app-000001","version":{"created":"137237827"}}}}}
+        """
+
+    @Test func aMigratedIndexIsAttachedToItsConvertedPolicyAgainstRecordedExchanges() async throws {
+        let source = try RecordedExchangeServer(
+            [
+                Exchange("GET", "/", body: Self.elasticsearch, times: 0),
+                Exchange("GET", "/_data_stream", body: #"{"data_streams":[]}"#, times: 0),
+                Exchange(
+                    "GET", "/_cat/indices?format=json&bytes=b&expand_wildcards=all",
+                    body:
+                        #"[{"health":"green","status":"open","index":"logs-app-000001","uuid":"Gpdiyq8sRuK9WuthvAdFbw","pri":"1","rep":"0","docs.count":"10","docs.deleted":"0","store.size":"4000","pri.store.size":"4000"},{"health":"green","status":"open","index":"logs-app-000000","uuid":"eEfRrFHS9OyhqWntkgHAQ_","pri":"1","rep":"0","docs.count":"10","docs.deleted":"0","store.size":"4000","pri.store.size":"4000"}]"#,
+                    times: 0),
+                Exchange("GET", "/logs-app-000001", body: Self.managedIndex, times: 0),
+                Exchange("GET", "/logs-app-000000", body: Self.rolledIndex, times: 0),
+                Exchange("GET", "/_template", body: "{}", times: 0),
+                Exchange("GET", "/_index_template", body: Self.template, times: 0),
+                Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
+                Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
+                Exchange("GET", "/_ilm/policy", body: Self.policies, times: 0),
+                Exchange("GET", "/_nodes/plugins", body: Self.plugins("8.15.0"), times: 0),
+                Exchange(
+                    "GET", "/_all/_settings/index.version.created?flat_settings=true&expand_wildcards=all", body: "{}", times: 0),
+            ], specification: nil)
+        defer { source.stop() }
+        let missing =
+            #"{"error":{"root_cause":[{"type":"status_exception","reason":"Policy not found"}],"type":"status_exception","reason":"Policy not found"},"status":404}"#
+        let noIndex =
+            #"{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [logs-app-000001]"}],"type":"index_not_found_exception","reason":"no such index [logs-app-000001]"},"status":404}"#
+        let target = try RecordedExchangeServer([
+            Exchange("GET", "/", body: Self.opensearch, times: 0),
+            Exchange("GET", "/_plugins/_ism/policies", body: #"{"policies":[],"total_policies":0}"#, times: 0),
+            Exchange("GET", "/_nodes/plugins", body: Self.plugins("2.19.1"), times: 0),
+            Exchange("GET", "/_template", body: "{}", times: 0),
+            Exchange("GET", "/_index_template", body: #"{"index_templates":[]}"#, times: 0),
+            Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
+            Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
+            Exchange("GET", "/logs-app-000001", status: 404, body: noIndex, times: 1),
+            Exchange("GET", "/logs-app-000001", body: Self.createdIndex, times: 0),
+            Exchange("GET", "/logs-app-000000", status: 404, body: noIndex.replacingOccurrences(of: "000001", with: "000000"), times: 1),
+            Exchange("GET", "/logs-app-000000", body: Self.createdRolledIndex, times: 0),
+            Exchange("PUT", "/logs-app-000000", body: #"{"acknowledged":true,"shards_acknowledged":true,"index":"logs-app-000000"}"#),
+            Exchange("GET", "/_plugins/_ism/policies/logs-policy-migrated", status: 404, body: missing),
+            Exchange(
+                "PUT", "/_plugins/_ism/policies/logs-policy-migrated", status: 201,
+                body: #"{"_id":"logs-policy-migrated","_version":1,"_seq_no":3,"_primary_term":1}"#),
+            Exchange(
+                "GET", "/_plugins/_ism/explain/logs-app-000000",
+                body:
+                    #"{"logs-app-000000":{"index.plugins.index_state_management.policy_id":null,"index.opendistro.index_state_management.policy_id":null,"enabled":null},"total_managed_indices":0}"#
+            ),
+            Exchange(
+                "POST", "/_plugins/_ism/add/logs-app-000000", body: #"{"updated_indices":1,"failures":false,"failed_indices":[]}"#,
+                expect: #"{"policy_id":"logs-policy-migrated"}"#),
+            Exchange("GET", "/_plugins/_ism/policies/logs-policy", status: 404, body: missing, times: 2),
+            Exchange("GET", "/_plugins/_ism/policies/audit-policy", status: 404, body: missing, times: 0),
+            Exchange("GET", "/_plugins/_ism/policies/logs-policy", body: Self.stored, times: 0),
+            Exchange("PUT", "/_index_template/logs-app", body: #"{"acknowledged":true}"#),
+            Exchange("PUT", "/logs-app-000001", body: #"{"acknowledged":true,"shards_acknowledged":true,"index":"logs-app-000001"}"#),
+            Exchange("PUT", "/_plugins/_ism/policies/logs-policy", status: 201, body: Self.stored),
+            Exchange(
+                "GET", "/_plugins/_ism/explain/logs-app-000001",
+                body:
+                    #"{"logs-app-000001":{"index.plugins.index_state_management.policy_id":null,"index.opendistro.index_state_management.policy_id":null,"enabled":null},"total_managed_indices":0}"#
+            ),
+            Exchange(
+                "POST", "/_plugins/_ism/add/logs-app-000001", body: #"{"updated_indices":1,"failures":false,"failed_indices":[]}"#,
+                expect: #"{"policy_id":"logs-policy"}"#),
+        ])
+        defer { target.stop() }
+        var options = MetadataRunOptions(apply: true)
+        options.attachPolicies = true
+        let runner = MetadataRunner(
+            source: .cluster(source.configuration(role: "source")), target: target.configuration(role: "target"), options: options,
+            logger: Logger(label: "test"))
+        let report = try await runner.run()
+
+        #expect(
+            report.attachedPolicies == ["logs-app-000000: logs-policy-migrated", "logs-app-000001: logs-policy"], "\(report.notConvertible)"
+        )
+        // The copy for the rolled-over index: no rollover, ages from the migration, attached by name only.
+        let copy = try #require(try target.requests("PUT", "/_plugins/_ism/policies/logs-policy-migrated").first?.json)
+        #expect(copy["policy"]?["ism_template"] == nil)
+        #expect(copy["policy"]?["states"]?[0]?["actions"] == .array([]))
+        #expect(copy["policy"]?["states"]?[0]?["transitions"]?[0]?["conditions"] == .object(["min_index_age": .string("7d")]))
+        let index = try #require(report.items.first { $0.kind == .index && $0.name == "logs-app-000001" })
+        #expect(index.action == .created && index.differences.isEmpty, "\(index)")
+        // The policy before the attachment, the index before the policy.
+        let order = try target.requests().filter { $0.method != "GET" }.map { "\($0.method) \($0.pathOnly)" }
+        #expect(
+            order == [
+                "PUT /_index_template/logs-app", "PUT /logs-app-000000", "PUT /logs-app-000001", "PUT /_plugins/_ism/policies/logs-policy",
+                "PUT /_plugins/_ism/policies/logs-policy-migrated", "POST /_plugins/_ism/add/logs-app-000000",
+                "POST /_plugins/_ism/add/logs-app-000001",
+            ], "\(order)")
+        let unexpectedOnTarget = try target.unexpected()
+        #expect(unexpectedOnTarget.isEmpty, "\(unexpectedOnTarget)")
+    }
+}

@@ -60,11 +60,14 @@ public struct MetadataReport: Sendable, Codable {
     public var notConvertible: [String]
     /// Whether the target now holds (or, for an evaluation, can hold) every selected item as the evaluation promised.
     public var ok: Bool
+    /// `index: policy` for each migrated index attached to its ISM policy (`--attach-policies`).
+    public var attachedPolicies: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case source, target, applied, items, ok
         case sourceVersion = "source_version"
         case targetVersion = "target_version"
         case notConvertible = "not_convertible"
+        case attachedPolicies = "attached_policies"
     }
 }

@@ -17,6 +17,8 @@ public struct MetadataRunOptions: Sendable {
     public var dropUnsupported: Bool
     /// Carry the source's persistent cluster settings that make sense on the target (``ClusterSettingsPolicy``).
     public var clusterSettings = false
+    /// Attach each migrated index to the ISM policy its source index was managed by (`_plugins/_ism/add`).
+    public var attachPolicies = false
 
     public init(
         selection: IndexSelection = IndexSelection(), templates: [String] = [], excludeTemplates: [String] = [],

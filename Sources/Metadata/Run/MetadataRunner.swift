@@ -62,15 +62,24 @@ public struct MetadataRunner: Sendable {
                     notConvertible.append(finding.description)
                 }
             }
+            var attached: [String] = []
             if options.apply {
                 entries = try await apply(ordering.items, entries: entries, client: targetClient)
                 entries = try await verify(entries, client: targetClient)
+                if options.attachPolicies {
+                    let attachment = try await PolicyAttacher(client: targetClient, logger: logger).attach(
+                        PolicyAttacher.wanted(results: results, entries: entries))
+                    attached = attachment.attached
+                    notConvertible += attachment.problems
+                }
             }
             entries.sort { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
-            return MetadataReport(
+            var report = MetadataReport(
                 source: sourceName, sourceVersion: metadata.version.displayName, target: target.displayEndpoint,
                 targetVersion: targetInfo.version.displayName, applied: options.apply, items: entries, notConvertible: notConvertible,
                 ok: entries.allSatisfy { $0.isAcceptable(overwrite: options.overwrite) })
+            report.attachedPolicies = attached
+            return report
         }
     }
 

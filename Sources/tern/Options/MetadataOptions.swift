@@ -90,6 +90,13 @@ struct MetadataOptions: ParsableArguments {
         ))
     var clusterSettings = false
 
+    @Flag(
+        name: .customLong("attach-policies"),
+        help: ArgumentHelp(
+            "migrate: attach each migrated index to the ISM policy its source index was managed by (ISM's ism_template reaches only indices created later). Ages count from the target index's creation."
+        ))
+    var attachPolicies = false
+
     @Flag(name: .long, help: "Print the report as one JSON object.")
     var json = false
 
@@ -140,6 +147,7 @@ struct MetadataOptions: ParsableArguments {
             userRules: try rules.map { try UserRules.load(path: $0) }, apply: apply, overwrite: overwrite,
             dropUnsupported: dropUnsupported)
         options.clusterSettings = clusterSettings
+        options.attachPolicies = attachPolicies
         return options
     }
 
