@@ -113,7 +113,8 @@ public struct CoordinatedBackfillRunner: Sendable {
         let sink = BackfillSink.cluster(BulkWriter(client: targetClient, options: writerOptions, deadLetters: letters))
         let deadLetterName = "\(ProcessInfo.processInfo.hostName):\(options.deadLetterPath)"
         let worker = ItemWorker(
-            planner: planner, sourceClient: sourceClient, sink: sink, options: options, coordinator: coordinator,
+            inputs: UnitInputResolver(source: source, selection: options.selection, sourceClient: sourceClient), sink: sink,
+            options: options, coordinator: coordinator,
             deadLetters: deadLetterName, hasRefused: { letters.count > 0 }, logger: logger, claims: CoordinationMeter(),
             copies: CoordinationMeter(), finishes: CoordinationMeter())
 

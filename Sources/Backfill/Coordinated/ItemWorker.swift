@@ -8,8 +8,7 @@ import TernCore
 /// One of a worker's slots: claims an item, copies it under its lease (renewing it with the checkpoint), records it
 /// done, and claims the next, until every item of the shared backfill is done.
 struct ItemWorker: Sendable {
-    let planner: BackfillPlanner
-    let sourceClient: SearchClient?
+    let inputs: UnitInputResolver
     let sink: BackfillSink
     let options: BackfillOptions
     let coordinator: Coordinator
@@ -64,7 +63,7 @@ struct ItemWorker: Sendable {
                 "The item \(item.key) of the shared plan is of a kind this version of Tern does not know; run the same version on every worker."
             )
         }
-        guard let input = try await planner.inputs(for: [unit], sourceClient: sourceClient).first else { return }
+        let input = try await inputs.input(for: unit)
         // A fixed reading order lets the new holder skip what the checkpoint says the target has; a live slice starts over.
         let resumeFrom = unit.readsInFixedOrder ? (item.checkpoint ?? 0) : 0
         let startCounts = resumeFrom > 0 ? item.counts : WorkItem.Counts()

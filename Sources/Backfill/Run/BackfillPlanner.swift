@@ -118,61 +118,6 @@ struct BackfillPlanner {
         return min(Self.maximumParts, max(1, (bytes + itemBytes - 1) / itemBytes))
     }
 
-    /// The inputs of `units` as another worker planned them: the plan is the coordination index's, not re-made here
-    /// (a live index may have grown since), so each unit is opened as it is described.
-    func inputs(for units: [BackfillUnit], sourceClient: SearchClient?) async throws -> [UnitInput] {
-        switch source {
-        case .cluster:
-            guard let client = sourceClient else { preconditionFailure("a cluster source has a client") }
-            let info = try await client.info(retries: RetrySettings(maxAttempts: 2))
-            return try units.map { unit in
-                guard case .slice(let slice, let count) = unit.kind else { throw Self.foreign(unit) }
-                return .liveSlice(client: client, cluster: info, index: unit.sourceIndex, slice: slice, of: count)
-            }
-        case .snapshot(let storage, let name):
-            do {
-                let repository = try SnapshotRepository(storage: storage)
-                let snapshot = try repository.snapshot(named: name)
-                var metadata: [String: (RepositoryData.Index, IndexMetadata)] = [:]
-                return try units.map { unit in
-                    let (shard, part, parts): (Int, Int, Int)
-                    switch unit.kind {
-                    case .shard(let number): (shard, part, parts) = (number, 0, 1)
-                    case .shardPart(let number, let index, let count): (shard, part, parts) = (number, index, count)
-                    default: throw Self.foreign(unit)
-                    }
-                    if metadata[unit.sourceIndex] == nil {
-                        let index = try repository.index(named: unit.sourceIndex, in: snapshot)
-                        metadata[unit.sourceIndex] = (index, try repository.indexMetadata(index, in: snapshot))
-                    }
-                    let (index, indexMetadata) = metadata[unit.sourceIndex]!
-                    return .snapshotShard(
-                        repository: repository, snapshot: snapshot, index: index, metadata: indexMetadata, shard: shard, part: part,
-                        of: parts)
-                }
-            } catch let error as SnapshotReaderError {
-                throw error.ternError
-            }
-        case .luceneFolder(let path, let index):
-            return try units.map { unit in
-                guard unit.kind == .luceneFolder else { throw Self.foreign(unit) }
-                return .lucene(path: path, index: index)
-            }
-        case .file(let path):
-            return try units.map { unit in
-                guard unit.kind == .file else { throw Self.foreign(unit) }
-                return .file(path: path, selection: options.selection)
-            }
-        }
-    }
-
-    private static func foreign(_ unit: BackfillUnit) -> TernError {
-        TernError(
-            .invalidArgument,
-            "The shared plan has an item \(unit.key) that this worker's source cannot read; start every worker with the same source."
-        )
-    }
-
     private func planSnapshot(storage: any RepositoryStorage, name: String) throws -> Plan {
         do {
             let repository = try SnapshotRepository(storage: storage)
