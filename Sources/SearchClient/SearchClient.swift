@@ -95,7 +95,7 @@ public final class SearchClient: Sendable {
                     "cluster busy, retrying",
                     metadata: [
                         "cluster": "\(configuration.role)", "status": "\(response.status)", "attempt": "\(attempt)",
-                        "wait_ms": "\(RetryPolicy.milliseconds(wait))",
+                        "wait_ms": "\(wait.inMilliseconds)",
                     ])
                 try await Task.sleep(for: wait)
             } catch let error as TernError where TransportErrorTranslator.isRetryable(error) && policy.shouldRetry(attempt: attempt) {
@@ -105,7 +105,7 @@ public final class SearchClient: Sendable {
                     "connection failed, retrying",
                     metadata: [
                         "cluster": "\(configuration.role)", "error": "\(error.message)", "attempt": "\(attempt)",
-                        "wait_ms": "\(RetryPolicy.milliseconds(wait))",
+                        "wait_ms": "\(wait.inMilliseconds)",
                     ])
                 try await Task.sleep(for: wait)
             }
@@ -183,7 +183,7 @@ public final class SearchClient: Sendable {
                 "http",
                 metadata: [
                     "cluster": "\(configuration.role)", "method": "\(method.rawValue)", "path": "\(path)",
-                    "status": "\(response.status)", "ms": "\(RetryPolicy.milliseconds(ContinuousClock.now - started))",
+                    "status": "\(response.status)", "ms": "\((ContinuousClock.now - started).inMilliseconds)",
                 ])
             return response
         } catch let error as NIOTooManyBytesError {

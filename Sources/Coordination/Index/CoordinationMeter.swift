@@ -1,4 +1,5 @@
 import Synchronization
+import TernCore
 
 /// Counts events and the time they took (a worker's requests to the coordination cluster, its claims), so that
 /// reports can say what coordinating cost next to the copying.
@@ -16,7 +17,7 @@ public final class CoordinationMeter: Sendable {
 
     /// Counts one event that took `elapsed`.
     public func add(_ elapsed: Duration) {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         state.withLock {
             $0.requests += 1
             $0.seconds += seconds

@@ -153,7 +153,7 @@ public actor Coordinator {
     private func newPlanRecord(runKey: String, description: String) -> PlanRecord {
         var record = PlanRecord(
             runKey: runKey, description: description, generation: String(UInt64.random(in: 0...UInt64.max), radix: 36),
-            owner: settings.worker, leaseToken: nextToken(), leaseMilliseconds: Self.milliseconds(settings.lease))
+            owner: settings.worker, leaseToken: nextToken(), leaseMilliseconds: settings.lease.inMilliseconds)
         record.createdAt = Self.timestamp()
         return record
     }
@@ -215,7 +215,7 @@ public actor Coordinator {
         item.owner = settings.worker
         item.claims += 1
         item.renewals = 0
-        item.leaseMilliseconds = Self.milliseconds(settings.lease)
+        item.leaseMilliseconds = settings.lease.inMilliseconds
         // The lease's tokens share a prefix unique to this claim (``ItemLease`` tells its own writes by it; slots of one
         // worker claiming the same item must not mistake each other's writes for their own).
         tokens += 1
@@ -313,10 +313,6 @@ public actor Coordinator {
     private func nextToken() -> String {
         tokens += 1
         return "\(settings.worker)#p\(tokens)"
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// Now, for people reading the index (the worker's wall clock; decisions never use it).

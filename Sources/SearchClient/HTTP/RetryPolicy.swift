@@ -30,16 +30,11 @@ public struct RetryPolicy: Sendable {
     public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil, using generator: inout some RandomNumberGenerator) -> Duration
     {
         let ceiling = ceiling(afterAttempt: attempt)
-        let milliseconds = Self.milliseconds(ceiling)
+        let milliseconds = ceiling.inMilliseconds
         var delay = Duration.milliseconds(milliseconds > 0 ? Int64.random(in: 0...milliseconds, using: &generator) : 0)
         if let retryAfter, retryAfter > delay {
             delay = min(retryAfter, settings.maxBackoff)
         }
         return delay
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

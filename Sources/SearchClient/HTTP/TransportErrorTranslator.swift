@@ -167,7 +167,7 @@ struct TransportErrorTranslator {
     }
 
     private func seconds(_ duration: Duration) -> String {
-        let ms = RetryPolicy.milliseconds(duration)
+        let ms = duration.inMilliseconds
         return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
     }
 }

@@ -61,7 +61,7 @@ struct CoordinationOptions: ParsableArguments {
     }
 }
 
-/// `90s`, `3m`, `1h`, `500ms` (a bare number is seconds).
+/// `90s`, `3m`, `1h`, `500ms` (a bare number is seconds), as ``Duration/parse(_:)`` reads them.
 struct LeaseDuration: ExpressibleByArgument, Sendable {
     let duration: Duration
 
@@ -70,17 +70,8 @@ struct LeaseDuration: ExpressibleByArgument, Sendable {
     }
 
     init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            let number = text.dropLast(suffix.count)
-            // "ms" also ends in "s": a number before it is what tells them apart.
-            guard let value = Double(number), value >= 0 else { continue }
-            duration = .milliseconds(Int64(value * scale * 1000))
-            return
-        }
-        guard let value = Double(text), value >= 0 else { return nil }
-        duration = .milliseconds(Int64(value * 1000))
+        guard let duration = Duration.parse(argument.lowercased()) else { return nil }
+        self.duration = duration
     }
 
     var defaultValueDescription: String { "3m" }
