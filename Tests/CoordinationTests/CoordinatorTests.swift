@@ -82,7 +82,9 @@ import Testing
                     Issue.record("the first worker got no item")
                     return
                 }
-                #expect(try await held.renew(checkpoint: 500, counts: WorkItem.Counts(read: 500, written: 500)))
+                #expect(
+                    try await held.renew(
+                        checkpoint: 500, counts: WorkItem.Counts(read: 500, written: 499, failed: 1), deadLetters: "host-a:/a.ndjson"))
                 // The second worker sees the lease, and waits a whole lease from then before it takes it over: however
                 // slow the machine, never sooner than a lease after the claim that first saw it began.
                 let firstLook = ContinuousClock.now
@@ -106,8 +108,12 @@ import Testing
                 // The first worker's deadline passed (it stops writing) and its item is gone.
                 await #expect(throws: ItemLease.Lost.self) { try await held.checkValid() }
                 #expect(try await held.finish(counts: WorkItem.Counts(read: 1000), seconds: 1, deadLetters: nil) == false)
-                #expect(try await taken.finish(counts: WorkItem.Counts(read: 1000, written: 1000), seconds: 1, deadLetters: nil))
+                #expect(
+                    try await taken.finish(
+                        counts: WorkItem.Counts(read: 1000, written: 998, failed: 2), seconds: 1, deadLetters: "host-b:/b.ndjson"))
                 #expect(try await first.claim().isFinished)
+                // Both holders' refusals are in their own files; the item names both.
+                #expect(try await second.items().first?.deadLetters == "host-a:/a.ndjson, host-b:/b.ndjson")
             }
         }
     }

@@ -115,7 +115,7 @@ public struct CoordinatedBackfillRunner: Sendable {
         let worker = ItemWorker(
             inputs: UnitInputResolver(source: source, selection: options.selection, sourceClient: sourceClient), sink: sink,
             options: options, coordinator: coordinator,
-            deadLetters: deadLetterName, hasRefused: { letters.count > 0 }, logger: logger, claims: CoordinationMeter(),
+            deadLetters: deadLetterName, logger: logger, claims: CoordinationMeter(),
             copies: CoordinationMeter(), finishes: CoordinationMeter())
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -141,7 +141,7 @@ public struct CoordinatedBackfillRunner: Sendable {
         }
         let missing = indices.reduce(Int64(0)) { $0 + ($1.missing ?? 0) }
         let done = items.allSatisfy { $0.state == .done } && items.count == (plan.items ?? items.count)
-        let refusedAt = Set(items.compactMap(\.deadLetters)).sorted()
+        let refusedAt = Set(items.compactMap(\.deadLetters).flatMap(WorkItem.files)).sorted()
         var report = BackfillReport(
             run: 0, resumed: false, unitsTotal: items.count, unitsDoneBefore: 0, indices: indices, read: counts.read,
             written: counts.written, alreadyNewer: counts.alreadyNewer, failed: counts.failed, missing: missing,

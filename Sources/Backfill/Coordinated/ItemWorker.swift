@@ -14,7 +14,6 @@ struct ItemWorker: Sendable {
     let coordinator: Coordinator
     /// `host:path` of this worker's dead-letter file, recorded on items whose documents it refused.
     let deadLetters: String
-    let hasRefused: @Sendable () -> Bool
     let logger: Logger
     /// On the items' critical path: the claims that got an item, the copying, the writes that marked items done.
     let claims: CoordinationMeter
@@ -78,7 +77,8 @@ struct ItemWorker: Sendable {
                     try await copy(input, unit: unit, skip: resumeFrom, lease: lease, acknowledged: acknowledged, progress: progress)
                 }
                 group.addTask {
-                    try await keepRenewed(lease, checkpoints: unit.readsInFixedOrder, acknowledged: acknowledged)
+                    try await keepRenewed(
+                        lease, checkpoints: unit.readsInFixedOrder, refusedBefore: startCounts.failed, acknowledged: acknowledged)
                 }
                 // The renewals never end on their own: the first task to finish is the copy (or a failure).
                 try await group.next()
@@ -99,7 +99,7 @@ struct ItemWorker: Sendable {
         trace.record("release", item: item.key, worker: worker)
         let final = acknowledged.state.withLock { $0 }
         let seconds = (ContinuousClock.now - started).inSeconds
-        let refusedHere = final.counts.failed > startCounts.failed || (final.counts.failed > 0 && hasRefused())
+        let refusedHere = final.counts.failed > startCounts.failed
         let finishing = ContinuousClock.now
         let recorded = try await coordinator.retrying("mark an item done") {
             try await lease.finish(counts: final.counts, seconds: seconds, deadLetters: refusedHere ? deadLetters : nil)
@@ -142,13 +142,15 @@ struct ItemWorker: Sendable {
 
     /// Renews the lease when due, with the checkpoint; after a failed renewal, tries again soon, until the lease's
     /// deadline (then ``ItemLease/Lost/expired`` stops the copy).
-    private func keepRenewed(_ lease: ItemLease, checkpoints: Bool, acknowledged: Tracker) async throws {
+    private func keepRenewed(_ lease: ItemLease, checkpoints: Bool, refusedBefore: Int, acknowledged: Tracker) async throws {
         var retryAt: ContinuousClock.Instant?
         while true {
             let due = await lease.renewalDue
             try await Task.sleep(until: min(due, retryAt ?? due), clock: .continuous)
             let state = acknowledged.state.withLock { $0 }
-            let renewed = try await lease.renew(checkpoint: checkpoints ? state.documents : nil, counts: state.counts)
+            let renewed = try await lease.renew(
+                checkpoint: checkpoints ? state.documents : nil, counts: state.counts,
+                deadLetters: state.counts.failed > refusedBefore ? deadLetters : nil)
             retryAt = renewed ? nil : ContinuousClock.now + .milliseconds(250)
         }
     }

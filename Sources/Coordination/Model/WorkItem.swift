@@ -59,8 +59,13 @@ public struct WorkItem: Sendable, Hashable, Codable {
     /// Seconds the finishing holder spent on it.
     public var seconds: Double?
     public var doneAt: String?
-    /// Where the finishing holder wrote refused documents (`host:path`), when it refused any.
+    /// Where holders wrote refused documents of the item (`host:path`, several separated by `, `), when they refused any.
     public var deadLetters: String?
+
+    /// The dead-letter files a `deadLetters` value names.
+    public static func files(_ deadLetters: String) -> [String] {
+        deadLetters.components(separatedBy: ", ").filter { !$0.isEmpty }
+    }
 
     public init(generation: String, key: String, unit: [String: String], estimatedDocuments: Int?) {
         self.generation = generation

@@ -84,7 +84,7 @@ public struct SharedBackfillStatus: Sendable, Codable, Equatable {
         documentsRead = items.reduce(0) { $0 + $1.counts.read }
         documentsFailed = items.reduce(0) { $0 + $1.counts.failed }
         estimatedDocuments = plan.estimatedDocuments
-        deadLetters = Set(items.compactMap(\.deadLetters)).sorted()
+        deadLetters = Set(items.compactMap(\.deadLetters).flatMap(WorkItem.files)).sorted()
         self.workers = workers.sorted { $0.worker < $1.worker }.map {
             Worker(
                 worker: $0.worker, host: $0.host, state: $0.state.rawValue, itemsDone: $0.itemsDone, itemsLost: $0.itemsLost,

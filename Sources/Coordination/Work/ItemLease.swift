@@ -38,15 +38,17 @@ public actor ItemLease {
         guard held.isValid(at: .now) else { throw .expired }
     }
 
-    /// Renews the lease and records the checkpoint and counts. Returns false when the cluster did not answer (try again
-    /// soon); throws ``Lost`` when the item was taken over or the deadline passed.
-    public func renew(checkpoint: Int?, counts: WorkItem.Counts) async throws -> Bool {
+    /// Renews the lease and records the checkpoint, the counts and (`deadLetters`) this worker's dead-letter file when it
+    /// refused documents of the item. Returns false when the cluster did not answer (try again soon); throws ``Lost``
+    /// when the item was taken over or the deadline passed.
+    public func renew(checkpoint: Int?, counts: WorkItem.Counts, deadLetters: String? = nil) async throws -> Bool {
         let sentAt = ContinuousClock.now
         guard held.isValid(at: sentAt) else { throw Lost.expired }
         var next = item
         next.renewals += 1
         next.checkpoint = checkpoint
         next.counts = counts
+        next.deadLetters = Self.files(item.deadLetters, adding: deadLetters)
         next.renewedAt = Coordinator.timestamp()
         next.leaseToken = nextToken()
         do {
@@ -57,8 +59,9 @@ public actor ItemLease {
         }
     }
 
-    /// Records the item as done. Allowed after the writing deadline: the documents are all acknowledged, and the
-    /// conditional write fails if another worker took the item over in the meantime. Returns false when it did.
+    /// Records the item as done (`deadLetters` as for ``renew(checkpoint:counts:deadLetters:)``). Allowed after the
+    /// writing deadline: the documents are all acknowledged, and the conditional write fails if another worker took the
+    /// item over in the meantime. Returns false when it did.
     public func finish(counts: WorkItem.Counts, seconds: Double, deadLetters: String?) async throws -> Bool {
         var next = item
         next.state = .done
@@ -66,7 +69,7 @@ public actor ItemLease {
         next.counts = counts
         next.seconds = seconds
         next.doneAt = Coordinator.timestamp()
-        next.deadLetters = deadLetters
+        next.deadLetters = Self.files(item.deadLetters, adding: deadLetters)
         next.leaseToken = nextToken()
         do {
             try await write(next, sentAt: .now)
@@ -74,6 +77,12 @@ public actor ItemLease {
         } catch is Lost {
             return false
         }
+    }
+
+    /// An earlier holder's refusals stay in its own file: the item names every file that holds some.
+    static func files(_ named: String?, adding file: String?) -> String? {
+        let files = Set((named.map(WorkItem.files) ?? []) + (file.map { [$0] } ?? []))
+        return files.isEmpty ? nil : files.sorted().joined(separator: ", ")
     }
 
     private func write(_ next: WorkItem, sentAt: ContinuousClock.Instant) async throws {
