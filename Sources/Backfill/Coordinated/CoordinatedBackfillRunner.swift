@@ -43,34 +43,36 @@ public struct CoordinatedBackfillRunner: Sendable {
     public func run(progress: BackfillProgress = BackfillProgress()) async throws -> BackfillReport {
         let started = ContinuousClock.now
         var clients: [SearchClient] = []
-        defer {
-            let open = clients
-            Task { for client in open { try? await client.shutdown() } }
-        }
-        var sourceClient: SearchClient?
-        if case .cluster(let configuration) = source {
-            sourceClient = try SearchClient(configuration: configuration, logger: logger)
-            clients.append(sourceClient!)
-        }
-        let targetClient = try SearchClient(configuration: target, logger: logger)
-        clients.append(targetClient)
-        var coordinationClient = targetClient
-        if let coordinationCluster {
-            coordinationClient = try SearchClient(configuration: coordinationCluster, logger: logger)
-            clients.append(coordinationClient)
-        }
-        let name = runName ?? Self.defaultRunName(source: source, target: target, options: options)
-        let coordinator = Coordinator(
-            index: CoordinationIndex(client: coordinationClient, runName: name), settings: settings, logger: logger)
         do {
-            let report = try await execute(
-                coordinator: coordinator, sourceClient: sourceClient, targetClient: targetClient, progress: progress, started: started)
+            var sourceClient: SearchClient?
+            if case .cluster(let configuration) = source {
+                sourceClient = try SearchClient(configuration: configuration, logger: logger)
+                clients.append(sourceClient!)
+            }
+            let targetClient = try SearchClient(configuration: target, logger: logger)
+            clients.append(targetClient)
+            var coordinationClient = targetClient
+            if let coordinationCluster {
+                coordinationClient = try SearchClient(configuration: coordinationCluster, logger: logger)
+                clients.append(coordinationClient)
+            }
+            let name = runName ?? Self.defaultRunName(source: source, target: target, options: options)
+            let coordinator = Coordinator(
+                index: CoordinationIndex(client: coordinationClient, runName: name), settings: settings, logger: logger)
+            let report: BackfillReport
+            do {
+                report = try await execute(
+                    coordinator: coordinator, sourceClient: sourceClient, targetClient: targetClient, progress: progress,
+                    started: started)
+            } catch {
+                await coordinator.recordEnd(.stopped, reason: (error as? TernError)?.message ?? "\(error)")
+                throw error
+            }
             await coordinator.recordEnd(.finished, reason: report.complete ? nil : "finished with documents refused or missing")
             for client in clients { try? await client.shutdown() }
-            clients = []
             return report
         } catch {
-            await coordinator.recordEnd(.stopped, reason: (error as? TernError)?.message ?? "\(error)")
+            for client in clients { try? await client.shutdown() }
             throw error
         }
     }
