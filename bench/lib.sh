@@ -5,6 +5,31 @@ die() { echo "$BENCH_NAME: error: $*" >&2; exit 1; }
 say() { echo "==> $*" >&2; }
 posint() { [[ ${1:-} =~ ^[1-9][0-9]*$ ]]; }
 
+# A field of a one-line JSON object (numbers and strings), via Python's json ($PYTHON).
+json_field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]); print(v.get(sys.argv[2], ""))' "$2" "$1"; }
+
+# CPU seconds (user + system) a process has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2> /dev/null || echo 0; }
+
+# start_server OUT TIMEOUT CMD...: starts CMD in the background with stdout to OUT, waits for its {"url":...} line;
+# sets STARTED_PID and STARTED_URL.
+start_server() {
+    local out=$1 timeout=$2
+    shift 2
+    # Emptied here, not only by the redirection below: that happens in the child, which a busy machine may start after
+    # the loop has already read the previous server's URL from the same file.
+    : > "$out"
+    "$@" > "$out" 2> "$out.err" &
+    STARTED_PID=$!
+    local deadline=$((SECONDS + timeout))
+    until grep -q '"url"' "$out" 2> /dev/null; do
+        kill -0 "$STARTED_PID" 2> /dev/null || { cat "$out.err" >&2; die "$1 exited during start-up"; }
+        ((SECONDS < deadline)) || { kill "$STARTED_PID"; die "$1 did not start within $timeout s"; }
+        sleep 0.2
+    done
+    STARTED_URL=$(grep -o '"url": *"[^"]*"' "$out" | head -1 | sed 's/.*"\(http[^"]*\)"/\1/')
+}
+
 # ensure_gnu_time: GNU time (for peak RSS), installed from Debian when missing.
 ensure_gnu_time() {
     [[ -x /usr/bin/time ]] && return

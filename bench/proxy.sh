@@ -124,11 +124,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2> /dev/null || echo 0; }
-
-# start_server OUT KEY CMD...: starts CMD with stdout to OUT, waits for a JSON line with KEY (a URL); sets STARTED_PID
+# start_announcing OUT KEY CMD...: starts CMD with stdout to OUT, waits for a JSON line with KEY (a URL); sets STARTED_PID
 # and STARTED_URL.
-start_server() {
+start_announcing() {
     local out=$1 key=$2
     shift 2
     # Emptied here too: the redirection happens in the child, possibly after the loop below read an earlier server's line.
@@ -144,8 +142,6 @@ start_server() {
     done
     STARTED_URL=$(grep -o "\"$key\": *\"[^\"]*\"" "$out" | head -1 | sed 's/.*"\(http[^"]*\)"/\1/')
 }
-
-json_field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]); print(v.get(sys.argv[2], ""))' "$2" "$1"; }
 
 # wrk_run URL SCRIPT: sets WRK_RPS, WRK_P50, WRK_P99 (ms) and WRK_BAD (non-2xx + socket errors).
 wrk_run() {
@@ -170,9 +166,9 @@ CHECKS=()
 for backend in "${BACKENDS[@]}"; do
     say "upstream: $backend"
     if [[ $backend == sink ]]; then
-        start_server "$WORK/$backend.out" url "${UPSTREAM_CPU[@]}" "$PYTHON" "$BENCH/proxy/sink.py"
+        start_announcing "$WORK/$backend.out" url "${UPSTREAM_CPU[@]}" "$PYTHON" "$BENCH/proxy/sink.py"
     else
-        start_server "$WORK/$backend.out" url "${UPSTREAM_CPU[@]}" "$OSMEM" --addr 127.0.0.1:0 --no-stdin-watch
+        start_announcing "$WORK/$backend.out" url "${UPSTREAM_CPU[@]}" "$OSMEM" --addr 127.0.0.1:0 --no-stdin-watch
     fi
     UPSTREAM=$STARTED_URL
     UPSTREAM_PID=$STARTED_PID
@@ -180,7 +176,7 @@ for backend in "${BACKENDS[@]}"; do
     curl -sf -XPUT "$UPSTREAM/bench/_doc/seed" -H 'Content-Type: application/json' -d '{"title":"bench","n":0}' > /dev/null ||
         die "$backend does not accept a document"
 
-    TERN_PROXY_TOKEN=bench-token start_server "$WORK/proxy-$backend.out" listen "${PROXY_CPU[@]}" "$TERN" proxy --listen 127.0.0.1:0 \
+    TERN_PROXY_TOKEN=bench-token start_announcing "$WORK/proxy-$backend.out" listen "${PROXY_CPU[@]}" "$TERN" proxy --listen 127.0.0.1:0 \
         --source "$UPSTREAM" --capture-dir "$WORK/capture-$backend" --sync every-record --json
     PROXY=$STARTED_URL
     PROXY_PID=$STARTED_PID

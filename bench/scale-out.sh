@@ -149,28 +149,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-json_field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]); print(v.get(sys.argv[2], ""))' "$2" "$1"; }
-
-# CPU seconds (user + system) a process has used so far.
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2> /dev/null || echo 0; }
-
-# start_server OUT TIMEOUT CMD...: starts CMD in the background with stdout to OUT, waits for its {"url":...} line;
-# sets STARTED_PID and STARTED_URL (as in backfill.sh).
-start_server() {
-    local out=$1 timeout=$2
-    shift 2
-    : > "$out"
-    "$@" > "$out" 2> "$out.err" &
-    STARTED_PID=$!
-    local deadline=$((SECONDS + timeout))
-    until grep -q '"url"' "$out" 2> /dev/null; do
-        kill -0 "$STARTED_PID" 2> /dev/null || { cat "$out.err" >&2; die "$1 exited during start-up"; }
-        ((SECONDS < deadline)) || { kill "$STARTED_PID"; die "$1 did not start within $timeout s"; }
-        sleep 0.2
-    done
-    STARTED_URL=$(grep -o '"url": *"[^"]*"' "$out" | head -1 | sed 's/.*"\(http[^"]*\)"/\1/')
-}
-
 start_sink() {
     start_server "$WORK/sink.out" 30 "$PYTHON" "$BENCH/bulk_sink.py"
     SINK_PID=$STARTED_PID

@@ -88,11 +88,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A field of a one-line JSON object, via Python's json.
-json_field() { "$PYTHON" -c 'import json,sys; v=json.loads(sys.argv[1]); print(v.get(sys.argv[2], ""))' "$2" "$1"; }
-
-# CPU seconds (user + system) a process has used so far.
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2> /dev/null || echo 0; }
 servers_cpu() { awk -v a="$(cpu_of "$SOURCE_PID")" -v b="$(cpu_of "$TARGET_PID")" 'BEGIN { printf "%.2f", a + b }'; }
 
 # start_osmem OUT SEED: an osmem loaded from SEED; sets URL and OSMEM_PID.
