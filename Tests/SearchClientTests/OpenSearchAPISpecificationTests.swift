@@ -33,6 +33,23 @@ import Testing
         #expect(!spec.violations(method: "GET", target: "/_cluster/health?wait_for_status=purple").isEmpty)
     }
 
+    @Test func anOpenDistroPathIsCheckedAsTheOperationThatSupersededIt() {
+        #expect(spec.violations(method: "GET", target: "/_opendistro/_ism/policies/hot") == [])
+        #expect(spec.violations(method: "GET", target: "/_opendistro/_ism/policies?nonsense=1").first?.contains("[nonsense]") == true)
+        #expect(spec.violations(method: "DELETE", target: "/_opendistro/_ism/policies").first?.contains("no operation") == true)
+    }
+
+    @Test func theAlertingSupplementRefusesWhatThePluginsParserWouldNotRead() {
+        let monitor =
+            #"{"type":"monitor","name":"m","enabled":false,"schedule":{"period":{"interval":1,"unit":"MINUTES"}},"inputs":[],"triggers":[]}"#
+        #expect(spec.violations(method: "POST", target: "/_plugins/_alerting/monitors", body: Array(monitor.utf8)) == [])
+        #expect(spec.violations(method: "PUT", target: "/_plugins/_alerting/monitors/abc?refresh=true", body: Array(monitor.utf8)) == [])
+        let stray = monitor.replacingOccurrences(of: #""name":"m""#, with: #""name":"m","_id":"abc""#)
+        #expect(!spec.violations(method: "POST", target: "/_plugins/_alerting/monitors", body: Array(stray.utf8)).isEmpty)
+        #expect(!spec.violations(method: "POST", target: "/_plugins/_alerting/monitors", body: Array(#"{"name":"m"}"#.utf8)).isEmpty)
+        #expect(spec.violations(method: "GET", target: "/_opendistro/_alerting/destinations?size=1000") == [])
+    }
+
     @Test func anUnknownPathOrMethodIsRefused() {
         #expect(spec.violations(method: "GET", target: "/_no_such_api/at/all").first?.contains("no operation") == true)
         #expect(spec.violations(method: "PATCH", target: "/_cluster/health").first?.contains("no operation") == true)

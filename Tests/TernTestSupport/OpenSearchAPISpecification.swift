@@ -25,7 +25,7 @@ public final class OpenSearchAPISpecification: Sendable {
     /// The specification of this checkout (loaded once per test process).
     public static let shared: OpenSearchAPISpecification = {
         do {
-            return try OpenSearchAPISpecification(folder: folder)
+            return try OpenSearchAPISpecification(folder: folder, supplements: [supplement])
         } catch {
             fatalError("The OpenSearch API specification in \(folder.path) could not be read: \(error)")
         }
@@ -35,11 +35,19 @@ public final class OpenSearchAPISpecification: Sendable {
     public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/opensearch-api-spec/spec")
 
+    /// Plugin APIs the specification leaves out (Alerting), written from the plugins' REST handlers in the same form:
+    /// `Tests/Fixtures/api-spec-supplement`.
+    public static let supplement = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/api-spec-supplement")
+
     private let operations: [String: [Operation]]
+    /// Open Distro paths the specification lists as superseded (`_superseded_operations.yaml`): the template, its
+    /// methods, and the `_plugins` template that replaced it, whose operation the request is checked against.
+    private let superseded: [(segments: [String?], methods: Set<String>, replacement: [String?])]
     private let globalParameters: [String: SchemaReference]
     let documents: SpecificationDocuments
 
-    init(folder: URL) throws {
+    init(folder: URL, supplements: [URL] = []) throws {
         let documents = SpecificationDocuments(folder: folder)
         self.documents = documents
         let globalFile = folder.appendingPathComponent("_global_parameters.yaml")
@@ -53,9 +61,10 @@ public final class OpenSearchAPISpecification: Sendable {
         globalParameters = globals
 
         var operations: [String: [Operation]] = [:]
-        let namespaces = folder.appendingPathComponent("namespaces")
-        for file in try FileManager.default.contentsOfDirectory(at: namespaces, includingPropertiesForKeys: nil)
-        where file.pathExtension == "yaml" {
+        let files = try ([folder] + supplements).flatMap { root in
+            try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("namespaces"), includingPropertiesForKeys: nil)
+        }
+        for file in files where file.pathExtension == "yaml" {
             let document = try documents.document(file)
             guard let paths = document.value(at: ["paths"]) as? [String: Any] else { continue }
             for (template, methods) in paths {
@@ -90,6 +99,21 @@ public final class OpenSearchAPISpecification: Sendable {
             }
         }
         self.operations = operations
+        var superseded: [(segments: [String?], methods: Set<String>, replacement: [String?])] = []
+        let supersededFile = folder.appendingPathComponent("_superseded_operations.yaml")
+        if let entries = try documents.document(supersededFile).value(at: []) as? [String: Any] {
+            for (template, entry) in entries {
+                guard template.hasPrefix("/"), let entry = entry as? [String: Any], let replacement = entry["superseded_by"] as? String,
+                    let methods = entry["operations"] as? [String]
+                else { continue }
+                superseded.append(
+                    (
+                        Self.segments(template).map { $0.hasPrefix("{") ? nil : $0 }, Set(methods.map { $0.uppercased() }),
+                        Self.segments(replacement).map { $0.hasPrefix("{") ? nil : $0 }
+                    ))
+            }
+        }
+        self.superseded = superseded
     }
 
     /// Why real OpenSearch would refuse this request, or nothing when the specification accepts it.
@@ -104,6 +128,17 @@ public final class OpenSearchAPISpecification: Sendable {
                 && zip(operation.segments, segments).allSatisfy { template, segment in template == nil || template == segment }
         }
         guard !candidates.isEmpty else {
+            // An Open Distro path OpenSearch still answers: checked as the operation that superseded it, its parameters
+            // in the same places.
+            for entry in superseded
+            where entry.methods.contains(method.uppercased()) && entry.segments.count == segments.count
+                && zip(entry.segments, segments).allSatisfy({ $0 == nil || $0 == $1 })
+            {
+                var values = zip(entry.segments, segments).filter { $0.0 == nil }.map(\.1).makeIterator()
+                let replaced = "/" + entry.replacement.map { $0 ?? values.next() ?? "" }.joined(separator: "/")
+                let query = target.firstIndex(of: "?").map { String(target[$0...]) } ?? ""
+                return violations(method: method, target: replaced + query, body: body)
+            }
             return ["\(method) \(path): no operation in the OpenSearch API specification has this method and path"]
         }
         // The most literal template wins (`/_snapshot/_status` over `/_snapshot/{repository}`), as in the server's router.
