@@ -54,6 +54,7 @@ import Testing
                 Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
                 Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
                 Exchange("GET", "/_ilm/policy", body: "{}", times: 0),
+                Exchange("POST", "/_watcher/_query/watches", body: #"{"count":0,"watches":[]}"#, times: 0),
                 Exchange("GET", "/_nodes/plugins", body: LifecyclePolicyRecordedTests.plugins("8.15.0"), times: 0),
                 Exchange(
                     "GET", "/_all/_settings/index.version.created?flat_settings=true&expand_wildcards=all", body: "{}", times: 0),

@@ -48,6 +48,11 @@ import Testing
                 Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
                 Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
                 Exchange("GET", "/_ilm/policy", body: Self.policies, times: 0),
+                Exchange(
+                    "POST", "/_watcher/_query/watches",
+                    body:
+                        #"{"count":1,"watches":[{"_id":"cpu-high","watch":{"trigger":{"schedule":{"interval":"1m"}}},"status":{"state":{"active":true}}}]}"#,
+                    times: 0),
                 Exchange("GET", "/_nodes/plugins", body: Self.plugins("8.15.0"), times: 0),
                 Exchange(
                     "GET", "/_all/_settings/index.version.created?flat_settings=true&expand_wildcards=all", body: "{}", times: 0),
@@ -98,6 +103,7 @@ import Testing
         #expect(audit.status == .cannotConvert && audit.findings.contains { $0.contains("wait_for_snapshot") })
         #expect(!report.items.contains { $0.name == "30-days-default" })
         #expect(report.notConvertible.contains { $0.contains("30-days-default") })
+        #expect(report.notConvertible.contains { $0.hasPrefix("Watcher watch cpu-high: OpenSearch has no Watcher") })
         let unexpectedOnTarget = try target.unexpected()
         let unexpectedOnSource = try source.unexpected()
         #expect(unexpectedOnTarget.isEmpty, "\(unexpectedOnTarget)")
@@ -130,6 +136,10 @@ extension LifecyclePolicyRecordedTests {
                 Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
                 Exchange("GET", "/_plugins/_ism/policies", body: Self.listed, times: 0),
                 Exchange("GET", "/_plugins/_ism/policies/archive", body: Self.archive, times: 0),
+                // A minimal distribution without the Alerting plugin: no monitors to read.
+                Exchange(
+                    "POST", "/_plugins/_alerting/monitors/_search", status: 400,
+                    body: #"{"error":"no handler found for uri [/_plugins/_alerting/monitors/_search] and method [POST]"}"#, times: 0),
                 Exchange("GET", "/_nodes/plugins", body: Self.plugins("2.11.1"), times: 0),
                 Exchange(
                     "GET", "/_all/_settings/index.version.created?flat_settings=true&expand_wildcards=all", body: "{}", times: 0),
@@ -220,6 +230,7 @@ extension LifecyclePolicyRecordedTests {
                 Exchange("GET", "/_component_template", body: #"{"component_templates":[]}"#, times: 0),
                 Exchange("GET", "/_ingest/pipeline", body: "{}", times: 0),
                 Exchange("GET", "/_ilm/policy", body: Self.policies, times: 0),
+                Exchange("POST", "/_watcher/_query/watches", body: #"{"count":0,"watches":[]}"#, times: 0),
                 Exchange("GET", "/_nodes/plugins", body: Self.plugins("8.15.0"), times: 0),
                 Exchange(
                     "GET", "/_all/_settings/index.version.created?flat_settings=true&expand_wildcards=all", body: "{}", times: 0),

@@ -143,7 +143,7 @@ import Testing
             ),
             (
                 "rules:\n  - match: {kind: indices}\n    remove: [\"/a\"]\n",
-                "r.yml line 2: rule #1 matches an unknown kind 'indices'; use one of legacy-template, component-template, index-template, index, pipeline, ism-policy, data-stream, cluster-setting."
+                "r.yml line 2: rule #1 matches an unknown kind 'indices'; use one of legacy-template, component-template, index-template, index, pipeline, ism-policy, data-stream, cluster-setting, alerting-monitor, notification-channel."
             ),
             (
                 "rules:\n  - match: {name: a, type: b}\n    remove: [\"/a\"]\n",

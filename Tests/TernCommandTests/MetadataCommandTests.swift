@@ -388,7 +388,7 @@ import Testing
             return try #require(
                 try JSONValue.parse(try await server.send(.GET, "/_component_template/\(name)"))["component_templates"]?[0]?[
                     "component_template"])
-        case .pipeline, .ismPolicy, .dataStream, .clusterSetting:
+        case .pipeline, .ismPolicy, .dataStream, .clusterSetting, .alertingMonitor, .notificationChannel:
             throw TestSupportError("no reader for \(label(entry))")
         }
     }

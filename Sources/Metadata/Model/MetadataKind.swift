@@ -19,6 +19,12 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
     /// One persistent cluster setting (`_cluster/settings`), carried only with `--cluster-settings` and only when
     /// ``ClusterSettingsPolicy`` says it makes sense on the target.
     case clusterSetting = "cluster-setting"
+    /// An alerting monitor (`_plugins/_alerting/monitors`, Open Distro and OpenSearch), known by its name: each cluster
+    /// gives it its own id. Created on the target with its schedule disabled; `tern cutover` enables it.
+    case alertingMonitor = "alerting-monitor"
+    /// A notification channel (`_plugins/_notifications/configs`, OpenSearch 2.0+), known by its config id, which
+    /// monitors' actions name; read from an older source as an alerting destination and converted.
+    case notificationChannel = "notification-channel"
 
     public var description: String { rawValue }
 
@@ -33,7 +39,7 @@ public enum MetadataKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
         switch self {
         case .index, .legacyTemplate: JSONPointer()
         case .indexTemplate, .componentTemplate: JSONPointer(tokens: ["template"])
-        case .pipeline, .ismPolicy, .dataStream, .clusterSetting: nil
+        case .pipeline, .ismPolicy, .dataStream, .clusterSetting, .alertingMonitor, .notificationChannel: nil
         }
     }
 

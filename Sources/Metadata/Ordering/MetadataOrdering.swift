@@ -11,6 +11,8 @@ public enum MetadataOrdering {
         // Last: ISM attaches a policy through its `ism_template` to indices created after it, so the migrated indices
         // (already rolled over on the source, their ages lost) are not given it behind the operator's back.
         .ismPolicy: 5,
+        // Channels before the monitors whose actions name them; monitors after the indices they watch.
+        .notificationChannel: 5, .alertingMonitor: 6,
     ]
 
     /// Items in creation order, and a finding for each composable template that uses a component template found neither

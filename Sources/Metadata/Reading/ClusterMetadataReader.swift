@@ -32,8 +32,54 @@ public struct ClusterMetadataReader: Sendable {
                 if let policy = try await ismPolicy(named: name, openDistro: openDistro) { metadata.items.append(policy) }
             }
             if let note { metadata.notConvertible.append(note) }
+            let alerting = try await alertingItems(version: metadata.version)
+            metadata.items += alerting.items
+            metadata.notConvertible += alerting.notes
+        }
+        if metadata.version.distribution == .elasticsearch {
+            metadata.notConvertible += UnconvertibleClassifier.findings(for: try await watches().map { SourceObject(.watch, $0) })
+                .map(\.description)
         }
         return metadata
+    }
+
+    /// The ids of an Elasticsearch cluster's Watcher watches, which nothing converts (OpenSearch has no Watcher): the
+    /// query API (7.11+), else the `.watches` index; none without Watcher.
+    func watches() async throws -> [String] {
+        let path = "/_watcher/_query/watches"
+        let response = try await client.send(.POST, path, body: try RequestBody.encode(.object(["size": .int(1000)])))
+        try client.checkAccess(response, method: "POST", path: path)
+        if response.isSuccess, let answer = response.json() {
+            return (answer["watches"]?.arrayValue ?? []).compactMap { $0["_id"]?.stringValue }.sorted()
+        }
+        guard let answer = try await optionalJSON("/.watches/_search", query: [("size", "1000"), ("_source", "false")]) else { return [] }
+        return (answer["hits"]?["hits"]?.arrayValue ?? []).compactMap { $0["_id"]?.stringValue }.sorted()
+    }
+
+    /// An Open Distro or OpenSearch source's alerting monitors (by name: each cluster gives its own ids) and the
+    /// channels (OpenSearch 2.0+) or destinations (before) their actions notify; nothing without the plugins.
+    func alertingItems(version: ClusterVersion) async throws -> (items: [MetadataItem], notes: [String]) {
+        let api = AlertingAPI(client: client, version: version)
+        guard let monitors = try await api.monitors() else { return ([], []) }
+        var items: [MetadataItem] = []
+        var notes = monitors.note.map { [$0] } ?? []
+        for (name, named) in Dictionary(grouping: monitors.elements, by: \.name).sorted(by: { $0.key < $1.key }) {
+            let sorted = named.sorted { $0.id < $1.id }
+            items.append(MetadataItem(kind: .alertingMonitor, name: name, body: MonitorShape.comparable(sorted[0].body)))
+            if sorted.count > 1 {
+                notes.append(
+                    "\(sorted.count) source monitors are named \(name) (ids \(sorted.map(\.id).joined(separator: ", "))); Tern knows monitors by name, so only \(sorted[0].id) is copied: rename the others to copy them"
+                )
+            }
+        }
+        let channels =
+            version.distribution == .opensearch && version.version >= AlertingRule.channelsVersion
+            ? try await api.channels() : try await api.destinations()
+        if let channels {
+            items += channels.elements
+            if let note = channels.note { notes.append(note) }
+        }
+        return (items, notes)
     }
 
     /// An OpenSearch (or Open Distro) source's ISM policies, copied as they are. The list API answers its first 20

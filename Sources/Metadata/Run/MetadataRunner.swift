@@ -34,7 +34,17 @@ public struct MetadataRunner: Sendable {
             if results.contains(where: { $0.source.kind == .ismPolicy }), try await !Self.hasIndexStateManagement(targetClient) {
                 results = results.map(Self.withoutISM)
             }
-            let existing = try await readTarget(targetClient, results: results)
+            var targetAlerting = TargetAlerting()
+            if results.contains(where: { $0.source.kind == .alertingMonitor || $0.source.kind == .notificationChannel }) {
+                targetAlerting = try await TargetAlerting.read(targetClient)
+                results = results.map(targetAlerting.marked)
+                let migratedChannels = Set(
+                    results.flatMap(\.items).filter { $0.item.kind == .notificationChannel && !$0.findings.contains(where: \.isBlocking) }
+                        .map(\.item.name))
+                results = results.map { targetAlerting.withChannelsChecked($0, migrated: migratedChannels) }
+            }
+            var existing = try await readTarget(targetClient, results: results)
+            existing.merge(targetAlerting.existing) { current, _ in current }
             results = results.map { Self.needingTemplate($0, results: results, existing: existing) }
             let aliases = Set(existing.filter { $0.key.kind == .index }.flatMap { ($0.value["aliases"]?.objectValue ?? [:]).keys })
             let evaluations = MetadataEvaluator.evaluate(results, existing: existing, targetAliases: aliases)
@@ -64,7 +74,8 @@ public struct MetadataRunner: Sendable {
             }
             var attached: [String] = []
             if options.apply {
-                entries = try await apply(ordering.items, entries: entries, client: targetClient)
+                entries = try await apply(
+                    ordering.items, entries: entries, client: targetClient, targetMonitors: targetAlerting.monitors ?? [:])
                 entries = try await verify(entries, client: targetClient)
                 if options.attachPolicies {
                     let attachment = try await PolicyAttacher(client: targetClient, logger: logger).attach(
@@ -74,6 +85,10 @@ public struct MetadataRunner: Sendable {
                 }
             }
             entries.sort { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
+            // A channel's URL holds its webhook token: reports show where channels differ, never what they hold.
+            for position in entries.indices where entries[position].kind == .notificationChannel {
+                entries[position].body = entries[position].body.map(NotificationChannelShape.redacted)
+            }
             var report = MetadataReport(
                 source: sourceName, sourceVersion: metadata.version.displayName, target: target.displayEndpoint,
                 targetVersion: targetInfo.version.displayName, applied: options.apply, items: entries, notConvertible: notConvertible,
@@ -169,6 +184,9 @@ public struct MetadataRunner: Sendable {
         func chosen(_ item: MetadataItem) -> Bool {
             guard item.kind != .index, item.kind != .dataStream, item.kind != .clusterSetting else { return true }
             if options.excludeTemplates.contains(where: { Glob.matches($0, item.name) }) { return false }
+            if item.kind == .alertingMonitor || item.kind == .notificationChannel {
+                return options.templates.isEmpty || options.templates.contains { Glob.matches($0, item.name) }
+            }
             if item.kind == .ismPolicy {
                 let own = InternalTemplates.isInternalPolicy(name: item.name, policy: item.body["policy"])
                 return options.templates.contains(item.name)
@@ -222,11 +240,12 @@ public struct MetadataRunner: Sendable {
     }
 
     /// Creates what is missing (and, with `overwrite`, replaces what differs) in dependency order.
-    private func apply(_ ordered: [MetadataItem], entries: [MetadataReport.Entry], client: SearchClient) async throws
-        -> [MetadataReport.Entry]
-    {
+    private func apply(
+        _ ordered: [MetadataItem], entries: [MetadataReport.Entry], client: SearchClient, targetMonitors: [String: AlertingAPI.Monitor]
+    ) async throws -> [MetadataReport.Entry] {
         var entries = entries
-        let writer = MetadataWriter(client: client, logger: logger, dropUnsupported: options.dropUnsupported)
+        var writer = MetadataWriter(client: client, logger: logger, dropUnsupported: options.dropUnsupported)
+        writer.targetMonitors = targetMonitors
         for item in ordered {
             guard let position = entries.firstIndex(where: { $0.kind == item.kind && $0.name == item.name }) else { continue }
             var entry = entries[position]
@@ -250,7 +269,7 @@ public struct MetadataRunner: Sendable {
                     let deletion = try await client.send(.DELETE, "/\(item.name)")
                     try client.checkAccess(deletion, method: "DELETE", path: "/\(item.name)")
                 }
-                let outcome = try await writer.write(item)
+                let outcome = try await writer.write(item, replacing: true)
                 entry.action = outcome.created ? .overwritten : .failed
                 entry.dropped = outcome.dropped
                 entry.reason = outcome.error.map { "the target refused it: \($0)" }
@@ -278,6 +297,9 @@ public struct MetadataRunner: Sendable {
         for item in now.items { bodies[MetadataKey(item.kind, item.name)] = item.body }
         if written.contains(where: { $0.kind == .clusterSetting }) {
             for item in try await reader.persistentSettings() { bodies[MetadataKey(item.kind, item.name)] = item.body }
+        }
+        if written.contains(where: { $0.kind == .alertingMonitor || $0.kind == .notificationChannel }) {
+            bodies.merge(try await TargetAlerting.read(client).existing) { current, _ in current }
         }
         return entries.map { entry in
             let kind = entry.kind

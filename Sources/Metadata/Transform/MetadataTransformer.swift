@@ -40,6 +40,7 @@ public struct MetadataTransformer: Sendable {
         PipelineProcessorRule.apply(to: &working, context: context, log: &shared)
         LifecyclePolicyRule.apply(to: &working, context: context, log: &shared)
         DataStreamRule.apply(to: &working, context: context, log: &shared)
+        AlertingRule.apply(to: &working, context: context, log: &shared)
 
         var outputs: [Output] = []
         var resultFindings: [Unconvertible] = []

@@ -17,6 +17,8 @@ public struct MetadataWriter: Sendable {
     public let logger: Logger
     /// Retry without the settings and mapping parameters the target calls unknown.
     public let dropUnsupported: Bool
+    /// The target's monitors by name, for replacing one (monitors are known by name; the target has its own ids).
+    public var targetMonitors: [String: AlertingAPI.Monitor] = [:]
 
     public init(client: SearchClient, logger: Logger, dropUnsupported: Bool) {
         self.client = client
@@ -35,12 +37,17 @@ public struct MetadataWriter: Sendable {
         case .ismPolicy: "/_plugins/_ism/policies/\(item.name)"
         case .dataStream: "/_data_stream/\(item.name)"
         case .clusterSetting: "/_cluster/settings"
+        case .alertingMonitor: "/_plugins/_alerting/monitors"
+        case .notificationChannel: "/_plugins/_notifications/configs"
         }
     }
 
     /// Sends the item; with `dropUnsupported`, removes what the target names as unknown and tries again (a few times,
     /// as each answer names one problem).
-    public func write(_ item: MetadataItem) async throws -> Outcome {
+    public func write(_ item: MetadataItem, replacing: Bool = false) async throws -> Outcome {
+        if item.kind == .alertingMonitor || item.kind == .notificationChannel {
+            return try await writeAlerting(item, replacing: replacing)
+        }
         var body = item
         var dropped: [String] = []
         var path = Self.path(for: item)
@@ -65,6 +72,27 @@ public struct MetadataWriter: Sendable {
             }
         }
         return Outcome(created: false, dropped: dropped, error: "the target kept refusing after \(dropped.count) removals")
+    }
+
+    /// Monitors and channels go through the plugins' own APIs: a monitor is created disabled (a replaced one keeps
+    /// the target's schedule switch), a channel keeps its config id.
+    private func writeAlerting(_ item: MetadataItem, replacing: Bool) async throws -> Outcome {
+        let api = AlertingAPI(client: client)
+        let refusal: AlertingAPI.RefusedWrite?
+        if item.kind == .notificationChannel {
+            refusal = try await api.write(channel: item, replacing: replacing)
+        } else if replacing, let existing = targetMonitors[item.name] {
+            refusal = try await api.replace(
+                monitor: existing.id, with: MonitorShape.writable(item.body, enabled: existing.enabled))
+        } else {
+            switch try await api.create(monitor: MonitorShape.writable(item.body, enabled: false)) {
+            case .success: refusal = nil
+            case .failure(let refused): refusal = refused
+            }
+        }
+        if let refusal { return Outcome(created: false, dropped: [], error: refusal.reason) }
+        logger.info("metadata created", metadata: ["item": "\(item.label)"])
+        return Outcome(created: true, dropped: [], error: nil)
     }
 
     /// The sequence number and primary term of the ISM policy stored at `path`, or nil when there is none.

@@ -26,13 +26,14 @@ struct MetadataOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Templates, pipelines and lifecycle policies to migrate (glob, repeatable). Default: all but the stack's own, which need their exact name.",
+            "Templates, pipelines, lifecycle policies, alerting monitors (by name) and notification channels (by id) to migrate (glob, repeatable). Default: all but the stack's own, which need their exact name.",
             valueName: "glob"))
     var template: [String] = []
 
     @Option(
         name: .customLong("exclude-template"),
-        help: ArgumentHelp("Templates, pipelines and lifecycle policies to leave out (glob, repeatable).", valueName: "glob"))
+        help: ArgumentHelp(
+            "Templates, pipelines, lifecycle policies, monitors and channels to leave out (glob, repeatable).", valueName: "glob"))
     var excludeTemplate: [String] = []
 
     @Option(

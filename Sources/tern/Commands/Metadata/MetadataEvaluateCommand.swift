@@ -7,7 +7,9 @@ struct MetadataEvaluateCommand: AsyncParsableCommand {
         abstract: "Show what migrate would create, and every transformation, without changing the target.",
         discussion: """
             For each template, index, data stream, pipeline and lifecycle policy (Elasticsearch ILM policies become ISM \
-            policies: docs/ilm-to-ism.md): its status on the target (create; exists: identical; exists: \
+            policies: docs/ilm-to-ism.md), and an Open Distro or OpenSearch source's alerting monitors (created with \
+            their schedules disabled until tern cutover) and notification channels (older sources' destinations \
+            converted, ids kept): its status on the target (create; exists: identical; exists: \
             different, with the places that differ; conflict, with the reason; cannot convert, with what stops it and \
             what to do), every transformation applied to it, and what it leaves behind. Source objects Tern cannot \
             carry (the stack's own ILM policies, say) are listed at the end. --json prints the same, with the exact body each \
