@@ -1,4 +1,5 @@
 import Foundation
+import Metadata
 import TernCore
 import Testing
 
@@ -214,6 +215,14 @@ import Testing
                 == Action(
                     record: [
                         .finished(.switchClients, .done, detail: "the proxy routes to the target; 2 switch hooks ran"),
+                        .started(.switchMonitors),
+                    ],
+                    next: .work(.listMonitors)))
+        #expect(
+            machine.receive(.monitorsListed([], detail: "the source has no Alerting plugin"))
+                == Action(
+                    record: [
+                        .finished(.switchMonitors, .skipped, detail: "no monitor switched: the source has no Alerting plugin"),
                         .completed(.completed, detail: "the proxy routes clients to the target"),
                     ],
                     next: .finish(.outcome(.success, message: "Cutover complete: the proxy routes clients to the target."))))
@@ -233,7 +242,14 @@ import Testing
                     record: [
                         .hookRan(.switchClients, summary: succeeded(Self.switch2).summary),
                         .facts(.switchClients, StepFacts(hooksRun: 2)),
-                        .finished(.switchClients, .done, detail: "2 switch hooks ran"),
+                        .finished(.switchClients, .done, detail: "2 switch hooks ran"), .started(.switchMonitors),
+                    ],
+                    next: .work(.listMonitors)))
+        #expect(
+            machine.receive(.monitorsListed([], detail: ""))
+                == Action(
+                    record: [
+                        .finished(.switchMonitors, .skipped, detail: "no monitor to switch"),
                         .completed(.completed, detail: "the switch hooks moved clients to the target"),
                     ],
                     next: .finish(.outcome(.success, message: "Cutover complete: the switch hooks moved clients to the target."))))
@@ -587,7 +603,17 @@ import Testing
         Scenario(
             name: "a failed switch hook, with the proxy", configuration: proxyAndHooks, world: World(failingHooks: ["echo switch-1"]),
             status: .aborted, mode: "source", blocked: ["b"]),
+        Scenario(
+            name: "a failed monitor switch", configuration: proxyAndHooks, world: World(monitorSwitchFails: true), status: .aborted,
+            mode: "source", blocked: ["b"]),
     ]
+
+    /// Where the alerting monitors end: the running one ("disk") on the target after a cutover, back on the source
+    /// after an abort; the one the operator had disabled ("quiet") never enabled anywhere.
+    static func expectMonitors(_ world: World, completed: Bool, _ comment: Comment) {
+        #expect(world.sourceMonitors == ["s1": !completed, "s2": false], comment)
+        #expect(world.targetMonitors == ["t1": completed, "t2": false], comment)
+    }
 
     /// Runs a cutover against `world`, killed after `kill` journal writes and pieces of work (nil: never), then started
     /// again on what the journal kept, as the next `tern cutover` would (or `tern rollback`, with `rollbackAfterKill`).
@@ -644,6 +670,7 @@ import Testing
         #expect(reference.completed?.status == scenario.status)
         #expect(uninterrupted.mode == scenario.mode && uninterrupted.blocked == scenario.blocked)
         #expect(uninterrupted.hooksRun.count == Set(uninterrupted.hooksRun).count, "no hook runs twice without a kill")
+        Self.expectMonitors(uninterrupted, completed: scenario.status == .completed, "uninterrupted")
         for kill in 0...total {
             var world = scenario.world
             let (journal, _, works) = Self.run(scenario.configuration, world: &world, killAfter: kill)
@@ -655,6 +682,7 @@ import Testing
             // Each hook that ran without a kill runs again only when it was the one running at the kill.
             #expect(Set(world.hooksRun) == Set(uninterrupted.hooksRun), "killed after \(kill)")
             #expect(world.hooksRun.count <= uninterrupted.hooksRun.count + 1, "killed after \(kill): \(world.hooksRun)")
+            Self.expectMonitors(world, completed: scenario.status == .completed, "killed after \(kill)")
             if scenario.status == .completed {
                 #expect(
                     journal.steps.filter { $0.status == .done || $0.status == .skipped }.map(\.name)
@@ -675,6 +703,7 @@ import Testing
             #expect(journal.completed?.status == .aborted, "killed after \(kill)")
             #expect(world.mode == "source", "killed after \(kill)")
             #expect(world.blocked == ["b"], "killed after \(kill)")
+            Self.expectMonitors(world, completed: false, "killed after \(kill)")
             // Rollback hooks undo switch hooks only when the switch had started.
             let switched = journal.step(.switchClients) != nil
             #expect(world.hooksRun.contains("echo rollback-1") == switched, "killed after \(kill): \(world.hooksRun)")
@@ -688,5 +717,47 @@ extension OperationEnding {
         case .outcome(let exitCode, _): exitCode
         case .error(let error): error.exitCode
         }
+    }
+}
+
+extension CutoverStateMachineTests {
+    @Test func monitorsAreSavedBeforeTheyAreSwitchedAndAResumedAttemptSwitchesTheSavedOnes() {
+        var machine = Machine(configuration: Self.proxy)
+        _ = machine.receive([
+            .started(recorded: []), .gatesAnswered(passingGates), .writesHeld(waiting: 0),
+            .sourceIndicesListed(open: ["a"], alreadyBlocked: []), .writeBlockSet, .drained(.done, detail: "replayed"),
+            .validated(detail: Self.validated),
+        ])
+        #expect(machine.receive(.routed).work == .listMonitors)
+        let listed = machine.receive(.monitorsListed([World.disk], detail: "new (not on the target: tern metadata migrate copies it)"))
+        #expect(listed.record == [.facts(.switchMonitors, StepFacts(monitors: [World.disk]))])
+        #expect(listed.work == .switchMonitors([World.disk]))
+        #expect(
+            machine.receive(.monitorsSwitched).record.first
+                == .finished(
+                    .switchMonitors, .done,
+                    detail:
+                        "1 monitors enabled on the target and disabled on the source; left alone: new (not on the target: tern metadata migrate copies it)"
+                ))
+
+        // Killed while switching: the source's monitor is disabled by now, so listing again would find nothing to switch.
+        var resumed = Machine(configuration: Self.proxy)
+        let steps =
+            CutoverStep.sequence.dropLast().map { cutover($0, .done) } + [
+                cutover(.switchMonitors, .running, facts: StepFacts(monitors: [World.disk]))
+            ]
+        let action = resumed.receive(.started(recorded: steps))
+        #expect(action.work == .switchMonitors([World.disk]))
+    }
+
+    @Test func anAbortAfterTheMonitorSwitchPutsThemBackFirst() {
+        var machine = Machine(configuration: Self.proxy)
+        let steps =
+            CutoverStep.sequence.dropLast().map { cutover($0, .done) } + [
+                cutover(.switchMonitors, .failed, facts: StepFacts(monitors: [World.disk]))
+            ]
+        let action = machine.receive(.rollbackRequested(recorded: steps, cutoverID: 4))
+        #expect(action.work == .restoreMonitors([World.disk]))
+        #expect(machine.receive(.monitorsRestored).work == .route(.source))
     }
 }

@@ -17,17 +17,22 @@ import Testing
     @Test func stepsAreTheWordsTheyAlwaysWere() {
         #expect(
             CutoverStep.allCases.map(\.rawValue) == [
-                "preconditions", "hold-writes", "block-source", "drain", "validate", "switch-clients", "abort",
+                "preconditions", "hold-writes", "block-source", "drain", "validate", "switch-clients", "switch-monitors", "abort",
             ])
         #expect(CutoverStep.sequence == Array(CutoverStep.allCases.dropLast()))
-        #expect(RollbackStep.allCases.map(\.rawValue) == ["hold-writes", "unblock-source", "drain-back", "verify", "switch-clients"])
+        #expect(
+            RollbackStep.allCases.map(\.rawValue) == [
+                "hold-writes", "unblock-source", "drain-back", "verify", "switch-clients", "switch-monitors",
+            ])
         #expect(MigrateStep.allCases.map(\.rawValue) == ["check", "metadata", "backfill", "replay", "validate", "cutover"])
         #expect(DecommissionStep.allCases.map(\.rawValue) == ["remove-blocks", "restore-settings", "capture-logs"])
     }
 
     @Test func positionsAreThePlanOrderAndTheAbortComesLast() {
-        #expect(CutoverStep.sequence.map(\.position) == Array(0..<6))
-        #expect(CutoverStep.abort.position == 6)
+        // Positions only order a recorded operation's steps (they are not read back as words): a step added to the plan
+        // moves the abort after it, and an earlier Tern's records, which lack the new step, keep their order.
+        #expect(CutoverStep.sequence.map(\.position) == Array(0..<7))
+        #expect(CutoverStep.abort.position == 7)
         #expect(DecommissionStep.captureLogs.position == 2)
     }
 
@@ -145,7 +150,7 @@ import Testing
             #expect(
                 rows == [
                     ["cutover", "aborted", "block-source", "2", "done", #"{"blockedIndices":["a","c"]}"#],
-                    ["cutover", "aborted", "abort", "6", "done", #"{"hooksRun":1}"#],
+                    ["cutover", "aborted", "abort", "7", "done", #"{"hooksRun":1}"#],
                 ])
             let events = AuditLog(stateDirectory: folder).events()
             #expect(events.allSatisfy { $0.operation == .cutover })

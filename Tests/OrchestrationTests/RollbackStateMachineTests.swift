@@ -12,7 +12,7 @@ import Testing
     static let rollback1 = hook("echo rollback-1", "tern.yml line 12, cutover.hooks.rollback[0]")
     static let rollback2 = hook("echo rollback-2", "tern.yml line 13, cutover.hooks.rollback[1]")
     static let proxyAndHooks = Machine.Configuration(
-        proxy: true, rollbackHooks: [rollback1, rollback2], blockedIndices: ["a", "c"], sampleRate: 0.1)
+        proxy: true, rollbackHooks: [rollback1, rollback2], blockedIndices: ["a", "c"], sampleRate: 0.1, monitors: [World.disk])
 
     static func operation(_ id: Int64, _ kind: OperationKind, _ status: OperationRecord.Status, at minute: Double) -> OperationRecord {
         OperationRecord(id: id, kind: kind, status: status, actor: "ops@host", startedAt: Date(timeIntervalSince1970: minute * 60))
@@ -104,6 +104,14 @@ import Testing
                 == Action(
                     record: [
                         .finished(.switchClients, .done, detail: "the proxy routes to the source; 2 rollback hooks ran"),
+                        .started(.switchMonitors),
+                    ],
+                    next: .work(.restoreMonitors([World.disk]))))
+        #expect(
+            machine.receive(.monitorsRestored)
+                == Action(
+                    record: [
+                        .finished(.switchMonitors, .done, detail: "1 monitors enabled on the source and disabled on the target"),
                         .completed(.completed, detail: detail),
                     ],
                     next: .finish(.outcome(.success, message: "Rollback complete: \(detail)."))))
@@ -127,7 +135,8 @@ import Testing
         #expect(
             action.record == [
                 .finished(.verify, .done, detail: "target to source, 100% sample: 0 documents differ"), .started(.switchClients),
-                .finished(.switchClients, .done, detail: "0 rollback hooks ran"),
+                .finished(.switchClients, .done, detail: "0 rollback hooks ran"), .started(.switchMonitors),
+                .finished(.switchMonitors, .skipped, detail: "the cutover switched no monitor"),
                 .completed(.completed, detail: "clients are on the source, with every write the target accepted"),
             ])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Metadata
 import TernCore
 
 @testable import Orchestration
@@ -90,6 +91,14 @@ struct World {
     var validationFails = false
     /// Whether the reverse comparison of a rollback finds differences.
     var reverseDiffers = false
+    /// Alerting monitors by id, enabled or not: on the source "disk" (s1) runs and "quiet" (s2) is off; both were
+    /// migrated disabled (t1, t2).
+    var sourceMonitors = ["s1": true, "s2": false]
+    var targetMonitors = ["t1": false, "t2": false]
+    /// Whether enabling a monitor on the target fails.
+    var monitorSwitchFails = false
+
+    static let disk = MonitorPair(name: "disk", sourceID: "s1", targetID: "t1")
 
     mutating func perform(_ work: CutoverStateMachine.Work) -> CutoverStateMachine.Event {
         switch work {
@@ -114,6 +123,26 @@ struct World {
         case .removeWriteBlock(let names):
             blocked.subtract(names)
             return .writeBlockRemoved
+        case .listMonitors:
+            let pairs = sourceMonitors["s1"] == true ? [Self.disk] : []
+            return .monitorsListed(pairs, detail: "")
+        case .switchMonitors(let pairs):
+            if monitorSwitchFails { return .failed(reason: "the target refused to enable monitor disk", exitCode: .failure) }
+            for pair in pairs {
+                targetMonitors[pair.targetID] = true
+                sourceMonitors[pair.sourceID] = false
+            }
+            return .monitorsSwitched
+        case .restoreMonitors(let pairs):
+            restore(pairs)
+            return .monitorsRestored
+        }
+    }
+
+    private mutating func restore(_ pairs: [MonitorPair]) {
+        for pair in pairs {
+            sourceMonitors[pair.sourceID] = true
+            targetMonitors[pair.targetID] = false
         }
     }
 
@@ -131,6 +160,9 @@ struct World {
         case .route(let target):
             mode = target.rawValue
             return .routed
+        case .restoreMonitors(let pairs):
+            restore(pairs)
+            return .monitorsRestored
         }
     }
 

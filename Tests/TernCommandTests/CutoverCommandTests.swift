@@ -45,14 +45,27 @@ import Testing
         }
     }
 
+    /// - Parameter monitors: files of alerting monitors for the source and the target; then Tern reaches each cluster
+    ///   through a fault proxy that holds them as the Alerting plugin would (osmem has no Alerting plugin).
     static func withBlueGreen<T>(
-        documents: Int = 600, extraConfiguration: String = "", _ body: (BlueGreen) async throws -> T
+        documents: Int = 600, extraConfiguration: String = "", monitors: (source: URL, target: URL)? = nil,
+        _ body: (BlueGreen) async throws -> T
     ) async throws -> T {
         try await OsmemServer.with { source in
             try await OsmemServer.with { target in
                 try await ReplayCommandTests.seedSource(source, count: documents)
                 let folder = try TernBinary.temporaryFolder()
                 defer { try? FileManager.default.removeItem(at: folder) }
+                let alerting = try monitors.map {
+                    (
+                        try FaultProxy(upstream: source.url, monitors: $0.source),
+                        try FaultProxy(upstream: target.url, monitors: $0.target)
+                    )
+                }
+                defer {
+                    alerting?.0.stop()
+                    alerting?.1.stop()
+                }
                 let tern = folder.appendingPathComponent(".tern")
                 let sourceLog = try CaptureLogWriter(directory: tern.appendingPathComponent("capture").path)
                 let targetLog = try CaptureLogWriter(directory: tern.appendingPathComponent("capture-target").path)
@@ -64,9 +77,9 @@ import Testing
                 let port = try await proxy.start()
                 try """
                 source:
-                  endpoint: \(source.url.absoluteString)
+                  endpoint: \((alerting?.0.url ?? source.url).absoluteString)
                 target:
-                  endpoint: \(target.url.absoluteString)
+                  endpoint: \((alerting?.1.url ?? target.url).absoluteString)
                 migration:
                   indices: [orders]
                   proxy: http://127.0.0.1:\(port)
@@ -157,9 +170,11 @@ import Testing
             let steps = status["operations"]?.arrayValue?.first { $0["kind"]?.stringValue == "cutover" }?["steps"]?.arrayValue ?? []
             #expect(
                 steps.compactMap { $0["step"]?.stringValue } == [
-                    "preconditions", "hold-writes", "block-source", "drain", "validate", "switch-clients",
+                    "preconditions", "hold-writes", "block-source", "drain", "validate", "switch-clients", "switch-monitors",
                 ])
-            #expect(steps.allSatisfy { $0["status"]?.stringValue == "done" }, "\(steps)")
+            // osmem has no Alerting plugin: there are no monitors to switch.
+            #expect(steps.dropLast().allSatisfy { $0["status"]?.stringValue == "done" }, "\(steps)")
+            #expect(steps.last?["status"]?.stringValue == "skipped", "\(steps)")
             #expect(steps.first { $0["step"]?.stringValue == "validate" }?["detail"]?.stringValue?.contains("0 documents differ") == true)
 
             // Every acknowledged write is on the target with its last content, before and after the cutover.
@@ -260,6 +275,67 @@ import Testing
             // The source takes writes again, through the proxy.
             #expect(try await world.write(.PUT, "/orders/_doc/after-rollback", #"{"ok":1}"#) == 201)
         }
+    }
+
+    /// A monitor as the Alerting plugin stores it.
+    static func monitor(_ name: String, enabled: Bool) -> String {
+        #"{"type":"monitor","schema_version":8,"name":"\#(name)","monitor_type":"query_level_monitor","enabled":\#(enabled),"enabled_time":\#(enabled ? "1714557600000" : "null"),"schedule":{"period":{"interval":1,"unit":"MINUTES"}},"inputs":[{"search":{"indices":["orders"],"query":{"size":0,"query":{"match_all":{}}}}}],"triggers":[],"last_update_time":1714557600000,"owner":"alerting"}"#
+    }
+
+    static func enabled(_ proxy: URL, _ id: String) async throws -> Bool? {
+        try await SearchClient.withClient(ClusterConfiguration(role: "check", endpoints: [proxy]), logger: Logger(label: "test")) {
+            client in
+            try await client.getJSON("/_plugins/_alerting/monitors/\(id)")["monitor"]?["enabled"]?.boolValue
+        }
+    }
+
+    @Test func cutoverSwitchesTheMigratedMonitorsToTheTargetAndRollbackSwitchesThemBackWithAnAlertingStandIn() async throws {
+        let folder = try TernBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sourceFile = folder.appendingPathComponent("source-monitors.json")
+        let targetFile = folder.appendingPathComponent("target-monitors.json")
+        // On the source "disk" runs and "quiet" is off; both were migrated disabled, with the target's own ids.
+        try #"{"s1":\#(Self.monitor("disk", enabled: true)),"s2":\#(Self.monitor("quiet", enabled: false))}"#.write(
+            to: sourceFile, atomically: true, encoding: .utf8)
+        try #"{"t1":\#(Self.monitor("disk", enabled: false)),"t2":\#(Self.monitor("quiet", enabled: false))}"#.write(
+            to: targetFile, atomically: true, encoding: .utf8)
+        try await Self.withBlueGreen(documents: 200, monitors: (sourceFile, targetFile)) { world in
+            let migrate = try await world.tern(["migrate", "--cutover", "--json"])
+            #expect(migrate.status == 0, "\(migrate.stdout)\(migrate.stderr)")
+            let source = URL(string: try #require(try Self.endpoint(world, "source")))!
+            let target = URL(string: try #require(try Self.endpoint(world, "target")))!
+            #expect(try await Self.enabled(target, "t1") == true)
+            #expect(try await Self.enabled(source, "s1") == false)
+            #expect(try await Self.enabled(target, "t2") == false, "a monitor the operator had disabled stays disabled")
+            let cutover = try await world.tern(["status", "--json"])
+            #expect(cutover.stdout.contains("switch-monitors"), "\(cutover.stdout)")
+
+            let rollback = try await world.tern(["rollback", "--json"])
+            #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+            #expect(try await Self.enabled(source, "s1") == true)
+            #expect(try await Self.enabled(target, "t1") == false)
+            #expect(try await Self.enabled(source, "s2") == false)
+        }
+        // Every alerting request Tern sent is one the Alerting plugin's REST handlers accept.
+        for file in [sourceFile, targetFile] {
+            let log = try String(contentsOf: URL(fileURLWithPath: file.path + ".requests.ndjson"), encoding: .utf8)
+            let requests = try log.split(separator: "\n").map { try JSONValue.parse(Array($0.utf8)) }
+            #expect(requests.contains { $0["method"]?.stringValue == "PUT" })
+            for request in requests {
+                let violations = OpenSearchAPISpecification.shared.violations(
+                    method: request["method"]?.stringValue ?? "", target: request["target"]?.stringValue ?? "",
+                    body: request["body"]?.stringValue.map { Array($0.utf8) })
+                #expect(violations.isEmpty, "\(violations)")
+            }
+        }
+    }
+
+    /// The endpoint tern.yml names for a cluster.
+    static func endpoint(_ world: BlueGreen, _ role: String) throws -> String? {
+        let text = try String(contentsOf: world.folder.appendingPathComponent("tern.yml"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(of: "\(role):") else { return nil }
+        return lines[(start + 1)...].first { $0.contains("endpoint:") }?.components(separatedBy: "endpoint: ").last
     }
 
     @Test func switchHooksRunInOrderAndAFailingOneAbortsWithTheRollbackHooks() async throws {

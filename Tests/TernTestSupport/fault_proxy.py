@@ -44,6 +44,8 @@ parser.add_argument("--drop", type=float, default=0.0, help="probability that a 
 parser.add_argument("--whole", type=float, default=0.0, help="probability that a whole bulk request is answered 429")
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--data-streams", help="a recorded GET _data_stream answer to serve")
+parser.add_argument("--monitors", help="alerting monitors ({id: monitor}) to hold and serve as the Alerting plugin does; "
+                                       "every alerting request is appended to FILE.requests.ndjson")
 options = parser.parse_args()
 upstream = urllib.parse.urlsplit(options.upstream)
 
@@ -56,6 +58,10 @@ signal.signal(signal.SIGUSR2, lambda *_: down.clear())
 # A parent may have these blocked, and the mask is inherited.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1, signal.SIGUSR2})
 rng = random.Random(options.seed)
+monitors = {}
+if options.monitors:
+    with open(options.monitors) as held:
+        monitors = json.load(held)
 busy = threading.Event()
 stats = {"busy_answers": 0, "requests": 0, "passthrough": 0, "bulk_requests": 0, "items": 0, "items_rejected": 0, "items_forwarded": 0,
          "drops_before": 0, "drops_after": 0, "items_applied_unanswered": 0, "whole_rejections": 0,
@@ -170,6 +176,8 @@ class Handler(socketserver.BaseRequestHandler):
                     return json_response(404, "Not Found", {"error": {"type": "index_not_found_exception",
                                                                        "reason": "no such index [%s]" % name}, "status": 404})
             return json_response(200, "OK", streams)
+        if options.monitors and path.startswith("/_plugins/_alerting/monitors"):
+            return self.alerting(method, target, path, body)
         if path == "/_proxy/busy":
             (busy.set if "on=true" in query else busy.clear)()
             return json_response(200, "OK", {"busy": busy.is_set()})
@@ -184,6 +192,32 @@ class Handler(socketserver.BaseRequestHandler):
             return self.bulk(method, target, query, headers, body)
         count("passthrough")
         return self.forward(method, target, headers, body)
+
+    def alerting(self, method, target, path, body):
+        """The Alerting plugin's monitor search, get and update, over the monitors held in memory (their schedules
+        switch as a real cluster's would); each request is logged for the test to check against the API spec."""
+        with lock:
+            with open(options.monitors + ".requests.ndjson", "a") as log:
+                log.write(json.dumps({"method": method, "target": target,
+                                      "body": body.decode("utf-8") if body else None}) + "\n")
+            if path == "/_plugins/_alerting/monitors/_search" and method in ("GET", "POST"):
+                hits = [{"_index": ".opendistro-alerting-config", "_id": id, "_version": 1, "_seq_no": 0,
+                         "_primary_term": 1, "_score": 1.0, "_source": monitor} for id, monitor in monitors.items()]
+                return json_response(200, "OK", {"took": 1, "timed_out": False, "hits": {
+                    "total": {"value": len(hits), "relation": "eq"}, "max_score": 1.0, "hits": hits}})
+            id = urllib.parse.unquote(path[len("/_plugins/_alerting/monitors/"):])
+            if id not in monitors:
+                return json_response(404, "Not Found", {"error": {"type": "status_exception",
+                                                                  "reason": "Monitor not found."}, "status": 404})
+            if method == "PUT":
+                monitor = json.loads(body)
+                monitor["last_update_time"] = 1733600000000
+                monitor["enabled_time"] = 1733600000000 if monitor.get("enabled") else None
+                monitors[id] = monitor
+            elif method != "GET":
+                return json_response(405, "Method Not Allowed", {"error": "no handler", "status": 405})
+            return json_response(200, "OK", {"_id": id, "_version": 1, "_seq_no": 0, "_primary_term": 1,
+                                             "monitor": monitors[id]})
 
     def forward(self, method, target, headers, body, identity=False):
         sent = {name: value for name, value in headers if name.lower() not in HOP_BY_HOP}

@@ -139,6 +139,15 @@ public struct CutoverRunner: Sendable {
         case .removeWriteBlock(let indices):
             try await SearchClient.withClient(workspace.source, logger: logger) { try await WriteBlock(client: $0).set(nil, on: indices) }
             return .writeBlockRemoved
+        case .listMonitors:
+            let (pairs, detail) = try await MonitorSwitch(workspace: workspace, logger: logger).list()
+            return .monitorsListed(pairs, detail: detail)
+        case .switchMonitors(let pairs):
+            try await MonitorSwitch(workspace: workspace, logger: logger).switchToTarget(pairs)
+            return .monitorsSwitched
+        case .restoreMonitors(let pairs):
+            try await MonitorSwitch(workspace: workspace, logger: logger).switchToSource(pairs)
+            return .monitorsRestored
         }
     }
 

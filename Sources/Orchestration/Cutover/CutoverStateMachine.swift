@@ -1,4 +1,5 @@
 import Capture
+import Metadata
 import TernCore
 
 /// The decisions of `tern cutover`, without I/O: which step comes next, what a resumed cutover skips, when to abort and
@@ -13,8 +14,10 @@ import TernCore
 ///   A step recorded as running or failed (killed before its end was written) runs again: every step is idempotent.
 /// - `block-source` saves the indices it is about to block before it blocks them, leaving out those that already had
 ///   a write block (the operator's own), so a resumed attempt, an abort or a rollback removes only this cutover's.
-/// - A failed gate, hook or step aborts: the proxy routes to the source again, this cutover's write blocks are
-///   removed, and the rollback hooks run when the switch hooks may have (the step `switch-clients` started). The
+/// - `switch-monitors` saves the monitor pairs it is about to switch before it switches them, so an abort or a rollback
+///   puts back exactly those (not monitors the operator had disabled on the source).
+/// - A failed gate, hook or step aborts: switched monitors go back to the source, the proxy routes to the source again,
+///   this cutover's write blocks are removed, and the rollback hooks run when the switch hooks may have (the step `switch-clients` started). The
 ///   abort is the step ``CutoverStep/abort``; a cutover that recorded it is never resumed forwards, the next start
 ///   finishes the abort instead (and `tern rollback` finishes it too). A failed precondition aborts with nothing to
 ///   undo: nothing was changed yet.
@@ -55,6 +58,12 @@ public struct CutoverStateMachine: Sendable {
         case route(ProxyMode)
         /// Remove the write block from these source indices: ``Event/writeBlockRemoved``.
         case removeWriteBlock([String])
+        /// The source's enabled monitors and their counterparts on the target: ``Event/monitorsListed(_:detail:)``.
+        case listMonitors
+        /// Enable these monitors on the target, then disable them on the source: ``Event/monitorsSwitched``.
+        case switchMonitors([MonitorPair])
+        /// Enable these monitors on the source, then disable them on the target: ``Event/monitorsRestored``.
+        case restoreMonitors([MonitorPair])
     }
 
     public enum Event: Sendable, Equatable {
@@ -77,6 +86,11 @@ public struct CutoverStateMachine: Sendable {
         case hookFinished(HookOutcome)
         case routed
         case writeBlockRemoved
+        /// The monitors to switch (none when the source has no Alerting plugin or no enabled monitor), and what was
+        /// left alone, for the step's detail (empty when nothing was).
+        case monitorsListed([MonitorPair], detail: String)
+        case monitorsSwitched
+        case monitorsRestored
         /// The work failed: its reason (without the final full stop) and the exit code it means.
         case failed(reason: String, exitCode: TernExitCode)
     }
@@ -104,12 +118,12 @@ public struct CutoverStateMachine: Sendable {
         }
 
         enum Phase: Sendable {
-            case route, unblock, hooks, done
+            case monitors, route, unblock, hooks, done
         }
 
         var reason: String
         var cause: Cause
-        var phase = Phase.route
+        var phase = Phase.monitors
         /// For the detail: what this attempt put back.
         var undone: [String] = []
     }
@@ -120,6 +134,10 @@ public struct CutoverStateMachine: Sendable {
     private var statuses: [CutoverStep: OperationStep.Status] = [:]
     /// The indices this cutover blocks, once saved (before they are blocked).
     private var blockedIndices: [String]?
+    /// The monitors this cutover switches, once saved (before they are switched).
+    private var switchedMonitors: [MonitorPair]?
+    /// What `switch-monitors` left alone, for its detail.
+    private var monitorsLeftAlone = ""
     /// Of the indices `block-source` listed, those that had a write block already, for its detail.
     private var operatorBlocks = 0
     private var switchHooks: HookProgress
@@ -196,8 +214,26 @@ public struct CutoverStateMachine: Sendable {
             let ran = switchHooks.done
             return finish(.switchClients, .done, detail: "the proxy routes to the target\(ran > 0 ? "; \(ran) switch hooks ran" : "")")
 
+        case (.running(.switchMonitors, .listMonitors), .monitorsListed(let pairs, let detail)):
+            monitorsLeftAlone = detail
+            guard !pairs.isEmpty else {
+                return finish(.switchMonitors, .skipped, detail: detail.isEmpty ? "no monitor to switch" : "no monitor switched: \(detail)")
+            }
+            switchedMonitors = pairs
+            return run(
+                .switchMonitors, .switchMonitors(pairs), record: [.facts(.switchMonitors, StepFacts(monitors: pairs))])
+
+        case (.running(.switchMonitors, .switchMonitors(let pairs)), .monitorsSwitched):
+            let left = monitorsLeftAlone.isEmpty ? "" : "; left alone: \(monitorsLeftAlone)"
+            return finish(
+                .switchMonitors, .done, detail: "\(pairs.count) monitors enabled on the target and disabled on the source\(left)")
+
         case (.running(let step, _), .failed(let reason, let exitCode)):
             return fail(step, reason: reason, exitCode: exitCode)
+
+        case (.aborting(var abort, .restoreMonitors(let pairs)), .monitorsRestored):
+            abort.undone.append("\(pairs.count) monitors enabled on the source again")
+            return continueAbort(abort)
 
         case (.aborting(var abort, .route(.source)), .routed):
             abort.undone.append("the proxy routes to the source")
@@ -233,6 +269,7 @@ public struct CutoverStateMachine: Sendable {
             facts[name] = step.savedFacts
         }
         blockedIndices = facts[.blockSource]?.blockedIndices
+        switchedMonitors = facts[.switchMonitors]?.monitors
         switchHooks = HookProgress(configuration.switchHooks, role: .switch, done: facts[.switchClients]?.hooksRun)
         rollbackHooks = HookProgress(configuration.rollbackHooks, role: .rollback, done: facts[.abort]?.hooksRun)
     }
@@ -267,6 +304,10 @@ public struct CutoverStateMachine: Sendable {
                 return run(.validate, .validate, record: record)
             case .switchClients:
                 return switchClients(record: record)
+            case .switchMonitors:
+                // A resumed attempt switches what the first one saved: the source's monitors may be disabled by now.
+                guard let saved = switchedMonitors else { return run(.switchMonitors, .listMonitors, record: record) }
+                return run(.switchMonitors, .switchMonitors(saved), record: record)
             case .abort:
                 preconditionFailure("the abort is not a step of the sequence")
             }
@@ -327,6 +368,9 @@ public struct CutoverStateMachine: Sendable {
         var abort = abort
         while true {
             switch abort.phase {
+            case .monitors:
+                abort.phase = .route
+                if let pairs = switchedMonitors, !pairs.isEmpty { return undo(abort, .restoreMonitors(pairs), record: record) }
             case .route:
                 abort.phase = .unblock
                 if configuration.proxy { return undo(abort, .route(.source), record: record) }

@@ -12,6 +12,9 @@ public enum CutoverStep: String, OperationStepName {
     case validate
     /// Switch hooks, then the proxy routes to the target (held writes go there).
     case switchClients = "switch-clients"
+    /// The migrated alerting monitors are enabled on the target and disabled on the source, so alerts come from the
+    /// cluster clients write to. Which ones is saved before they are switched, for an abort and a rollback.
+    case switchMonitors = "switch-monitors"
     /// Not part of the sequence: recorded when a failed gate, hook or error stops the cutover, and the source is put back
     /// in charge (the proxy routes to it, this cutover's write blocks are removed, rollback hooks undo switch hooks).
     /// A cutover that recorded it is never resumed forwards: the next start finishes the abort.
@@ -20,7 +23,9 @@ public enum CutoverStep: String, OperationStepName {
     public static let operationKind = OperationKind.cutover
 
     /// The steps a cutover runs, in order (every case but ``abort``).
-    public static let sequence: [CutoverStep] = [.preconditions, .holdWrites, .blockSource, .drain, .validate, .switchClients]
+    public static let sequence: [CutoverStep] = [
+        .preconditions, .holdWrites, .blockSource, .drain, .validate, .switchClients, .switchMonitors,
+    ]
 
     /// For the dry run: what the step does.
     public var summary: String {
@@ -31,7 +36,9 @@ public enum CutoverStep: String, OperationStepName {
         case .drain: "replay the capture log to lag 0"
         case .validate: "validation gate on both clusters"
         case .switchClients: "run the switch hooks; proxy routes everything to the target"
-        case .abort: "proxy routes to the source; remove this cutover's write blocks; run the rollback hooks"
+        case .switchMonitors: "enable the migrated alerting monitors on the target, disable them on the source"
+        case .abort:
+            "monitors back on the source; proxy routes to the source; remove this cutover's write blocks; run the rollback hooks"
         }
     }
 }

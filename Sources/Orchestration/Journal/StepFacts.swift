@@ -1,4 +1,5 @@
 import Foundation
+import Metadata
 
 /// What a step saves for a resumed attempt, an abort and a rollback, as JSON in the step's `facts` column (the keys
 /// are the property names; a state folder an earlier Tern wrote still reads).
@@ -7,10 +8,13 @@ public struct StepFacts: Codable, Sendable, Equatable {
     public var blockedIndices: [String]?
     /// Hooks of the step that ran to completion, by position.
     public var hooksRun: Int?
+    /// The alerting monitors this cutover switches from the source to the target (saved before it switches them).
+    public var monitors: [MonitorPair]?
 
-    public init(blockedIndices: [String]? = nil, hooksRun: Int? = nil) {
+    public init(blockedIndices: [String]? = nil, hooksRun: Int? = nil, monitors: [MonitorPair]? = nil) {
         self.blockedIndices = blockedIndices
         self.hooksRun = hooksRun
+        self.monitors = monitors
     }
 
     /// The JSON the state store keeps, keys sorted.

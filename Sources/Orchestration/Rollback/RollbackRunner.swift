@@ -43,7 +43,8 @@ public struct RollbackRunner: Sendable {
             configuration: .init(
                 proxy: workspace.proxy != nil, rollbackHooks: workspace.cutover.rollbackHooks,
                 blockedIndices: RollbackStateMachine.blockedIndices(of: cutover), sampleRate: workspace.cutover.gateSample,
-                reverseRenames: workspace.selection.renames.map { "\($0.to):\($0.from)" }))
+                reverseRenames: workspace.selection.renames.map { "\($0.to):\($0.from)" },
+                monitors: RollbackStateMachine.switchedMonitors(of: cutover)))
         let first = machine.receive(.started(recorded: await journal.operation.steps))
         let ending = try await runActions(first, journal: journal) { work in
             machine.receive(try await event(of: { try await perform(work) }, failed: { .failed(reason: $0, exitCode: $1) }))
@@ -102,6 +103,9 @@ public struct RollbackRunner: Sendable {
         case .route(let mode):
             try await routing().setMode(mode)
             return .routed
+        case .restoreMonitors(let pairs):
+            try await MonitorSwitch(workspace: workspace, logger: logger).switchToSource(pairs)
+            return .monitorsRestored
         }
     }
 

@@ -1,5 +1,6 @@
 import Capture
 import Foundation
+import Metadata
 import TernCore
 
 /// The decisions of `tern rollback`, without I/O: what a rollback does (finish a partial cutover's abort, roll back a
@@ -42,6 +43,11 @@ public struct RollbackStateMachine: Sendable {
         cutover.step(CutoverStep.blockSource)?.savedFacts?.blockedIndices ?? []
     }
 
+    /// The monitors a cutover switched to the target, from its saved facts (never those the operator had disabled).
+    public static func switchedMonitors(of cutover: OperationRecord) -> [MonitorPair] {
+        cutover.step(CutoverStep.switchMonitors)?.savedFacts?.monitors ?? []
+    }
+
     public struct Configuration: Sendable, Equatable {
         /// Clients write through the tern proxy, which can hold their writes and route them to either cluster.
         public var proxy: Bool
@@ -54,15 +60,19 @@ public struct RollbackStateMachine: Sendable {
         /// The migration's renames reversed (`target-name:source-name`), for the repair the ending suggests: without
         /// them it would compare the target's indices with source indices of the same name.
         public var reverseRenames: [String]
+        /// The monitors the cutover switched (``RollbackStateMachine/switchedMonitors(of:)``).
+        public var monitors: [MonitorPair]
 
         public init(
-            proxy: Bool, rollbackHooks: [HookCommand] = [], blockedIndices: [String], sampleRate: Double, reverseRenames: [String] = []
+            proxy: Bool, rollbackHooks: [HookCommand] = [], blockedIndices: [String], sampleRate: Double, reverseRenames: [String] = [],
+            monitors: [MonitorPair] = []
         ) {
             self.proxy = proxy
             self.rollbackHooks = rollbackHooks
             self.blockedIndices = blockedIndices
             self.sampleRate = sampleRate
             self.reverseRenames = reverseRenames
+            self.monitors = monitors
         }
     }
 
@@ -80,6 +90,8 @@ public struct RollbackStateMachine: Sendable {
         case runHook(HookCommand)
         /// Have the proxy route clients to this side: ``Event/routed``.
         case route(ProxyMode)
+        /// Enable these monitors on the source, then disable them on the target: ``Event/monitorsRestored``.
+        case restoreMonitors([MonitorPair])
     }
 
     public enum Event: Sendable, Equatable {
@@ -94,6 +106,7 @@ public struct RollbackStateMachine: Sendable {
         case verified(passed: Bool, summary: String)
         case hookFinished(HookOutcome)
         case routed
+        case monitorsRestored
         /// The work failed: its reason (without the final full stop) and the exit code it means.
         case failed(reason: String, exitCode: TernExitCode)
     }
@@ -161,6 +174,9 @@ public struct RollbackStateMachine: Sendable {
             return finish(
                 .switchClients, .done, detail: "the proxy routes to the source\(ran > 0 ? "; \(ran) rollback hooks ran" : "")")
 
+        case (.running(.switchMonitors, .restoreMonitors(let pairs)), .monitorsRestored):
+            return finish(.switchMonitors, .done, detail: "\(pairs.count) monitors enabled on the source and disabled on the target")
+
         case (.running(let step, _), .failed(let reason, let exitCode)):
             return stop(step, reason: reason, exitCode: exitCode)
 
@@ -196,6 +212,11 @@ public struct RollbackStateMachine: Sendable {
                 return run(.verify, .verify, record: record)
             case .switchClients:
                 return switchClients(record: record)
+            case .switchMonitors:
+                guard configuration.monitors.isEmpty else {
+                    return run(.switchMonitors, .restoreMonitors(configuration.monitors), record: record)
+                }
+                skipped = "the cutover switched no monitor"
             }
             record.append(.finished(step, .skipped, detail: skipped))
             statuses[step] = .skipped

@@ -10,6 +10,8 @@ public enum RollbackStep: String, OperationStepName {
     case verify
     /// Rollback hooks, then the proxy routes to the source (held writes go there).
     case switchClients = "switch-clients"
+    /// The alerting monitors the cutover switched are enabled on the source again and disabled on the target.
+    case switchMonitors = "switch-monitors"
 
     public static let operationKind = OperationKind.rollback
 }

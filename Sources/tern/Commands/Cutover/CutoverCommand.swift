@@ -17,8 +17,10 @@ struct CutoverCommand: AsyncParsableCommand {
               5. validate: counts and a sample (cutover.gate_sample, 10% by default) after a validation that passed \
             within cutover.max_validation_age; otherwise, or with --full, every document
               6. switch-clients: the switch hooks run, then the proxy routes everything to the target (held writes go there)
+              7. switch-monitors: the alerting monitors tern metadata migrate copied (disabled) are enabled on the target \
+            and disabled on the source, each source monitor that runs with its namesake; skipped without the Alerting plugin
 
-            A failed gate or hook, or an error, aborts: the proxy routes to the source again, the blocks this cutover \
+            A failed gate or hook, or an error, aborts: switched monitors run on the source again, the proxy routes to the source again, the blocks this cutover \
             placed are removed and rollback hooks undo switch hooks that ran. A killed cutover resumes at its first \
             unfinished step when run again. Give the proxy a --hold-timeout longer than the drain and the gate take.
 

@@ -9,7 +9,8 @@ struct RollbackCommand: AsyncParsableCommand {
         discussion: """
             After a completed cutover: the proxy holds writes, the source's write blocks are removed, the writes the \
             proxy sent to the target (its target-side capture log) are replayed to the source, counts and a sample \
-            are compared target to source, then the rollback hooks run and the proxy routes to the source. After an \
+            are compared target to source, then the rollback hooks run, the proxy routes to the source, and the \
+            monitors the cutover switched run on the source again (disabled on the target). After an \
             unfinished or failed cutover it finishes that cutover's abort. Resumable like a cutover.
 
             Clients that wrote to the target without the proxy wrote where Tern cannot see: the comparison shows what \
