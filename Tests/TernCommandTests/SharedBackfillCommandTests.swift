@@ -220,7 +220,7 @@ extension SharedBackfillCommandTests {
             let first = try worker(1)
             defer { first.kill9() }
             // Kill the first worker once its lease records a checkpoint, as `tern backfill status` shows it.
-            let checkpoint = try await eventually("a checkpoint is recorded", within: .seconds(60), every: .milliseconds(100)) {
+            let checkpoint = try await eventually("a checkpoint is recorded", within: .seconds(180), every: .milliseconds(100)) {
                 () async throws -> Int? in
                 let status = try await TernBinary.run(
                     ["backfill", "status", "--coordinate", "--target", target.url.absoluteString, "--json"], in: folder)
