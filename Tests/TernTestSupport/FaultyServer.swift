@@ -6,6 +6,8 @@ import Foundation
 public final class FaultyServer: Sendable {
     public enum Mode: String, Sendable {
         case unauthorized, garbage, truncated, silent, tls
+        /// Well-formed answers in chunks, gzip-compressed when the request accepts gzip.
+        case chunked
         /// Connections hang unanswered, like those to an unreachable host.
         case blackhole
 

@@ -5,10 +5,12 @@ No real search server can be told to send garbage, cut a response short or refus
 tests that need those answers talk to this one (their names say so). It listens on 127.0.0.1 on a free port,
 prints {"port": N} on one line, and exits when its parent process goes away.
 
-Modes: unauthorized (for the command line's exit code), garbage, truncated, silent, tls, and blackhole (a listener whose
+Modes: unauthorized (for the command line's exit code), garbage, truncated, silent, tls, chunked (well-formed answers
+in three chunks, gzip-compressed when the request accepts gzip: what a proxy must pass through), and blackhole (a listener whose
 accept queue is full, so new connections hang like packets to an unreachable host). Well-formed answers that are not
 what Tern needs (403, HTML, 503, busy answers) are tested in memory instead (`InMemoryTransport`).
 """
+import gzip
 import json
 import os
 import socket
@@ -69,6 +71,7 @@ class Handler(socketserver.BaseRequestHandler):
             except (socket.timeout, ConnectionError, ssl.SSLError, OSError):
                 return
             head, _, buffer = buffer.partition(b"\r\n\r\n")
+            self.accepts_gzip = b"gzip" in head.lower()
             lines = head.decode("latin-1").split("\r\n")
             path = lines[0].split(" ")[1] if len(lines[0].split(" ")) > 1 else "/"
             length = 0
@@ -102,6 +105,22 @@ class Handler(socketserver.BaseRequestHandler):
             return False
         elif mode == "tls":
             conn.sendall(search_answer(path))
+        elif mode == "chunked":
+            if "/_doc/" in path:
+                status, body = "201 Created", json.dumps({"_index": "chunky", "_id": path.rsplit("/", 1)[1], "result": "created",
+                                                          "_version": 1, "_seq_no": 0, "_primary_term": 1})
+            else:
+                status, body = "200 OK", json.dumps({"hits": {"total": {"value": 1, "relation": "eq"},
+                                                              "hits": [{"_id": "1", "_source": {"text": "x" * 3000}}]}})
+            data = body.encode()
+            extra = ""
+            if self.accepts_gzip:
+                data, extra = gzip.compress(data), "Content-Encoding: gzip\r\n"
+            third = len(data) // 3 + 1
+            chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece)
+                              for piece in (data[:third], data[third:2 * third], data[2 * third:]) if piece)
+            conn.sendall(f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}Transfer-Encoding: chunked\r\n\r\n"
+                         .encode() + chunks + b"0\r\n\r\n")
         else:
             conn.sendall(response(500, "Internal Server Error", "unknown mode"))
         return True

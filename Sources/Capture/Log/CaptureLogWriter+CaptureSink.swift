@@ -31,4 +31,9 @@ extension CaptureLogWriter: CaptureSink {
     }
 
     public var positionDescription: String? { stats.end.description }
+
+    public var syncStatistics: (records: Int, syncs: Int)? {
+        let stats = self.stats
+        return (stats.records, stats.fsyncs)
+    }
 }

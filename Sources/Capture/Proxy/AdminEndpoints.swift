@@ -69,6 +69,12 @@ struct AdminEndpoints: Sendable {
         if let position = sourceSink.positionDescription { positions["source"] = .string(position) }
         if let position = targetSink?.positionDescription { positions["target"] = .string(position) }
         if !positions.isEmpty { body["capture_position"] = .object(positions) }
+        var syncs: [String: JSONValue] = [:]
+        for (side, sink) in [("source", sourceSink), ("target", targetSink)] {
+            guard let statistics = sink?.syncStatistics else { continue }
+            syncs[side] = .object(["records": .int(Int64(statistics.records)), "fsyncs": .int(Int64(statistics.syncs))])
+        }
+        if !syncs.isEmpty { body["capture_syncs"] = .object(syncs) }
         return .json(.ok, .object(body))
     }
 

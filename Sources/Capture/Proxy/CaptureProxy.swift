@@ -40,6 +40,8 @@ public final class CaptureProxy: Sendable {
     private let targetTLS: TLSConfiguration?
     private let listenerTLS: NIOSSLContext?
     private let lifecycle = Mutex(Lifecycle.idle)
+    /// The proxy's own event loops when `threads` is given (shut down when it stops); else NIO's one per core.
+    private let ownGroup: MultiThreadedEventLoopGroup?
 
     private typealias ServerChannel = NIOAsyncChannel<any Channel, Never>
 
@@ -94,6 +96,10 @@ public final class CaptureProxy: Sendable {
         guard configuration.maxRequestBodyBytes > 0 else {
             throw TernError.configuration("The proxy's request body limit must be positive.")
         }
+        if let threads = configuration.threads, !(1...1024).contains(threads) {
+            throw TernError.configuration("The proxy's thread count \(threads) is out of range; give 1 to 1024 (default: one per core).")
+        }
+        ownGroup = configuration.threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
         modes = ModeController(mode: configuration.initialMode, targetAvailable: configuration.target != nil && targetSink != nil)
         if configuration.initialMode == .target {
             try modes.setMode(.target)
@@ -143,7 +149,7 @@ public final class CaptureProxy: Sendable {
         }
         guard claimed else { throw TernError.configuration("The capture proxy was already started; create a new one.") }
 
-        let group = MultiThreadedEventLoopGroup.singleton
+        let group = ownGroup ?? MultiThreadedEventLoopGroup.singleton
         let source = UpstreamCluster(
             configuration: configuration.source, tls: sourceTLS, eventLoopGroup: group,
             connectionsPerHost: configuration.upstreamConnectionsPerHost)
@@ -215,9 +221,11 @@ public final class CaptureProxy: Sendable {
             }
         } catch {
             await upstreams.shutdown()
+            try? await ownGroup?.shutdownGracefully()
             throw error
         }
         await upstreams.shutdown()
+        try? await ownGroup?.shutdownGracefully()
         logger.info("capture proxy stopped")
     }
 
@@ -243,6 +251,7 @@ public final class CaptureProxy: Sendable {
         }
         // Started but never run: nobody else will close the pools.
         await action.1?.shutdown()
+        if action.0 == nil || action.1 != nil { try? await ownGroup?.shutdownGracefully() }
     }
 
     private func bind(group: MultiThreadedEventLoopGroup, router: RequestRouter) async throws -> ServerChannel {
@@ -260,7 +269,9 @@ public final class CaptureProxy: Sendable {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Pipelined requests wait in ProxyConnection, which keeps the socket readable (see its `queued`).
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         ProxyConnection(router: router, registry: registry, maxRequestBodyBytes: limit, logger: logger))
                     return channel

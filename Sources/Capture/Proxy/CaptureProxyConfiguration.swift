@@ -45,13 +45,15 @@ public struct CaptureProxyConfiguration: Sendable {
     public var readSampleRate: Double
     /// Largest answer body kept in the read log; a larger answer is recorded without it (and not compared).
     public var readLogMaxBodyBytes: Int
+    /// Event loop threads serving clients (each with its own upstream connections); nil: one per core.
+    public var threads: Int?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, source: ClusterConfiguration, target: ClusterConfiguration? = nil,
         adminToken: Secret, metricsRequireToken: Bool = false, maxRequestBodyBytes: Int = 100 << 20,
         maxResponseBodyBytes: Int = 512 << 20, holdTimeout: Duration = .seconds(30), onCaptureFailure: CaptureFailurePolicy = .reject,
         initialMode: ProxyMode = .source, listenerTLS: ListenerTLS? = nil, upstreamConnectionsPerHost: Int = 32,
-        readSampleRate: Double = 1, readLogMaxBodyBytes: Int = 1 << 20
+        readSampleRate: Double = 1, readLogMaxBodyBytes: Int = 1 << 20, threads: Int? = nil
     ) {
         self.host = host
         self.port = port
@@ -68,5 +70,6 @@ public struct CaptureProxyConfiguration: Sendable {
         self.upstreamConnectionsPerHost = upstreamConnectionsPerHost
         self.readSampleRate = readSampleRate
         self.readLogMaxBodyBytes = readLogMaxBodyBytes
+        self.threads = threads
     }
 }

@@ -38,8 +38,12 @@ public protocol CaptureSink: Sendable {
 
     /// Where the log stands (file and offset of the last durable record), for the status endpoint; `nil` when unknown.
     var positionDescription: String? { get }
+
+    /// Records written and `fsync`s done so far, for the status: how group commit batches under load.
+    var syncStatistics: (records: Int, syncs: Int)? { get }
 }
 
 extension CaptureSink {
     public var positionDescription: String? { nil }
+    public var syncStatistics: (records: Int, syncs: Int)? { nil }
 }

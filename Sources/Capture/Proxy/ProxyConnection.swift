@@ -2,8 +2,8 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Serves one client connection on its event loop: requests in order (pipelined ones wait their turn in
-/// `HTTPServerPipelineHandler`), bodies aggregated up to the limit, keep-alive until the client or a graceful shutdown
+/// Serves one client connection on its event loop: requests in order (pipelined ones wait their turn in ``queued``),
+/// bodies aggregated up to the limit, keep-alive until the client or a graceful shutdown
 /// ends it. Reads are forwarded and streamed back without leaving the loop; a captured write leaves it only to wait for
 /// the capture log's sync (and, in `hold-writes` mode, for the hold to end).
 final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
@@ -28,6 +28,14 @@ final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     /// The upstream answer being streamed, paused while this connection's writes are backed up.
     private var streaming: UpstreamReading?
+    /// Parts of requests the client sent before the current one was answered (HTTP/1.1 pipelining), handled in order
+    /// once it is. The socket stays readable meanwhile: turning reads off and on for every request (as NIO's
+    /// `HTTPServerPipelineHandler` does) costs two `epoll_ctl` calls per request. Reads pause only when a client
+    /// pipelines more than ``maxQueuedBytes``.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var queuedBytes = 0
+    private var readsPaused = false
+    static let maxQueuedBytes = 1 << 20
 
     init(router: RequestRouter, registry: ConnectionRegistry, maxRequestBodyBytes: Int, logger: Logger) {
         self.router = router
@@ -69,9 +77,19 @@ final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
-        case (.head(let head), .idle):
-            guard let id else { return }
+        let part = unwrapInboundIn(data)
+        if case .answering = state {
+            queue(part, context: context)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        if case .refused = state { return }
+        switch part {
+        case .head(let head):
+            guard case .idle = state, let id else { return outOfOrder(context) }
             registry.markBusy(id)
             let receivedAt = RequestRouter.nowMillis()
             if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBodyBytes {
@@ -82,23 +100,27 @@ final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
             state = .reading(head, ByteBuffer(), receivedAtMillis: receivedAt)
-        case (.body(var chunk), .reading(let head, var body, let receivedAt)):
+        case .body(var chunk):
+            // Matched on `state` alone (not on a tuple holding a copy of it), so that once `state` lets go the body has
+            // one owner and appending does not copy it: a copy per chunk made a 100 MB bulk take a minute.
+            guard case .reading(let head, var body, let receivedAt) = state else { return outOfOrder(context) }
             guard body.readableBytes + chunk.readableBytes <= maxRequestBodyBytes else {
                 refuseTooLarge(head, context: context)
                 return
             }
-            state = .idle  // drops the state's reference to the body so that appending does not copy it
+            state = .idle
             body.writeBuffer(&chunk)
             state = .reading(head, body, receivedAtMillis: receivedAt)
-        case (.end, .reading(let head, let body, let receivedAt)):
+        case .end:
+            guard case .reading(let head, let body, let receivedAt) = state else { return outOfOrder(context) }
             state = .answering(head)
             respond(to: ProxyRequest(head: head, body: body, receivedAtMillis: receivedAt), context: context)
-        case (_, .refused):
-            break
-        default:
-            // A part out of order (the pipeline handler never delivers one): end the connection.
-            context.close(promise: nil)
         }
+    }
+
+    /// A part out of order (the decoder never delivers one): end the connection.
+    private func outOfOrder(_ context: ChannelHandlerContext) {
+        context.close(promise: nil)
     }
 
     // MARK: Answers
@@ -174,9 +196,34 @@ final class ProxyConnection: ChannelInboundHandler, RemovableChannelHandler {
         if keepAlive {
             if case .answering = state { state = .idle }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            handleQueued(context: context)
         } else {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    // MARK: Pipelining
+
+    private func queue(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        if case .body(let chunk) = part { queuedBytes += chunk.readableBytes }
+        queued.append(part)
+        if !readsPaused && (queuedBytes > Self.maxQueuedBytes || queued.count > 1024) {
+            readsPaused = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+    }
+
+    /// Handles queued parts until a request is with the router again (or none is left).
+    private func handleQueued(context: ChannelHandlerContext) {
+        while let part = queued.popFirst() {
+            if case .body(let chunk) = part { queuedBytes -= chunk.readableBytes }
+            handle(part, context: context)
+            if case .answering = state { break }
+        }
+        if readsPaused && queued.isEmpty {
+            readsPaused = false
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         }
     }
 

@@ -195,9 +195,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         if let body, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
-        let written = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        written.futureResult.assumeIsolated().whenFailure { [weak self] error in self?.fail(error) }
+        // No promise: a write that fails closes the channel, and channelInactive fails the request.
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -10,6 +10,8 @@ final class InMemoryCaptureSink: CaptureSink {
         var uri: String
         var requestHeaders: [(name: String, value: String)]
         var requestBody: String
+        /// The body as sent, byte for byte (a gzip body is not text).
+        var requestBytes: [UInt8] = []
         var status: Int?
         var responseBody: String?
     }
@@ -49,7 +51,8 @@ final class InMemoryCaptureSink: CaptureSink {
         try state.withLock { state in
             if state.failing { throw DiskFull() }
             state.exchanges[exchange] = Exchange(
-                id: exchange, method: method, uri: uri, requestHeaders: headers, requestBody: String(buffer: body))
+                id: exchange, method: method, uri: uri, requestHeaders: headers, requestBody: String(buffer: body),
+                requestBytes: Array(body.readableBytesView))
         }
     }
 

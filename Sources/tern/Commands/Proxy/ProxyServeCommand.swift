@@ -138,6 +138,13 @@ struct ProxyServeCommand: AsyncParsableCommand {
             valueName: "duration"))
     var retention: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Event loop threads serving clients, each with its own upstream connections (default: one per core).",
+            valueName: "n"))
+    var threads: Int?
+
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain for TLS on the listener.", valueName: "path"))
     var tlsCertificate: String?
 
@@ -152,6 +159,9 @@ struct ProxyServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard holdTimeout > 0, holdTimeout.isFinite else { throw ValidationError("--hold-timeout must be a positive number of seconds.") }
+        if let threads, !(1...1024).contains(threads) {
+            throw ValidationError("--threads must be between 1 and 1024 (default: one per core).")
+        }
         guard readSample > 0, readSample <= 1 else {
             throw ValidationError("--read-sample must be more than 0 and at most 1 (0.1 records a tenth of the reads).")
         }
@@ -182,7 +192,8 @@ struct ProxyServeCommand: AsyncParsableCommand {
                     host: address.host, port: address.port, source: source, target: clusters.target, adminToken: token,
                     maxRequestBodyBytes: Int(bodyLimit), holdTimeout: .milliseconds(Int64(holdTimeout * 1000)),
                     onCaptureFailure: onCaptureFailure.policy,
-                    listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") }, readSampleRate: readSample),
+                    listenerTLS: tlsCertificate.map { .init(certificateFile: $0, keyFile: tlsKey ?? "") }, readSampleRate: readSample,
+                    threads: threads),
                 captureDirectory: captureDirectory,
                 targetCaptureDirectory: FolderOptions.targetCaptureDirectory(targetCaptureDirectory, beside: captureDirectory),
                 readLogDirectory: readLogDirectory,
