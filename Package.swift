@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "Orchestration", targets: ["Orchestration"]),
         .library(name: "Upgrade", targets: ["Upgrade"]),
+        .library(name: "Replication", targets: ["Replication"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -177,6 +178,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Cross-cluster replication between OpenSearch clusters: the plan, the followers, their lag.
+        .target(
+            name: "Replication",
+            dependencies: [
+                "TernCore",
+                "SearchClient",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line: parses arguments and prints, nothing more.
         .executableTarget(
             name: "tern",
@@ -194,6 +205,7 @@ let package = Package(
                 "Capture",
                 "Orchestration",
                 "Upgrade",
+                "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -235,6 +247,7 @@ let package = Package(
             dependencies: ["Orchestration", "State", "TernTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "UpgradeTests", dependencies: ["Upgrade", "Compatibility", "TernTestSupport"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SearchClient", "TernCore", "TernTestSupport"]),
         .testTarget(
             name: "TernCommandTests",
             dependencies: ["TernCore", "Compatibility", "Backfill", "Capture", "Metadata", "Validation", "Upgrade", "TernTestSupport"]

@@ -36,7 +36,7 @@ struct Tern: AsyncParsableCommand {
             CheckCommand.self, InitCommand.self, MetadataCommand.self, BackfillCommand.self, ProxyCommand.self, ReplayCommand.self,
             ValidateCommand.self, CompareReadsCommand.self, MigrateCommand.self, CutoverCommand.self, RollbackCommand.self,
             DecommissionCommand.self,
-            StatusCommand.self, UpgradeCommand.self, SnapshotCommand.self, LuceneCommand.self,
+            CCRCommand.self, StatusCommand.self, UpgradeCommand.self, SnapshotCommand.self, LuceneCommand.self,
         ]
     )
 }
