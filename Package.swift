@@ -164,6 +164,7 @@ let package = Package(
                 "Backfill",
                 "Validation",
                 "Capture",
+                "Replication",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

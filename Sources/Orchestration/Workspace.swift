@@ -19,11 +19,15 @@ public struct Workspace: Sendable {
     /// The running capture proxy, when clients write through one.
     public var proxy: ProxyAdminClient?
     public var cutover: CutoverSettings
+    /// How the target is kept in sync: the cutover drains the capture log, or waits for the followers and stops them.
+    public var sync: SyncMethod
 
     public init(
         source: ClusterConfiguration, target: ClusterConfiguration, selection: IndexSelection, stateDirectory: String,
-        store: StateStore, captureDirectory: String, targetCaptureDirectory: String, proxy: ProxyAdminClient?, cutover: CutoverSettings
+        store: StateStore, captureDirectory: String, targetCaptureDirectory: String, proxy: ProxyAdminClient?, cutover: CutoverSettings,
+        sync: SyncMethod = .proxy
     ) {
+        self.sync = sync
         self.source = source
         self.target = target
         self.selection = selection

@@ -114,6 +114,60 @@ public struct ReplicationRunner: Sendable {
         }
     }
 
+    /// For the cutover, with writes blocked on the source: waits until every follower of the selection has its leader's
+    /// last operation, then stops them all (they become writable). Followers no longer replicating count as stopped by
+    /// an earlier attempt. Returns what it stopped.
+    /// - Throws: `TernError` when a follower is paused, or still behind after `timeout`.
+    public func catchUpAndStop(timeout: Duration, poll: Duration = .milliseconds(250)) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let statuses = try await status()
+            switch ReplicationCatchUp.decide(statuses) {
+            case .fail(let reason):
+                throw TernError(.failedChecks, reason)
+            case .stop(let followers):
+                try await withClients { client in
+                    for follower in followers { try await client.stop(follower: follower) }
+                }
+                return followers
+            case .wait(let behind):
+                guard ContinuousClock.now < deadline else {
+                    let list = behind.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \($0.value.map { "\($0) operations" } ?? "bootstrapping")"
+                    }
+                    throw TernError(
+                        .failedChecks,
+                        "followers still behind their leaders after \(timeout) (\(list.joined(separator: ", "))); raise cutover.drain_timeout or check the replication"
+                    )
+                }
+                try await Task.sleep(for: poll)
+            }
+        }
+    }
+
+    /// Waits until no follower of the selection is bootstrapping (copying the leader's files) any more, for
+    /// `tern migrate`; returns the followers. Each poll is logged; a paused follower or one not following fails it.
+    public func waitForBootstrap(poll: Duration = .seconds(2)) async throws -> [ReplicationClient.FollowerStatus] {
+        while true {
+            let statuses = try await status()
+            if let broken = statuses.first(where: { !$0.isReplicating || $0.status == "PAUSED" }) {
+                throw TernError(
+                    .failedChecks,
+                    "replication of \(broken.follower) is \(broken.status.lowercased())\(broken.reason.map { " (\($0))" } ?? ""); see tern ccr status"
+                )
+            }
+            let bootstrapping = statuses.filter { $0.status == "BOOTSTRAPPING" }
+            if bootstrapping.isEmpty { return statuses }
+            logger.info("followers bootstrapping", metadata: ["followers": "\(bootstrapping.map(\.follower))"])
+            try await Task.sleep(for: poll)
+        }
+    }
+
+    /// Removes the target's remote-cluster connection to the source, for `tern decommission`.
+    public func disconnect() async throws {
+        try await withClients { client in try await client.disconnect(alias: options.alias) }
+    }
+
     private func plan(_ client: ReplicationClient) async throws -> ReplicationPlan {
         ReplicationPlanner.plan(
             source: try await ReplicationClient.cluster(client.source), target: try await ReplicationClient.cluster(client.target),

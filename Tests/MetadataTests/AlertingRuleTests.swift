@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TernCore
 import Testing
 
@@ -120,5 +121,23 @@ import Testing
         #expect(unpaired.count == 3)
         #expect(unpaired.contains { $0.hasPrefix("new (not on the target") })
         #expect(unpaired.filter { $0.hasPrefix("twice (the name is not unique") }.count == 2)
+    }
+}
+
+extension AlertingRuleTests {
+    /// With cross-cluster replication the plugin creates the followers: the metadata step leaves indices and data streams
+    /// out and still carries the rest.
+    @Test func indicesAndDataStreamsAreLeftOutWhenReplicationCreatesThem() {
+        var options = MetadataRunOptions(selection: IndexSelection(), apply: true)
+        options.indices = false
+        let runner = MetadataRunner(
+            source: .cluster(ClusterConfiguration(role: "source", endpoints: [])),
+            target: ClusterConfiguration(role: "target", endpoints: []), options: options, logger: Logger(label: "test"))
+        let items = [
+            MetadataItem(kind: .index, name: "logs", body: .object([:])), MetadataItem(kind: .dataStream, name: "logs-app", body: .object([:])),
+            MetadataItem(kind: .indexTemplate, name: "logs-app", body: .object(["index_patterns": .array([.string("logs-app*")])])),
+            MetadataItem(kind: .alertingMonitor, name: "disk", body: .object([:])),
+        ]
+        #expect(runner.select(items).map(\.kind) == [.indexTemplate, .alertingMonitor])
     }
 }

@@ -761,3 +761,30 @@ extension CutoverStateMachineTests {
         #expect(machine.receive(.monitorsRestored).work == .route(.source))
     }
 }
+
+extension CutoverStateMachineTests {
+    @Test func anAbortAfterTheDrainWithReplicationSaysAStoppedFollowerCannotResume() {
+        var machine = Machine(configuration: Machine.Configuration(proxy: true, replication: true))
+        let action = machine.receive([
+            .started(recorded: []), .gatesAnswered(passingGates), .writesHeld(waiting: 0),
+            .sourceIndicesListed(open: ["a"], alreadyBlocked: []), .writeBlockSet,
+            .drained(.done, detail: "replication stopped on 1 indices"), .failed(reason: Self.differences, exitCode: .failure),
+            .routed, .writeBlockRemoved,
+        ])
+        guard case .finish(.outcome(_, let message)) = action.next else {
+            Issue.record("the abort must end: \(action)")
+            return
+        }
+        #expect(message.contains("a stopped follower cannot resume"), "\(message)")
+
+        // Without replication, or before the drain began, nothing is said about followers.
+        var proxyOnly = Machine(configuration: Self.proxy)
+        let plain = proxyOnly.receive([
+            .started(recorded: []), .gatesAnswered(passingGates), .writesHeld(waiting: 0),
+            .sourceIndicesListed(open: ["a"], alreadyBlocked: []), .writeBlockSet,
+            .failed(reason: "the drain failed", exitCode: .failure), .routed, .writeBlockRemoved,
+        ])
+        guard case .finish(.outcome(_, let plainMessage)) = plain.next else { return }
+        #expect(!plainMessage.contains("follower"))
+    }
+}

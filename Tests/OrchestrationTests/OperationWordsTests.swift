@@ -25,7 +25,8 @@ import Testing
                 "hold-writes", "unblock-source", "drain-back", "verify", "switch-clients", "switch-monitors",
             ])
         #expect(MigrateStep.allCases.map(\.rawValue) == ["check", "metadata", "backfill", "replay", "validate", "cutover"])
-        #expect(DecommissionStep.allCases.map(\.rawValue) == ["remove-blocks", "restore-settings", "capture-logs"])
+        #expect(
+            DecommissionStep.allCases.map(\.rawValue) == ["remove-blocks", "restore-settings", "capture-logs", "remove-remote-cluster"])
     }
 
     @Test func positionsAreThePlanOrderAndTheAbortComesLast() {

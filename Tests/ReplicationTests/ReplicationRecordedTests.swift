@@ -80,6 +80,11 @@ import Testing
                 times: 2),
             Exchange("POST", "/_plugins/_replication/logs-v2/_stop", body: #"{"acknowledged":true}"#),
             Exchange("GET", "/_plugins/_replication/logs-v2/_status", status: 404, body: Self.notFollowed, times: 0),
+            Exchange(
+                "PUT", "/_cluster/settings", body: #"{"acknowledged":true,"persistent":{},"transient":{}}"#,
+                expect:
+                    #"{"persistent":{"cluster.remote.tern-source.mode":null,"cluster.remote.tern-source.seeds":null,"cluster.remote.tern-source.proxy_address":null}}"#
+            ),
         ])
         defer { target.stop() }
         let runner = runner(source, target)
@@ -99,6 +104,7 @@ import Testing
         let after = try await runner.status()
         #expect(after.first?.isReplicating == false)
         #expect(try await runner.stop() == [], "stopping again does nothing")
+        try await runner.disconnect()
 
         let unexpected = try target.unexpected() + source.unexpected()
         #expect(unexpected.isEmpty, "\(unexpected)")
@@ -129,5 +135,44 @@ import Testing
         }
         #expect(try target.requests().allSatisfy { $0.method == "GET" })
         #expect(try target.unexpected().isEmpty)
+    }
+
+    @Test func theDrainWaitsForEveryFollowerThenStopsThemAgainstRecordedExchanges() async throws {
+        let source = try RecordedExchangeServer(Self.sourceExchanges)
+        defer { source.stop() }
+        func syncing(_ follower: Int64) -> String {
+            #"{"status":"SYNCING","reason":"User initiated","leader_alias":"tern-source","leader_index":"logs","follower_index":"logs-v2","syncing_details":{"leader_checkpoint":1199,"follower_checkpoint":\#(follower),"seq_no":\#(follower)}}"#
+        }
+        let target = try RecordedExchangeServer([
+            Exchange("GET", "/", body: Self.root("2.19.1", name: "new"), times: 0),
+            Exchange("GET", "/_plugins/_replication/logs-v2/_status", body: syncing(1150)),
+            Exchange("GET", "/_plugins/_replication/logs-v2/_status", body: syncing(1199)),
+            Exchange("POST", "/_plugins/_replication/logs-v2/_stop", body: #"{"acknowledged":true}"#),
+        ])
+        defer { target.stop() }
+        let stopped = try await runner(source, target).catchUpAndStop(timeout: .seconds(30), poll: .milliseconds(10))
+        #expect(stopped == ["logs-v2"])
+        #expect(try target.requests("POST", "/_plugins/_replication/logs-v2/_stop").count == 1)
+        let unexpected = try target.unexpected() + source.unexpected()
+        #expect(unexpected.isEmpty, "\(unexpected)")
+    }
+
+    @Test func aFollowerThatDoesNotCatchUpFailsTheDrainAfterItsTimeoutAgainstRecordedExchanges() async throws {
+        let source = try RecordedExchangeServer(Self.sourceExchanges)
+        defer { source.stop() }
+        let target = try RecordedExchangeServer([
+            Exchange(
+                "GET", "/_plugins/_replication/logs-v2/_status",
+                body:
+                    #"{"status":"SYNCING","leader_alias":"tern-source","leader_index":"logs","follower_index":"logs-v2","syncing_details":{"leader_checkpoint":1199,"follower_checkpoint":900,"seq_no":900}}"#,
+                times: 0)
+        ])
+        defer { target.stop() }
+        await #expect {
+            _ = try await runner(source, target).catchUpAndStop(timeout: .milliseconds(200), poll: .milliseconds(20))
+        } throws: { error in
+            (error as? TernError)?.message.contains("logs-v2 299 operations") == true
+        }
+        #expect(try target.requests().allSatisfy { $0.method == "GET" }, "nothing is stopped while a follower lags")
     }
 }

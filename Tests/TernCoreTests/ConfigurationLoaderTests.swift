@@ -220,3 +220,12 @@ import Testing
         #expect(failure("repositories:\n  b:\n    url: s3://x/y\n    bucket: z\n").contains("unknown key 'repositories.b.bucket'"))
     }
 }
+
+extension ConfigurationLoaderTests {
+    @Test func theSyncMethodIsTheProxyUnlessCrossClusterReplicationIsNamed() throws {
+        #expect(try loader.parse("migration:\n  indices: [logs]\n").migration.sync == .proxy)
+        #expect(try loader.parse("migration:\n  sync: ccr\n").migration.sync == .ccr)
+        let message = failure("migration:\n  sync: snapshot\n")
+        #expect(message.contains("'snapshot' is not a sync method; use proxy"), "\(message)")
+    }
+}

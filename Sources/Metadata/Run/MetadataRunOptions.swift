@@ -19,6 +19,8 @@ public struct MetadataRunOptions: Sendable {
     public var clusterSettings = false
     /// Attach each migrated index to the ISM policy its source index was managed by (`_plugins/_ism/add`).
     public var attachPolicies = false
+    /// Create the selected indices and data streams; false when cross-cluster replication creates them as followers.
+    public var indices = true
 
     public init(
         selection: IndexSelection = IndexSelection(), templates: [String] = [], excludeTemplates: [String] = [],

@@ -182,7 +182,8 @@ public struct MetadataRunner: Sendable {
     /// the component templates the selected composable templates use, and the indices the reader selected.
     func select(_ items: [MetadataItem]) -> [MetadataItem] {
         func chosen(_ item: MetadataItem) -> Bool {
-            guard item.kind != .index, item.kind != .dataStream, item.kind != .clusterSetting else { return true }
+            if item.kind == .index || item.kind == .dataStream { return options.indices }
+            guard item.kind != .clusterSetting else { return true }
             if options.excludeTemplates.contains(where: { Glob.matches($0, item.name) }) { return false }
             if item.kind == .alertingMonitor || item.kind == .notificationChannel {
                 return options.templates.isEmpty || options.templates.contains { Glob.matches($0, item.name) }

@@ -2,6 +2,7 @@ import Backfill
 import Capture
 import Foundation
 import Logging
+import Replication
 import SearchClient
 import State
 import TernCore
@@ -24,8 +25,12 @@ struct CutoverPreconditions: Sendable {
                         exitCode: TernError.exitCode(of: error)))
             }
         }
-        answers.append(await backfill(store: store, skip: skipBackfillCheck))
-        answers.append(await replayLag(store: store))
+        if workspace.sync == .ccr {
+            answers.append(await replication())
+        } else {
+            answers.append(await backfill(store: store, skip: skipBackfillCheck))
+            answers.append(await replayLag(store: store))
+        }
         answers.append(await recentValidation(store: store).answer)
         answers.append(await clients())
         return answers
@@ -68,6 +73,37 @@ struct CutoverPreconditions: Sendable {
             }
         } catch {
             return GateAnswer(gate: "backfill", passed: false, detail: TernError.reason(of: error))
+        }
+    }
+
+    /// With cross-cluster replication: every selected index followed, none paused or bootstrapping, the lag bounded.
+    private func replication() async -> GateAnswer {
+        do {
+            let statuses = try await ReplicationRunner(
+                source: workspace.source, target: workspace.target, options: ReplicationRunner.Options(selection: workspace.selection),
+                logger: logger
+            ).status()
+            guard !statuses.isEmpty else {
+                return GateAnswer(gate: "replication", passed: false, detail: "no open source index matches the selection")
+            }
+            let notFollowed = statuses.filter { !$0.isReplicating || $0.status == "PAUSED" || $0.status == "BOOTSTRAPPING" }
+            guard notFollowed.isEmpty else {
+                let list = notFollowed.map { "\($0.follower) \($0.status.lowercased())" }.joined(separator: ", ")
+                return GateAnswer(
+                    gate: "replication", passed: false,
+                    detail: "not every index is followed and in sync (\(list)); run tern ccr start, or wait for the bootstrap")
+            }
+            let lag = statuses.compactMap(\.lag).reduce(0, +)
+            let bound = Int64(workspace.cutover.maxLag)
+            return GateAnswer(
+                gate: "replication", passed: lag <= bound,
+                detail: lag <= bound
+                    ? "\(statuses.count) followers, \(lag) operations behind (bound \(bound))"
+                    : "\(statuses.count) followers, \(lag) operations behind, more than the bound of \(bound); let them catch up, or raise cutover.max_lag"
+            )
+        } catch {
+            return GateAnswer(
+                gate: "replication", passed: false, detail: TernError.reason(of: error), exitCode: TernError.exitCode(of: error))
         }
     }
 

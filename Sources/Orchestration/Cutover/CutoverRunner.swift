@@ -1,6 +1,7 @@
 import Capture
 import Foundation
 import Logging
+import Replication
 import SearchClient
 import State
 import TernCore
@@ -66,7 +67,11 @@ public struct CutoverRunner: Sendable {
         let unfinished = try await store.operations(kind: .cutover, limit: 1).first.flatMap { $0.status == .running ? $0 : nil }
         let steps = CutoverStep.sequence.map { step in
             let done = unfinished?.step(step).map { $0.status == .done || $0.status == .skipped } ?? false
-            return PlannedStep(step: step, action: step.summary, state: done ? .done : .pending)
+            let action =
+                step == .drain && workspace.sync == .ccr
+                ? "wait until every follower has its leader's last operation, then stop replication (followers become writable)"
+                : step.summary
+            return PlannedStep(step: step, action: action, state: done ? .done : .pending)
         }
         return Plan(steps: steps, gates: gates, ready: gates.allSatisfy { $0.passed || !$0.blocking }, unfinished: unfinished)
     }
@@ -100,7 +105,8 @@ public struct CutoverRunner: Sendable {
     ) async throws -> OperationOutcome {
         var machine = CutoverStateMachine(
             configuration: .init(
-                proxy: workspace.proxy != nil, switchHooks: workspace.cutover.switchHooks, rollbackHooks: workspace.cutover.rollbackHooks))
+                proxy: workspace.proxy != nil, switchHooks: workspace.cutover.switchHooks, rollbackHooks: workspace.cutover.rollbackHooks,
+                replication: workspace.sync == .ccr))
         let first = machine.receive(start(await journal.operation.steps))
         let ending = try await runActions(first, journal: journal) { work in
             machine.receive(try await event(of: { try await perform(work) }, failed: { .failed(reason: $0, exitCode: $1) }))
@@ -159,6 +165,17 @@ public struct CutoverRunner: Sendable {
     }
 
     private func drain() async throws -> (OperationStep.Status, String) {
+        if workspace.sync == .ccr {
+            // The source is blocked: once every follower has its leader's last operation, the target has every write.
+            let stopped = try await ReplicationRunner(
+                source: workspace.source, target: workspace.target, options: ReplicationRunner.Options(selection: workspace.selection),
+                logger: logger
+            ).catchUpAndStop(timeout: workspace.cutover.drainTimeout)
+            return (
+                .done,
+                "every follower caught up with its blocked leader; replication stopped on \(stopped.count) indices, writable now"
+            )
+        }
         guard workspace.hasCaptureLog(workspace.captureDirectory) else {
             return (.skipped, "no capture log in \(workspace.captureDirectory): nothing to replay")
         }

@@ -29,11 +29,15 @@ public struct CutoverStateMachine: Sendable {
         public var switchHooks: [HookCommand]
         /// `cutover.hooks.rollback`: commands that move them back, run when an abort undoes the switch hooks.
         public var rollbackHooks: [HookCommand]
+        /// The target follows the source by cross-cluster replication: the drain stops the followers, which an abort
+        /// cannot start again.
+        public var replication: Bool
 
-        public init(proxy: Bool, switchHooks: [HookCommand] = [], rollbackHooks: [HookCommand] = []) {
+        public init(proxy: Bool, switchHooks: [HookCommand] = [], rollbackHooks: [HookCommand] = [], replication: Bool = false) {
             self.proxy = proxy
             self.switchHooks = switchHooks
             self.rollbackHooks = rollbackHooks
+            self.replication = replication
         }
     }
 
@@ -395,7 +399,12 @@ public struct CutoverStateMachine: Sendable {
     private mutating func endAbort(_ abort: Abort, record: [Entry]) -> Action {
         var undone = abort.undone
         if statuses[.switchClients] != nil && rollbackHooks.done > 0 { undone.append("\(rollbackHooks.done) rollback hooks ran") }
-        let detail = undone.isEmpty ? "nothing had changed" : undone.joined(separator: ", ")
+        var detail = undone.isEmpty ? "nothing had changed" : undone.joined(separator: ", ")
+        if configuration.replication, statuses[.drain] != nil {
+            // The drain may have stopped the followers; the plugin cannot resume a stopped one.
+            detail +=
+                "; replication may be stopped, and a stopped follower cannot resume: check tern ccr status, and to follow again delete the followers and run tern ccr start (or keep the target in sync with tern proxy and tern replay)"
+        }
         statuses[.abort] = .done
         state = .finished
         let record = record + [.finished(.abort, .done, detail: detail), .completed(.aborted, detail: abort.reason)]

@@ -1,6 +1,7 @@
 import Capture
 import Foundation
 import Logging
+import Replication
 import SearchClient
 import State
 import TernCore
@@ -74,6 +75,7 @@ public struct DecommissionRunner: Sendable {
         case .removeBlocks: try await removeBlocks(cutover)
         case .restoreSettings: try await restoreSettings(store)
         case .captureLogs: try await captureLogs()
+        case .removeRemoteCluster: try await removeRemoteCluster()
         }
     }
 
@@ -103,6 +105,17 @@ public struct DecommissionRunner: Sendable {
             }
         }
         return (.done, "put back \(remembered.count) settings on the target")
+    }
+
+    /// The connection `tern ccr start` gave the target (`cluster.remote.<alias>.*`); the followers were stopped at the
+    /// cutover and stay as ordinary indices.
+    private func removeRemoteCluster() async throws -> (OperationStep.Status, String) {
+        guard workspace.sync == .ccr else { return (.skipped, "the target was kept in sync by the capture proxy") }
+        let runner = ReplicationRunner(
+            source: workspace.source, target: workspace.target, options: ReplicationRunner.Options(selection: workspace.selection),
+            logger: logger)
+        try await runner.disconnect()
+        return (.done, "removed the target's remote-cluster connection \(runner.options.alias) to the source")
     }
 
     private func captureLogs() async throws -> (OperationStep.Status, String) {

@@ -6,6 +6,8 @@ public enum DecommissionStep: String, OperationStepName {
     case restoreSettings = "restore-settings"
     /// The capture logs are deleted (with `--delete-capture-logs`), or kept.
     case captureLogs = "capture-logs"
+    /// With cross-cluster replication: the target's remote-cluster connection to the source is removed.
+    case removeRemoteCluster = "remove-remote-cluster"
 
     public static let operationKind = OperationKind.decommission
 }

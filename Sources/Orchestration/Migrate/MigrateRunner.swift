@@ -4,6 +4,7 @@ import Compatibility
 import Foundation
 import Logging
 import Metadata
+import Replication
 import SearchClient
 import State
 import TernCore
@@ -94,7 +95,12 @@ public struct MigrateRunner: Sendable {
         case .metadata:
             let report = try await MetadataRunner(
                 source: .cluster(workspace.source), target: workspace.target,
-                options: MetadataRunOptions(selection: workspace.selection, apply: true), logger: logger
+                options: {
+                    var options = MetadataRunOptions(selection: workspace.selection, apply: true)
+                    // Replication creates the followers itself, from the leaders' settings and mappings.
+                    options.indices = workspace.sync != .ccr
+                    return options
+                }(), logger: logger
             ).run()
             guard report.ok else {
                 let failed = report.failures(overwrite: false)
@@ -105,6 +111,17 @@ public struct MigrateRunner: Sendable {
                 )
             }
             return (.done, "\(report.items.count) items on the target")
+        case .backfill where workspace.sync == .ccr:
+            let runner = ReplicationRunner(
+                source: workspace.source, target: workspace.target, options: ReplicationRunner.Options(selection: workspace.selection),
+                logger: logger)
+            let started = try await runner.start()
+            let statuses = try await runner.waitForBootstrap()
+            let lag = statuses.compactMap(\.lag).reduce(0, +)
+            return (
+                .done,
+                "cross-cluster replication copies the documents: \(started.started.count) followers started, \(statuses.count) in sync, \(lag) operations behind"
+            )
         case .backfill:
             let report = try await BackfillRunner(
                 source: .cluster(workspace.source), target: .cluster(workspace.target),
@@ -120,6 +137,13 @@ public struct MigrateRunner: Sendable {
                 )
             }
             return (.done, "\(report.written) documents written, \(report.alreadyNewer) already newer, in \(Int(report.seconds)) s")
+        case .replay where workspace.sync == .ccr:
+            return (.skipped, "cross-cluster replication keeps the target in sync")
+        case .validate where workspace.sync == .ccr && !options.cutover:
+            return (
+                .skipped,
+                "the followers lag the source while it takes writes, so only the cutover's gate, with writes blocked, compares exactly"
+            )
         case .replay:
             guard workspace.hasCaptureLog(workspace.captureDirectory) else {
                 return (.skipped, "no capture log in \(workspace.captureDirectory): clients do not write through a tern proxy")

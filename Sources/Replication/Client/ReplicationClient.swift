@@ -108,6 +108,13 @@ public struct ReplicationClient: Sendable {
         try await send(target, .PUT, "/_cluster/settings", body: .object(["persistent": .object(settings)]))
     }
 
+    /// Removes the remote-cluster connection `alias` from the target (every setting `connect` may have made).
+    public func disconnect(alias: String) async throws {
+        let prefix = "cluster.remote.\(alias)."
+        let settings = Dictionary(uniqueKeysWithValues: ["mode", "seeds", "proxy_address"].map { (prefix + $0, JSONValue.null) })
+        try await send(target, .PUT, "/_cluster/settings", body: .object(["persistent": .object(settings)]))
+    }
+
     /// Starts following `leader` on the source as `follower` on the target.
     public func start(follower: String, leader: String, alias: String, roles: (leader: String, follower: String)?) async throws {
         var body: [String: JSONValue] = ["leader_alias": .string(alias), "leader_index": .string(leader)]

@@ -10,11 +10,14 @@ public struct MigrationSettings: Sendable, Hashable {
     public var proxy: String?
     /// The file holding the proxy's admin token.
     public var proxyTokenFile: String?
+    /// How the target is kept in sync: the capture proxy (default) or cross-cluster replication.
+    public var sync: SyncMethod
 
     public init(
         indices: [String] = [], stateDirectory: String = ".tern", captureDirectory: String = ".tern/capture", proxy: String? = nil,
-        proxyTokenFile: String? = nil
+        proxyTokenFile: String? = nil, sync: SyncMethod = .proxy
     ) {
+        self.sync = sync
         self.indices = indices
         self.stateDirectory = stateDirectory
         self.captureDirectory = captureDirectory

@@ -42,6 +42,7 @@ public enum SampleConfiguration {
         #   indices: [orders, logs-*, -logs-debug]   # default: every index not starting with '.'
         #   proxy: http://127.0.0.1:9400             # the tern proxy clients write through
         #   proxy_token_file: .tern/proxy.token      # or $TERN_PROXY_TOKEN
+        #   sync: proxy                  # or ccr: OpenSearch's cross-cluster replication keeps the target in sync (tern ccr)
         #   state_dir: .tern
         #   capture_dir: .tern/capture
         # cutover:

@@ -3,14 +3,24 @@ import Foundation
 /// Reads the `migration:` and `cutover:` sections of `tern.yml`.
 struct WorkflowSectionReader {
     func migration(_ section: ConfigNode) throws -> MigrationSettings {
-        let keys = try section.mapping(allowedKeys: ["indices", "state_dir", "capture_dir", "proxy", "proxy_token_file"])
+        let keys = try section.mapping(allowedKeys: ["indices", "state_dir", "capture_dir", "proxy", "proxy_token_file", "sync"])
         let defaults = MigrationSettings()
+        var sync = SyncMethod.proxy
+        if let node = keys["sync"] {
+            let text = try node.string()
+            guard let method = SyncMethod(rawValue: text) else {
+                throw node.fail(
+                    "'\(text)' is not a sync method; use proxy (tern proxy and tern replay) or ccr (cross-cluster replication, OpenSearch to OpenSearch)."
+                )
+            }
+            sync = method
+        }
         return MigrationSettings(
             indices: try keys["indices"]?.strings().map { try $0.string() } ?? [],
             stateDirectory: try keys["state_dir"]?.string() ?? defaults.stateDirectory,
             captureDirectory: try keys["capture_dir"]?.string() ?? defaults.captureDirectory,
             proxy: try keys["proxy"]?.string(),
-            proxyTokenFile: try keys["proxy_token_file"]?.string())
+            proxyTokenFile: try keys["proxy_token_file"]?.string(), sync: sync)
     }
 
     func cutover(_ section: ConfigNode) throws -> CutoverSettings {

@@ -35,7 +35,8 @@ struct WorkflowOptions: ParsableArguments {
             source: try configuration.requireSource(), target: try configuration.requireTarget(), selection: selection,
             stateDirectory: stateDirectory, store: try StateStore(folder: stateDirectory), captureDirectory: captureDirectory,
             targetCaptureDirectory: FolderOptions.targetCaptureDirectory(targetCaptureDirectory, beside: captureDirectory),
-            proxy: try proxy.configuredClient(settings, captureDirectory: captureDirectory), cutover: configuration.cutover)
+            proxy: try proxy.configuredClient(settings, captureDirectory: captureDirectory), cutover: configuration.cutover,
+            sync: settings.sync)
         return (configuration, workspace)
     }
 }
