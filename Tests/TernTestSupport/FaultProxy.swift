@@ -51,14 +51,18 @@ public final class FaultProxy: Sendable {
     ///   data streams in front of one without (osmem); the backing indices it names are plain indices upstream.
     ///   `monitors`: a file of alerting monitors by id the proxy holds and serves as the Alerting plugin does (search,
     ///   get, update), in front of a cluster without it; each alerting request is appended to `<file>.requests.ndjson`.
-    public init(upstream: URL, faults: Faults = Faults(), dataStreams: URL? = nil, monitors: URL? = nil) throws {
+    ///   `replication`: followers the proxy answers for as the cross-cluster replication plugin would (status, start,
+    ///   stop, the plugin on every node, the transport address), in front of a cluster without it; each replication
+    ///   request is appended to `<file>.requests.ndjson`.
+    public init(upstream: URL, faults: Faults = Faults(), dataStreams: URL? = nil, monitors: URL? = nil, replication: URL? = nil) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py").path
         server = try ServerProcess(
             executable: "/usr/bin/env",
             arguments: [
                 "python3", script, "--upstream", upstream.absoluteString, "--reject", String(faults.itemRejection), "--drop",
                 String(faults.drop), "--whole", String(faults.wholeRejection), "--seed", String(faults.seed),
-            ] + (dataStreams.map { ["--data-streams", $0.path] } ?? []) + (monitors.map { ["--monitors", $0.path] } ?? []))
+            ] + (dataStreams.map { ["--data-streams", $0.path] } ?? []) + (monitors.map { ["--monitors", $0.path] } ?? [])
+                + (replication.map { ["--replication", $0.path] } ?? []))
         guard let port = server.announcement["port"] as? Int else {
             server.stop()
             throw TestSupportError("fault_proxy.py did not print its port")

@@ -44,6 +44,9 @@ parser.add_argument("--drop", type=float, default=0.0, help="probability that a 
 parser.add_argument("--whole", type=float, default=0.0, help="probability that a whole bulk request is answered 429")
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--data-streams", help="a recorded GET _data_stream answer to serve")
+parser.add_argument("--replication", help="followers ({\"followers\": {index: {\"behind\": [5, 0], \"paused\": false}}}) "
+                                          "to answer for as the cross-cluster replication plugin would; its requests are "
+                                          "appended to FILE.requests.ndjson")
 parser.add_argument("--monitors", help="alerting monitors ({id: monitor}) to hold and serve as the Alerting plugin does; "
                                        "every alerting request is appended to FILE.requests.ndjson")
 options = parser.parse_args()
@@ -58,6 +61,13 @@ signal.signal(signal.SIGUSR2, lambda *_: down.clear())
 # A parent may have these blocked, and the mask is inherited.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1, signal.SIGUSR2})
 rng = random.Random(options.seed)
+followers = {}
+if options.replication:
+    with open(options.replication) as held:
+        followers = json.load(held).get("followers", {})
+    for state in followers.values():
+        state.setdefault("behind", [0])
+        state["state"] = "PAUSED" if state.get("paused") else "SYNCING"
 monitors = {}
 if options.monitors:
     with open(options.monitors) as held:
@@ -176,6 +186,9 @@ class Handler(socketserver.BaseRequestHandler):
                     return json_response(404, "Not Found", {"error": {"type": "index_not_found_exception",
                                                                        "reason": "no such index [%s]" % name}, "status": 404})
             return json_response(200, "OK", streams)
+        if options.replication and (path.startswith("/_plugins/_replication/") or path in ("/_nodes/plugins", "/_nodes/transport")
+                                    or (path == "/_cluster/settings" and method == "PUT")):
+            return self.replication(method, target, path, headers, body)
         if options.monitors and path.startswith("/_plugins/_alerting/monitors"):
             return self.alerting(method, target, path, body)
         if path == "/_proxy/busy":
@@ -192,6 +205,48 @@ class Handler(socketserver.BaseRequestHandler):
             return self.bulk(method, target, query, headers, body)
         count("passthrough")
         return self.forward(method, target, headers, body)
+
+    def replication(self, method, target, path, headers, body):
+        """The cross-cluster replication plugin's answers for the followers held in memory, in front of a cluster
+        without it: every node lists the plugin, followers report their lag as given (one value per status call, the
+        last one repeated), and _stop ends a follower. Each request is logged for the test to check against the spec."""
+        with lock:
+            with open(options.replication + ".requests.ndjson", "a") as log:
+                log.write(json.dumps({"method": method, "target": target,
+                                      "body": body.decode("utf-8") if body else None}) + "\n")
+        if path == "/_nodes/plugins":
+            status, reason, answer_headers, data = self.forward(method, target, headers, body, identity=True)
+            nodes = json.loads(data)
+            for node in nodes.get("nodes", {}).values():
+                node.setdefault("plugins", []).append({"name": "opensearch-cross-cluster-replication", "version": "test"})
+            return json_response(status, reason, nodes)
+        if path == "/_nodes/transport":
+            return json_response(200, "OK", {"_nodes": {"total": 1, "successful": 1, "failed": 0}, "cluster_name": "source",
+                                             "nodes": {"n1": {"name": "node-1", "transport": {
+                                                 "bound_address": ["127.0.0.1:9300"], "publish_address": "127.0.0.1:9300"}}}})
+        if path == "/_cluster/settings":
+            return json_response(200, "OK", {"acknowledged": True, "persistent": {}, "transient": {}})
+        index = urllib.parse.unquote(path.split("/")[3])
+        action = path.split("/")[4] if len(path.split("/")) > 4 else ""
+        with lock:
+            state = followers.get(index)
+            if action == "_start" and method == "PUT":
+                followers[index] = {"behind": [0], "state": "SYNCING"}
+                return json_response(200, "OK", {"acknowledged": True})
+            if state is None or state["state"] == "STOPPED":
+                return json_response(404, "Not Found", {"error": {"type": "resource_not_found_exception",
+                                                                  "reason": "No replication in progress for index:" + index},
+                                                        "status": 404})
+            if action == "_stop" and method == "POST":
+                state["state"] = "STOPPED"
+                return json_response(200, "OK", {"acknowledged": True})
+            if action == "_status" and method == "GET":
+                behind = state["behind"][0] if len(state["behind"]) == 1 else state["behind"].pop(0)
+                return json_response(200, "OK", {
+                    "status": state["state"], "reason": "User initiated", "leader_alias": "tern-source",
+                    "leader_index": index, "follower_index": index,
+                    "syncing_details": {"leader_checkpoint": 100, "follower_checkpoint": 100 - behind, "seq_no": 100 - behind}})
+        return json_response(405, "Method Not Allowed", {"error": "no handler", "status": 405})
 
     def alerting(self, method, target, path, body):
         """The Alerting plugin's monitor search, get and update, over the monitors held in memory (their schedules
