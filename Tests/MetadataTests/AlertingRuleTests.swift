@@ -134,7 +134,8 @@ extension AlertingRuleTests {
             source: .cluster(ClusterConfiguration(role: "source", endpoints: [])),
             target: ClusterConfiguration(role: "target", endpoints: []), options: options, logger: Logger(label: "test"))
         let items = [
-            MetadataItem(kind: .index, name: "logs", body: .object([:])), MetadataItem(kind: .dataStream, name: "logs-app", body: .object([:])),
+            MetadataItem(kind: .index, name: "logs", body: .object([:])),
+            MetadataItem(kind: .dataStream, name: "logs-app", body: .object([:])),
             MetadataItem(kind: .indexTemplate, name: "logs-app", body: .object(["index_patterns": .array([.string("logs-app*")])])),
             MetadataItem(kind: .alertingMonitor, name: "disk", body: .object([:])),
         ]

@@ -81,6 +81,11 @@ import Testing
             let gates = json["gates"]?.arrayValue?.compactMap { $0["gate"]?.stringValue } ?? []
             #expect(gates.contains("replication") && !gates.contains("replay lag"), "\(gates)")
             #expect(try await Self.writeBlock(source) == "true")
+            // tern status shows each follower: stopped by the cutover.
+            let status = try await TernBinary.run(["status", "--json"], in: folder)
+            let followers = (try? JSONValue.parse(Array(status.stdout.utf8)))?["replication"]?.arrayValue ?? []
+            #expect(
+                followers.map { $0["status"]?.stringValue } == ["REPLICATION NOT IN PROGRESS"], "\(status.stdout)\(status.stderr)")
             let requests = try String(contentsOf: logs[1], encoding: .utf8)
             #expect(requests.contains(#""method": "POST", "target": "/_plugins/_replication/orders/_stop""#), "\(requests)")
             try Self.expectValid(logs)

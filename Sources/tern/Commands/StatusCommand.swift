@@ -3,6 +3,7 @@ import Backfill
 import Capture
 import Foundation
 import Orchestration
+import Replication
 import State
 import TernCore
 import Validation
@@ -44,16 +45,20 @@ struct StatusCommand: AsyncParsableCommand {
         var validations: [ValidationRecord]
         var proxy: JSONValue?
         var proxyError: String?
+        /// With `migration.sync: ccr`: each follower's state and lag.
+        var replication: [ReplicationClient.FollowerStatus]?
+        var replicationError: String?
 
         enum CodingKeys: String, CodingKey {
-            case phase, operations, backfills, replays, validations, proxy
+            case phase, operations, backfills, replays, validations, proxy, replication
             case fastLoadSettingsToRestore = "fast_load_settings_to_restore"
             case proxyError = "proxy_error"
+            case replicationError = "replication_error"
         }
     }
 
     func run() async throws {
-        _ = global.makeLogger()
+        let logger = global.makeLogger()
         let configuration = try clusters.load()
         let stateDirectory = state.resolve(configuration.migration)
         let store = try StateFolderOption.openExisting(stateDirectory, nothing: "nothing has run here yet")
@@ -75,6 +80,19 @@ struct StatusCommand: AsyncParsableCommand {
         } catch let error as TernError {
             status.proxyError = error.message
         }
+        if configuration.migration.sync == .ccr, let source = configuration.source, let target = configuration.target {
+            let indices = configuration.migration.indices
+            let selection = IndexSelection(
+                include: indices.filter { !$0.hasPrefix("-") }, exclude: indices.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
+            )
+            do {
+                status.replication = try await ReplicationRunner(
+                    source: source, target: target, options: ReplicationRunner.Options(selection: selection), logger: logger
+                ).status()
+            } catch let error as TernError {
+                status.replicationError = error.message
+            }
+        }
         if json {
             Terminal.standardOutput.write(try JSONOutput.encode(status) + "\n")
             return
@@ -95,6 +113,15 @@ struct StatusCommand: AsyncParsableCommand {
         if replays.isEmpty { out += "  none recorded\n" }
         for report in replays {
             out += ReplayReportPrinter(report: report).human().split(separator: "\n").map { "  \($0)\n" }.joined()
+        }
+        if let followers = status.replication {
+            out += "Replication\n"
+            if followers.isEmpty { out += "  no open source index matches the selection\n" }
+            for follower in followers {
+                out += "  \(follower.follower): \(follower.status)\(follower.lag.map { ", \($0) operations behind" } ?? "")\n"
+            }
+        } else if let error = status.replicationError {
+            out += "Replication\n  \(error)\n"
         }
         out += "Validation\n"
         if status.validations.isEmpty { out += "  none recorded\n" }
