@@ -19,6 +19,7 @@ struct Tern: AsyncParsableCommand {
               tern backfill                               copy every document, resumably
               tern proxy --listen 0.0.0.0:9300            point clients here: every write is logged
               tern replay                                 apply the logged writes to the target
+              tern ccr plan                               or, OpenSearch to OpenSearch: cross-cluster replication
               tern validate                               compare every document, counts and queries
               tern compare-reads --read-log .tern/reads   repeat the reads the proxy logged on the target
               tern migrate                                all of the above in one resumable command, from tern.yml
