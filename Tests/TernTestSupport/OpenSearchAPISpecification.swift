@@ -152,6 +152,18 @@ public final class OpenSearchAPISpecification: Sendable {
         return best ?? []
     }
 
+    /// Why real OpenSearch would refuse requests a test stand-in logged (`fault_proxy.py --monitors/--replication`:
+    /// one JSON object per line with `method`, `target` and `body`); nothing when the file does not exist.
+    public func violations(inRequestLog log: URL) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: log.path) else { return [] }
+        return try String(contentsOf: log, encoding: .utf8).split(separator: "\n").flatMap { line in
+            let request = try JSONValue.parse(Array(line.utf8))
+            return violations(
+                method: request["method"]?.stringValue ?? "", target: request["target"]?.stringValue ?? "",
+                body: request["body"]?.stringValue.map { Array($0.utf8) })
+        }
+    }
+
     private func violations(
         of operation: Operation, method: String, path: String, query: [(String, String)], body: [UInt8]?
     ) -> [String] {
