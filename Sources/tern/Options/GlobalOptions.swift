@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Synchronization
 import TernCore
 
 /// Logging options every command takes. Logs go to standard error; results to standard output.
@@ -20,11 +21,18 @@ struct GlobalOptions: ParsableArguments {
     /// Sets up logging once for the process and returns the command's logger.
     func makeLogger() -> Logger {
         let level = quiet ? Logger.Level.error : logLevel.level
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        // swift-log allows one bootstrap per process, and a second one crashes: a command that asks twice gets the first.
+        Self.bootstrapped.withLock { done in
+            guard !done else { return }
+            done = true
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         return Logger(label: "tern")
     }
+
+    private static let bootstrapped = Mutex(false)
 }
