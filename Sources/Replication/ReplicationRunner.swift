@@ -171,7 +171,7 @@ public struct ReplicationRunner: Sendable {
     private func plan(_ client: ReplicationClient) async throws -> ReplicationPlan {
         ReplicationPlanner.plan(
             source: try await ReplicationClient.cluster(client.source), target: try await ReplicationClient.cluster(client.target),
-            indices: try await client.leaderIndices(selection: options.selection, logger: logger))
+            indices: try await client.leaderIndices(selection: options.selection, logger: logger), roles: options.roles != nil)
     }
 
     private func withClients<T: Sendable>(_ body: (ReplicationClient) async throws -> T) async throws -> T {

@@ -64,4 +64,15 @@ import Testing
         #expect(plan.indices.first { $0.index == "running" }?.alreadyReplicating == true)
         #expect(!plan.ready)
     }
+
+    @Test func theSecurityPluginMustRunOnBothSidesAndItsPermissionsAreNamed() {
+        var secured = Self.cluster(Self.opensearch(2, 19))
+        secured.security = true
+        let lopsided = ReplicationPlanner.plan(
+            source: secured, target: Self.cluster(Self.opensearch(2, 19)), indices: [Self.leader("logs")])
+        #expect(lopsided.notes.first?.contains("installed on the source only") == true)
+        let both = ReplicationPlanner.plan(source: secured, target: secured, indices: [Self.leader("logs")])
+        #expect(both.ready && both.notes.first?.contains("--leader-role") == true)
+        #expect(ReplicationPlanner.plan(source: secured, target: secured, indices: [Self.leader("logs")], roles: true).notes.isEmpty)
+    }
 }

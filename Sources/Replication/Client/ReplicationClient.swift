@@ -57,7 +57,7 @@ public struct ReplicationClient: Sendable {
         let nodes = try await client.nodes()
         return ReplicationPlanner.Cluster(
             version: version, nodesWithoutPlugin: nodes.filter { !$0.plugins.contains(ReplicationPlanner.pluginName) }.map(\.name).sorted(),
-            nodeCount: nodes.count)
+            nodeCount: nodes.count, security: nodes.contains { $0.plugins.contains("opensearch-security") })
     }
 
     /// The selected open source indices as the planner needs them: creation version, soft deletes (defaults included),

@@ -12,6 +12,8 @@ public struct ReplicationPlan: Sendable, Encodable, Equatable {
 
     /// Reasons no index can be replicated.
     public var blockers: [String]
+    /// What the operator should know that does not stop replication (permissions under the security plugin).
+    public var notes: [String] = []
     public var indices: [IndexVerdict]
 
     /// Whether `start` would replicate every selected index.

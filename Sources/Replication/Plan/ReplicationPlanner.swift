@@ -15,11 +15,14 @@ public enum ReplicationPlanner {
         /// Nodes without the plugin (by name); empty when every node has it.
         public var nodesWithoutPlugin: [String]
         public var nodeCount: Int
+        /// Whether the cluster runs the security plugin (`opensearch-security`).
+        public var security: Bool
 
-        public init(version: ClusterVersion, nodesWithoutPlugin: [String], nodeCount: Int) {
+        public init(version: ClusterVersion, nodesWithoutPlugin: [String], nodeCount: Int, security: Bool = false) {
             self.version = version
             self.nodesWithoutPlugin = nodesWithoutPlugin
             self.nodeCount = nodeCount
+            self.security = security
         }
     }
 
@@ -54,8 +57,21 @@ public enum ReplicationPlanner {
     }
 
     /// The plan: what stops replication as a whole, and each index's verdict.
-    public static func plan(source: Cluster, target: Cluster, indices: [LeaderIndex]) -> ReplicationPlan {
+    /// - Parameter roles: whether `start` will name the replication roles (`use_roles`).
+    public static func plan(source: Cluster, target: Cluster, indices: [LeaderIndex], roles: Bool = false) -> ReplicationPlan {
         var blockers: [String] = []
+        var notes: [String] = []
+        if source.security != target.security {
+            // Installed is not enabled (plugins.security.disabled), so this is said, not enforced.
+            notes.append(
+                "the security plugin is installed on the \(source.security ? "source" : "target") only: replication needs it enabled on both clusters or on neither"
+            )
+        } else if source.security && !roles {
+            // The plugin runs replication as the user who started it unless roles are named; both work, if permitted.
+            notes.append(
+                "both clusters run the security plugin: the user Tern connects with needs the replication permissions (cluster:admin/plugins/replication/* and the index permissions on leader and follower), or name replication roles with --leader-role and --follower-role"
+            )
+        }
         for (role, cluster) in [("source", source), ("target", target)] {
             if cluster.version.distribution != .opensearch {
                 blockers.append(
@@ -104,6 +120,6 @@ public enum ReplicationPlanner {
                 index: index.name, follower: index.follower, replicable: reasons.isEmpty, alreadyReplicating: index.alreadyReplicating,
                 reasons: reasons)
         }
-        return ReplicationPlan(blockers: blockers, indices: verdicts)
+        return ReplicationPlan(blockers: blockers, notes: notes, indices: verdicts)
     }
 }

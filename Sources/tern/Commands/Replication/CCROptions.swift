@@ -40,6 +40,7 @@ struct CCROptions: ParsableArguments {
             }
         }
         if plan.indices.isEmpty { lines.append("no open source index matches the selection") }
+        lines += plan.notes.map { "note: \($0)" }
         return lines
     }
 }
