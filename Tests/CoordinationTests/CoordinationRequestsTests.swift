@@ -41,12 +41,13 @@ import Testing
             try await SearchClient.withClient(server.configuration(role: "upstream"), logger: Logger(label: "test")) { upstream in
                 let transport = Self.checkedTransport(server, through: upstream)
                 let client = transport.client(role: "coordination")
-                let settings = CoordinationSettings(lease: .milliseconds(400), poll: .milliseconds(50), giveUp: .seconds(5), worker: "w1")
+                // A lease long enough that a loaded machine renews within it (a holder stops at 3/4 of it unrenewed).
+                let settings = CoordinationSettings(lease: .seconds(3), poll: .milliseconds(50), giveUp: .seconds(10), worker: "w1")
                 let worker = Coordinator(
                     index: CoordinationIndex(client: client, runName: "spec"), settings: settings, logger: Logger(label: "test"))
                 let other = Coordinator(
                     index: CoordinationIndex(client: client, runName: "spec"),
-                    settings: CoordinationSettings(lease: .milliseconds(400), poll: .milliseconds(50), giveUp: .seconds(5), worker: "w2"),
+                    settings: CoordinationSettings(lease: .seconds(3), poll: .milliseconds(50), giveUp: .seconds(10), worker: "w2"),
                     logger: Logger(label: "test"))
                 let plan = Coordinator.Plan(
                     items: [("a/slice-0-of-2", ["kind": "slice"], 5), ("a/slice-1-of-2", ["kind": "slice"], 5)], versioning: "none",
@@ -61,7 +62,7 @@ import Testing
                 #expect(try await first.finish(counts: WorkItem.Counts(read: 5, written: 5), seconds: 0.1, deadLetters: nil))
                 // The other worker takes the second item over once its lease lapsed.
                 #expect(try await other.claim().isWait)
-                try await Task.sleep(for: .milliseconds(600))
+                try await Task.sleep(for: .milliseconds(3500))
                 guard case .item(let takenOver) = try await other.claim() else {
                     Issue.record("no takeover")
                     return

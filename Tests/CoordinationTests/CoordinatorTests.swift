@@ -155,14 +155,22 @@ import Testing
         try await OsmemServer.with { server in
             try await SearchClient.withClient(server.configuration(role: "target"), logger: Self.logger) { client in
                 let dead = Self.worker(client, "dead", lease: .milliseconds(300))
-                // The first planner dies while planning: its plan stays "planning" and is not renewed any more.
+                // The first planner dies while planning: its plan stays "planning" and is not renewed any more. It dies
+                // once it is planning (its plan document written), however long a loaded machine takes to get there.
+                let planningStarted = Atomic<Bool>(false)
                 let planning = Task {
                     try await dead.join(runKey: "k", description: "test") {
+                        planningStarted.store(true, ordering: .relaxed)
                         try await Task.sleep(for: .seconds(3600))
                         return Self.plan(3)
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                let deadline = ContinuousClock.now + .seconds(60)
+                while !planningStarted.load(ordering: .relaxed), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                let isPlanning = planningStarted.load(ordering: .relaxed)
+                #expect(isPlanning, "the first planner never got to plan")
                 planning.cancel()
                 _ = await planning.result
                 let started = ContinuousClock.now
