@@ -90,14 +90,7 @@ public struct ReplicationRunner: Sendable {
 
     /// Each selected index's follower status and lag.
     public func status() async throws -> [ReplicationClient.FollowerStatus] {
-        try await withClients { client in
-            let indices = options.selection.openIndices(try await client.source.indices(), logger: logger)
-            var statuses: [ReplicationClient.FollowerStatus] = []
-            for index in indices {
-                statuses.append(try await client.status(follower: options.selection.targetName(for: index.name)))
-            }
-            return statuses
-        }
+        try await withClients { client in try await statuses(client, of: try await followers(client)) }
     }
 
     /// Stops every follower of the selection that replicates; returns those stopped. They become ordinary writable
@@ -105,7 +98,7 @@ public struct ReplicationRunner: Sendable {
     public func stop() async throws -> [String] {
         try await withClients { client in
             var stopped: [String] = []
-            for status in try await status() where status.isReplicating {
+            for status in try await statuses(client, of: try await followers(client)) where status.isReplicating {
                 try await client.stop(follower: status.follower)
                 logger.notice("replication stopped", metadata: ["follower": "\(status.follower)"])
                 stopped.append(status.follower)
@@ -120,27 +113,28 @@ public struct ReplicationRunner: Sendable {
     /// - Throws: `TernError` when a follower is paused, or still behind after `timeout`.
     public func catchUpAndStop(timeout: Duration, poll: Duration = .milliseconds(250)) async throws -> [String] {
         let deadline = ContinuousClock.now + timeout
-        while true {
-            let statuses = try await status()
-            switch ReplicationCatchUp.decide(statuses) {
-            case .fail(let reason):
-                throw TernError(.failedChecks, reason)
-            case .stop(let followers):
-                try await withClients { client in
-                    for follower in followers { try await client.stop(follower: follower) }
-                }
-                return followers
-            case .wait(let behind):
-                guard ContinuousClock.now < deadline else {
-                    let list = behind.sorted { $0.key < $1.key }.map {
-                        "\($0.key) \($0.value.map { "\($0) operations" } ?? "bootstrapping")"
+        return try await withClients { client in
+            // The selection is fixed while the source is blocked: its followers are listed once, then only polled.
+            let followers = try await followers(client)
+            while true {
+                switch ReplicationCatchUp.decide(try await statuses(client, of: followers)) {
+                case .fail(let reason):
+                    throw TernError(.failedChecks, reason)
+                case .stop(let replicating):
+                    for follower in replicating { try await client.stop(follower: follower) }
+                    return replicating
+                case .wait(let behind):
+                    guard ContinuousClock.now < deadline else {
+                        let list = behind.sorted { $0.key < $1.key }.map {
+                            "\($0.key) \($0.value.map { "\($0) operations" } ?? "bootstrapping")"
+                        }
+                        throw TernError(
+                            .failedChecks,
+                            "followers still behind their leaders after \(timeout) (\(list.joined(separator: ", "))); raise cutover.drain_timeout or check the replication"
+                        )
                     }
-                    throw TernError(
-                        .failedChecks,
-                        "followers still behind their leaders after \(timeout) (\(list.joined(separator: ", "))); raise cutover.drain_timeout or check the replication"
-                    )
+                    try await Task.sleep(for: poll)
                 }
-                try await Task.sleep(for: poll)
             }
         }
     }
@@ -148,19 +142,33 @@ public struct ReplicationRunner: Sendable {
     /// Waits until no follower of the selection is bootstrapping (copying the leader's files) any more, for
     /// `tern migrate`; returns the followers. Each poll is logged; a paused follower or one not following fails it.
     public func waitForBootstrap(poll: Duration = .seconds(2)) async throws -> [ReplicationClient.FollowerStatus] {
-        while true {
-            let statuses = try await status()
-            if let broken = statuses.first(where: { !$0.isReplicating || $0.status == "PAUSED" }) {
-                throw TernError(
-                    .failedChecks,
-                    "replication of \(broken.follower) is \(broken.status.lowercased())\(broken.reason.map { " (\($0))" } ?? ""); see tern ccr status"
-                )
+        try await withClients { client in
+            let followers = try await followers(client)
+            while true {
+                let statuses = try await statuses(client, of: followers)
+                if let broken = statuses.first(where: { !$0.isReplicating || $0.status == "PAUSED" }) {
+                    throw TernError(
+                        .failedChecks,
+                        "replication of \(broken.follower) is \(broken.status.lowercased())\(broken.reason.map { " (\($0))" } ?? ""); see tern ccr status"
+                    )
+                }
+                let bootstrapping = statuses.filter { $0.status == "BOOTSTRAPPING" }
+                if bootstrapping.isEmpty { return statuses }
+                logger.info("followers bootstrapping", metadata: ["followers": "\(bootstrapping.map(\.follower))"])
+                try await Task.sleep(for: poll)
             }
-            let bootstrapping = statuses.filter { $0.status == "BOOTSTRAPPING" }
-            if bootstrapping.isEmpty { return statuses }
-            logger.info("followers bootstrapping", metadata: ["followers": "\(bootstrapping.map(\.follower))"])
-            try await Task.sleep(for: poll)
         }
+    }
+
+    /// The followers' names: each open source index of the selection under its migrated name.
+    private func followers(_ client: ReplicationClient) async throws -> [String] {
+        options.selection.openIndices(try await client.source.indices(), logger: logger).map { options.selection.targetName(for: $0.name) }
+    }
+
+    private func statuses(_ client: ReplicationClient, of followers: [String]) async throws -> [ReplicationClient.FollowerStatus] {
+        var statuses: [ReplicationClient.FollowerStatus] = []
+        for follower in followers { statuses.append(try await client.status(follower: follower)) }
+        return statuses
     }
 
     /// Removes the target's remote-cluster connection to the source, for `tern decommission`.
