@@ -20,6 +20,9 @@ import Testing
         let target: OsmemServer
         let port: Int
         let folder: URL
+        /// Where tern.yml sends Tern: the clusters, or the proxies holding their monitors.
+        let sourceEndpoint: URL
+        let targetEndpoint: URL
 
         var proxyURL: String { "http://127.0.0.1:\(port)" }
 
@@ -90,7 +93,10 @@ import Testing
                 let result = try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await proxy.run() }
                     do {
-                        let result = try await body(BlueGreen(source: source, target: target, port: port, folder: folder))
+                        let result = try await body(
+                            BlueGreen(
+                                source: source, target: target, port: port, folder: folder,
+                                sourceEndpoint: alerting?.0.url ?? source.url, targetEndpoint: alerting?.1.url ?? target.url))
                         await proxy.shutdown()
                         try await group.waitForAll()
                         return result
@@ -302,8 +308,7 @@ import Testing
         try await Self.withBlueGreen(documents: 200, monitors: (sourceFile, targetFile)) { world in
             let migrate = try await world.tern(["migrate", "--cutover", "--json"])
             #expect(migrate.status == 0, "\(migrate.stdout)\(migrate.stderr)")
-            let source = URL(string: try #require(try Self.endpoint(world, "source")))!
-            let target = URL(string: try #require(try Self.endpoint(world, "target")))!
+            let (source, target) = (world.sourceEndpoint, world.targetEndpoint)
             #expect(try await Self.enabled(target, "t1") == true)
             #expect(try await Self.enabled(source, "s1") == false)
             #expect(try await Self.enabled(target, "t2") == false, "a monitor the operator had disabled stays disabled")
@@ -323,14 +328,6 @@ import Testing
             let violations = try OpenSearchAPISpecification.shared.violations(inRequestLog: log)
             #expect(violations.isEmpty, "\(violations)")
         }
-    }
-
-    /// The endpoint tern.yml names for a cluster.
-    static func endpoint(_ world: BlueGreen, _ role: String) throws -> String? {
-        let text = try String(contentsOf: world.folder.appendingPathComponent("tern.yml"), encoding: .utf8)
-        let lines = text.split(separator: "\n").map(String.init)
-        guard let start = lines.firstIndex(of: "\(role):") else { return nil }
-        return lines[(start + 1)...].first { $0.contains("endpoint:") }?.components(separatedBy: "endpoint: ").last
     }
 
     @Test func switchHooksRunInOrderAndAFailingOneAbortsWithTheRollbackHooks() async throws {

@@ -104,6 +104,14 @@ def response(status, reason, body, headers=()):
     return head.encode("latin-1") + data
 
 
+def log_request(stand_in, method, target, body):
+    """Appends a request a plugin stand-in answered to STAND_IN.requests.ndjson, for the test to check against the
+    OpenSearch API specification."""
+    with lock:
+        with open(stand_in + ".requests.ndjson", "a") as log:
+            log.write(json.dumps({"method": method, "target": target, "body": body.decode("utf-8") if body else None}) + "\n")
+
+
 def json_response(status, reason, value):
     return response(status, reason, json.dumps(value, separators=(",", ":")),
                     [("Content-Type", "application/json; charset=UTF-8")])
@@ -210,10 +218,7 @@ class Handler(socketserver.BaseRequestHandler):
         """The cross-cluster replication plugin's answers for the followers held in memory, in front of a cluster
         without it: every node lists the plugin, followers report their lag as given (one value per status call, the
         last one repeated), and _stop ends a follower. Each request is logged for the test to check against the spec."""
-        with lock:
-            with open(options.replication + ".requests.ndjson", "a") as log:
-                log.write(json.dumps({"method": method, "target": target,
-                                      "body": body.decode("utf-8") if body else None}) + "\n")
+        log_request(options.replication, method, target, body)
         if path == "/_nodes/plugins":
             status, reason, answer_headers, data = self.forward(method, target, headers, body, identity=True)
             nodes = json.loads(data)
@@ -251,10 +256,8 @@ class Handler(socketserver.BaseRequestHandler):
     def alerting(self, method, target, path, body):
         """The Alerting plugin's monitor search, get and update, over the monitors held in memory (their schedules
         switch as a real cluster's would); each request is logged for the test to check against the API spec."""
+        log_request(options.monitors, method, target, body)
         with lock:
-            with open(options.monitors + ".requests.ndjson", "a") as log:
-                log.write(json.dumps({"method": method, "target": target,
-                                      "body": body.decode("utf-8") if body else None}) + "\n")
             if path == "/_plugins/_alerting/monitors/_search" and method in ("GET", "POST"):
                 hits = [{"_index": ".opendistro-alerting-config", "_id": id, "_version": 1, "_seq_no": 0,
                          "_primary_term": 1, "_score": 1.0, "_source": monitor} for id, monitor in monitors.items()]
