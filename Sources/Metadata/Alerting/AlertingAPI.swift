@@ -48,15 +48,8 @@ public struct AlertingAPI: Sendable {
     /// Every monitor, or nil when the cluster has no Alerting plugin. A cluster that never had a monitor answers
     /// 404 for the missing config index: that is an empty list.
     public func monitors() async throws -> Listing<Monitor>? {
-        let path = "\(base)/monitors/_search"
         let query: JSONValue = .object(["size": .int(Int64(Self.searchSize)), "query": .object(["match_all": .object([:])])])
-        let response = try await client.send(.POST, path, body: try RequestBody.encode(query))
-        try client.checkAccess(response, method: "POST", path: path)
-        if response.status == 404, response.errorSummary?.contains("index_not_found") == true {
-            return Listing(elements: [], note: nil)
-        }
-        if [400, 404, 405, 410].contains(response.status) { return nil }
-        let json = try success(response, "POST", path)
+        guard let json = try await pluginList("\(base)/monitors/_search", body: query) else { return nil }
         // The config index also holds workflows and other scheduled jobs: only monitors are taken.
         let monitors = (json["hits"]?["hits"]?.arrayValue ?? []).compactMap { hit -> Monitor? in
             guard let id = hit["_id"]?.stringValue, let source = hit["_source"], source["type"]?.stringValue ?? "monitor" == "monitor",
@@ -113,11 +106,7 @@ public struct AlertingAPI: Sendable {
     /// The Notifications plugin's channels (OpenSearch 2.0+), or nil when the cluster has no such plugin. The list
     /// answers its first 100 (its paging parameters are not in the OpenSearch API specification); a note says so.
     public func channels() async throws -> Listing<MetadataItem>? {
-        let path = "/_plugins/_notifications/configs"
-        let response = try await client.send(.GET, path)
-        try client.checkAccess(response, method: "GET", path: path)
-        if [400, 404, 405, 410].contains(response.status) { return nil }
-        let json = try success(response, "GET", path)
+        guard let json = try await pluginList("/_plugins/_notifications/configs") else { return nil }
         let items = (json["config_list"]?.arrayValue ?? []).compactMap(NotificationChannelShape.item(fromConfig:))
         let total = json["total_hits"]?.intValue ?? Int64(items.count)
         let note =
@@ -130,14 +119,7 @@ public struct AlertingAPI: Sendable {
     /// The alerting destinations of a cluster before OpenSearch 2.0 (the list answers its first 20 by default; the
     /// paging parameters the handler reads are sent), or nil without the Alerting plugin.
     public func destinations() async throws -> Listing<MetadataItem>? {
-        let path = "\(base)/destinations"
-        let response = try await client.send(.GET, path, query: [("size", "1000")])
-        try client.checkAccess(response, method: "GET", path: path)
-        if response.status == 404, response.errorSummary?.contains("index_not_found") == true {
-            return Listing(elements: [], note: nil)
-        }
-        if [400, 404, 405, 410].contains(response.status) { return nil }
-        let json = try success(response, "GET", path)
+        guard let json = try await pluginList("\(base)/destinations", query: [("size", "1000")]) else { return nil }
         let items = (json["destinations"]?.arrayValue ?? []).compactMap(NotificationChannelShape.item(fromDestination:))
         let total = json["totalDestinations"]?.intValue ?? Int64(items.count)
         let note =
@@ -155,6 +137,22 @@ public struct AlertingAPI: Sendable {
         let response = try await client.send(replacing ? .PUT : .POST, path, body: try RequestBody.encode(body))
         try client.checkAccess(response, method: replacing ? "PUT" : "POST", path: path)
         return response.isSuccess ? nil : RefusedWrite(response)
+    }
+
+    /// A plugin's list (a POST with `body`, else a GET): nil when the cluster has no such plugin (400 no handler, 404,
+    /// 405); an empty object when the plugin's index does not exist yet (it never held one of these).
+    private func pluginList(_ path: String, query: [(String, String)] = [], body: JSONValue? = nil) async throws -> JSONValue? {
+        let method = body == nil ? "GET" : "POST"
+        let response =
+            if let body {
+                try await client.send(.POST, path, query: query, body: try RequestBody.encode(body))
+            } else {
+                try await client.send(.GET, path, query: query)
+            }
+        try client.checkAccess(response, method: method, path: path)
+        if response.status == 404, response.errorSummary?.contains("index_not_found") == true { return .object([:]) }
+        if [400, 404, 405, 410].contains(response.status) { return nil }
+        return try success(response, method, path)
     }
 
     private func success(_ response: SearchResponse, _ method: String, _ path: String) throws -> JSONValue {
