@@ -10,6 +10,11 @@ public struct MigrationSettings: Sendable, Hashable {
     public var proxy: String?
     /// The file holding the proxy's admin token.
     public var proxyTokenFile: String?
+    /// The patterns of ``indices`` to include (those without a leading `-`).
+    public var includedIndices: [String] { indices.filter { !$0.hasPrefix("-") } }
+    /// The patterns of ``indices`` to exclude (those with a leading `-`, without it).
+    public var excludedIndices: [String] { indices.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) } }
+
     /// How the target is kept in sync: the capture proxy (default) or cross-cluster replication.
     public var sync: SyncMethod
 

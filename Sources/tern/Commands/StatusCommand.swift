@@ -81,10 +81,8 @@ struct StatusCommand: AsyncParsableCommand {
             status.proxyError = error.message
         }
         if configuration.migration.sync == .ccr, let source = configuration.source, let target = configuration.target {
-            let indices = configuration.migration.indices
             let selection = IndexSelection(
-                include: indices.filter { !$0.hasPrefix("-") }, exclude: indices.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
-            )
+                include: configuration.migration.includedIndices, exclude: configuration.migration.excludedIndices)
             do {
                 status.replication = try await ReplicationRunner(
                     source: source, target: target, options: ReplicationRunner.Options(selection: selection), logger: logger

@@ -28,8 +28,8 @@ struct WorkflowOptions: ParsableArguments {
         let settings = configuration.migration
         let captureDirectory = folders.captureDirectory(settings)
         var selection = try indices.selection()
-        if selection.include.isEmpty { selection.include = settings.indices.filter { !$0.hasPrefix("-") } }
-        if selection.exclude.isEmpty { selection.exclude = settings.indices.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) } }
+        if selection.include.isEmpty { selection.include = settings.includedIndices }
+        if selection.exclude.isEmpty { selection.exclude = settings.excludedIndices }
         let stateDirectory = folders.stateDirectory(settings)
         let workspace = Workspace(
             source: try configuration.requireSource(), target: try configuration.requireTarget(), selection: selection,
